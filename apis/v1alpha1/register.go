@@ -1,0 +1,65 @@
+package v1alpha1
+
+import (
+	"reflect"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/scheme"
+)
+
+// Package type metadata.
+const (
+	Group   = "cfzt.cloudflare.com"
+	Version = "v1alpha1"
+)
+
+var (
+	// SchemeGroupVersion is the group version used to register these objects.
+	SchemeGroupVersion = schema.GroupVersion{Group: Group, Version: Version}
+
+	// SchemeBuilder is used to add go types to the GroupVersionKind scheme.
+	SchemeBuilder = &scheme.Builder{GroupVersion: SchemeGroupVersion}
+
+	// AddToScheme adds the types of this group version to a scheme.
+	AddToScheme = SchemeBuilder.AddToScheme
+)
+
+func gvk(o any) schema.GroupVersionKind {
+	return SchemeGroupVersion.WithKind(reflect.TypeOf(o).Name())
+}
+
+// Kind metadata, one block per kind.
+var (
+	TenantKind                              = reflect.TypeOf(CloudflareZeroTrustTenant{}).Name()
+	TenantGroupVersionKind                  = gvk(CloudflareZeroTrustTenant{})
+	TemplateKind                            = reflect.TypeOf(CloudflareZeroTrustTemplate{}).Name()
+	TemplateGroupVersionKind                = gvk(CloudflareZeroTrustTemplate{})
+	ProviderConfigKind                      = reflect.TypeOf(ProviderConfig{}).Name()
+	ProviderConfigGroupVersionKind          = gvk(ProviderConfig{})
+	ProviderConfigUsageGroupVersionKind     = gvk(ProviderConfigUsage{})
+	ProviderConfigUsageListGroupVersionKind = gvk(ProviderConfigUsageList{})
+	TunnelRouteKind                         = reflect.TypeOf(TunnelRoute{}).Name()
+	TunnelRouteGroupVersionKind             = gvk(TunnelRoute{})
+	DNSRecordKind                           = reflect.TypeOf(DNSRecord{}).Name()
+	DNSRecordGroupVersionKind               = gvk(DNSRecord{})
+	AccessAppKind                           = reflect.TypeOf(AccessApp{}).Name()
+	AccessAppGroupVersionKind               = gvk(AccessApp{})
+	AccessPolicyKind                        = reflect.TypeOf(AccessPolicy{}).Name()
+	AccessPolicyGroupVersionKind            = gvk(AccessPolicy{})
+	ServiceTokenKind                        = reflect.TypeOf(ServiceToken{}).Name()
+	ServiceTokenGroupVersionKind            = gvk(ServiceToken{})
+)
+
+func init() {
+	SchemeBuilder.Register(
+		&CloudflareZeroTrustTenant{}, &CloudflareZeroTrustTenantList{},
+		&CloudflareZeroTrustTemplate{}, &CloudflareZeroTrustTemplateList{},
+		&ProviderConfig{}, &ProviderConfigList{},
+		&ProviderConfigUsage{}, &ProviderConfigUsageList{},
+		&TunnelRoute{}, &TunnelRouteList{},
+		&DNSRecord{}, &DNSRecordList{},
+		&AccessApp{}, &AccessAppList{},
+		&AccessPolicy{}, &AccessPolicyList{},
+		&ServiceToken{}, &ServiceTokenList{},
+	)
+}

@@ -1,0 +1,70 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+)
+
+// ServiceTokenParameters are the desired Access service token.
+type ServiceTokenParameters struct {
+	// Name of the token.
+	// +kubebuilder:validation:MinLength=1
+	Name string `json:"name"`
+
+	// Duration of the token, a Go duration such as 8760h.
+	// +optional
+	Duration string `json:"duration,omitempty"`
+}
+
+// ServiceTokenObservation is the observed service token.
+type ServiceTokenObservation struct {
+	// ClientID sent in the CF-Access-Client-Id header.
+	// +optional
+	ClientID string `json:"clientId,omitempty"`
+
+	// ExpiresAt is when the token stops working.
+	// +optional
+	ExpiresAt *metav1.Time `json:"expiresAt,omitempty"`
+}
+
+// A ServiceTokenSpec defines the desired state of a ServiceToken.
+type ServiceTokenSpec struct {
+	xpv2.ClusterManagedResourceSpec `json:",inline"`
+	ForProvider                     ServiceTokenParameters `json:"forProvider"`
+}
+
+// A ServiceTokenStatus represents the observed state of a ServiceToken.
+type ServiceTokenStatus struct {
+	xpv2.ManagedResourceStatus `json:",inline"`
+	AtProvider                 ServiceTokenObservation `json:"atProvider,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// A ServiceToken is a Cloudflare Access service token. Its external name is
+// the token ID; its client ID and secret are published as connection details
+// (keys client_id and client_secret).
+// +kubebuilder:printcolumn:name="READY",type="string",JSONPath=".status.conditions[?(@.type=='Ready')].status"
+// +kubebuilder:printcolumn:name="SYNCED",type="string",JSONPath=".status.conditions[?(@.type=='Synced')].status"
+// +kubebuilder:printcolumn:name="EXTERNAL-NAME",type="string",JSONPath=".metadata.annotations.crossplane\\.io/external-name"
+// +kubebuilder:printcolumn:name="TOKEN",type="string",JSONPath=".spec.forProvider.name"
+// +kubebuilder:printcolumn:name="AGE",type="date",JSONPath=".metadata.creationTimestamp"
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:scope=Cluster,categories={crossplane,managed,cfzt}
+type ServiceToken struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	Spec   ServiceTokenSpec   `json:"spec"`
+	Status ServiceTokenStatus `json:"status,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// ServiceTokenList contains a list of ServiceTokens.
+type ServiceTokenList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []ServiceToken `json:"items"`
+}

@@ -1,0 +1,116 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+)
+
+// OriginRequest is the originRequest block of a tunnel ingress rule. Only
+// the fields set are written.
+type OriginRequest struct {
+	// +optional
+	NoTLSVerify *bool `json:"noTLSVerify,omitempty"`
+	// +optional
+	OriginServerName string `json:"originServerName,omitempty"`
+	// +optional
+	CAPool string `json:"caPool,omitempty"`
+	// ConnectTimeout in seconds.
+	// +optional
+	ConnectTimeout *int64 `json:"connectTimeout,omitempty"`
+	// +optional
+	HTTP2Origin *bool `json:"http2Origin,omitempty"`
+	// +optional
+	HTTPHostHeader string `json:"httpHostHeader,omitempty"`
+	// TLSTimeout in seconds.
+	// +optional
+	TLSTimeout *int64 `json:"tlsTimeout,omitempty"`
+	// KeepAliveConnections is the most idle keep-alive connections kept.
+	// +optional
+	KeepAliveConnections *int64 `json:"keepAliveConnections,omitempty"`
+	// KeepAliveTimeout in seconds.
+	// +optional
+	KeepAliveTimeout *int64 `json:"keepAliveTimeout,omitempty"`
+	// TCPKeepAlive in seconds.
+	// +optional
+	TCPKeepAlive *int64 `json:"tcpKeepAlive,omitempty"`
+	// +optional
+	NoHappyEyeballs *bool `json:"noHappyEyeballs,omitempty"`
+	// +optional
+	DisableChunkedEncoding *bool `json:"disableChunkedEncoding,omitempty"`
+	// +optional
+	ProxyType string `json:"proxyType,omitempty"`
+	// +optional
+	ProxyAddress string `json:"proxyAddress,omitempty"`
+	// +optional
+	ProxyPort *int64 `json:"proxyPort,omitempty"`
+}
+
+// TunnelRouteParameters are the desired ingress rule.
+type TunnelRouteParameters struct {
+	// TunnelID of the remotely managed tunnel.
+	// +kubebuilder:validation:Pattern=`^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`
+	TunnelID string `json:"tunnelId"`
+
+	// Hostname the rule matches.
+	// +kubebuilder:validation:MinLength=1
+	Hostname string `json:"hostname"`
+
+	// Service is the origin URL, for example http://web.app.svc.cluster.local:80.
+	// +kubebuilder:validation:MinLength=1
+	Service string `json:"service"`
+
+	// +optional
+	OriginRequest *OriginRequest `json:"originRequest,omitempty"`
+}
+
+// TunnelRouteObservation is the observed ingress rule.
+type TunnelRouteObservation struct {
+	// ConfigVersion of the tunnel configuration last seen.
+	// +optional
+	ConfigVersion int64 `json:"configVersion,omitempty"`
+
+	// Service the rule points at.
+	// +optional
+	Service string `json:"service,omitempty"`
+}
+
+// A TunnelRouteSpec defines the desired state of a TunnelRoute.
+type TunnelRouteSpec struct {
+	xpv2.ClusterManagedResourceSpec `json:",inline"`
+	ForProvider                     TunnelRouteParameters `json:"forProvider"`
+}
+
+// A TunnelRouteStatus represents the observed state of a TunnelRoute.
+type TunnelRouteStatus struct {
+	xpv2.ManagedResourceStatus `json:",inline"`
+	AtProvider                 TunnelRouteObservation `json:"atProvider,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// A TunnelRoute is one ingress rule in a Cloudflare Tunnel's remotely managed
+// configuration. Its external name is the hostname.
+// +kubebuilder:printcolumn:name="READY",type="string",JSONPath=".status.conditions[?(@.type=='Ready')].status"
+// +kubebuilder:printcolumn:name="SYNCED",type="string",JSONPath=".status.conditions[?(@.type=='Synced')].status"
+// +kubebuilder:printcolumn:name="EXTERNAL-NAME",type="string",JSONPath=".metadata.annotations.crossplane\\.io/external-name"
+// +kubebuilder:printcolumn:name="HOSTNAME",type="string",JSONPath=".spec.forProvider.hostname"
+// +kubebuilder:printcolumn:name="AGE",type="date",JSONPath=".metadata.creationTimestamp"
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:scope=Cluster,categories={crossplane,managed,cfzt}
+type TunnelRoute struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	Spec   TunnelRouteSpec   `json:"spec"`
+	Status TunnelRouteStatus `json:"status,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// TunnelRouteList contains a list of TunnelRoutes.
+type TunnelRouteList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []TunnelRoute `json:"items"`
+}
