@@ -39,6 +39,19 @@ type TenantSpec struct {
 	// CredentialRef names the Secret with the API token.
 	CredentialRef CredentialRef `json:"credentialRef"`
 
+	// AllowedNamespaces limits which namespaces' routes may use this Tenant.
+	// Empty means the Tenant's own namespace, plus every namespace when the
+	// Tenant lives in the operator namespace. A route never uses a Tenant in
+	// another application namespace.
+	// +optional
+	AllowedNamespaces []string `json:"allowedNamespaces,omitempty"`
+
+	// AllowedHostnameSuffixes limits the hostnames routes may publish:
+	// "example.com" allows example.com and any name under it. Empty allows
+	// any hostname in the account's zones.
+	// +optional
+	AllowedHostnameSuffixes []string `json:"allowedHostnameSuffixes,omitempty"`
+
 	// LogLevel is kept for compatibility with the seed operator. The
 	// provider's log level is set by its --debug flag.
 	// +kubebuilder:validation:Enum=DEBUG;INFO;WARNING;ERROR
