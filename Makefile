@@ -9,10 +9,15 @@ GO    ?= go
 # Tool builds (Crossplane CLI and core, kube-apiserver, etcd, registry).
 include $(ROOT)/test/tools/tools.mk
 
+VERSION  ?= v0.1.0
+REGISTRY ?= ghcr.io/cfzt
+ARCHES   ?= arm64 amd64
+XPKG     := $(CACHE)/xpkg
+
 ROUTE ?= www
 FUNCTION_ADDR ?= 127.0.0.1:9443
 
-.PHONY: help build generate verify-generate vet test test-short render demo fake-cloudflare clean
+.PHONY: xpkg xpkg-push help build generate verify-generate vet test test-short render demo fake-cloudflare clean
 
 help: ## Show the targets.
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -58,3 +63,34 @@ fake-cloudflare: ## Serve the fake Cloudflare API in the foreground ($$FAKE_CF_A
 
 clean: ## Remove build output (keeps the tool cache).
 	rm -f $(BIN)/function $(BIN)/provider
+
+# Packages: static binaries on an empty base (hack/image), embedded with
+# `crossplane xpkg build`, one package per architecture; `xpkg-push` pushes
+# each package as one multi-arch reference. Package roots are staged under
+# .cache so that nothing but metadata, CRDs and examples goes in.
+xpkg: $(BIN)/crossplane ## Build provider, function (arm64 and amd64) and Configuration packages into .cache/xpkg.
+	@set -e; rm -rf $(XPKG); mkdir -p $(XPKG); \
+	$(GO) build -o $(XPKG)/image ./hack/image; \
+	for pkg in provider function; do \
+	  for arch in $(ARCHES); do \
+	    echo "xpkg: $$pkg $$arch"; \
+	    stage=$(XPKG)/stage/$$pkg-$$arch; mkdir -p $$stage/bin; \
+	    cp -r package/$$pkg/crossplane.yaml package/$$pkg/crds $$stage/; \
+	    CGO_ENABLED=0 GOOS=linux GOARCH=$$arch $(GO) build -trimpath -ldflags "-s -w" -o $$stage/bin/$$pkg ./$$pkg; \
+	    $(XPKG)/image --binary $$stage/bin/$$pkg --arch $$arch --tag $(REGISTRY)/$$pkg-cfzt:$(VERSION) --output $$stage/image.tar; \
+	    rm -r $$stage/bin; \
+	    $(BIN)/crossplane xpkg build --package-root=$$stage --examples-root=$$stage/none --ignore=image.tar \
+	      --embed-runtime-image-tarball=$$stage/image.tar -o $(XPKG)/$$pkg-$$arch.xpkg; \
+	  done; \
+	done; \
+	stage=$(XPKG)/stage/configuration; mkdir -p $$stage; cp package/configuration/*.yaml $$stage/; \
+	sed 's|ghcr.io/cfzt/|$(REGISTRY)/|' crossplane.yaml > $$stage/crossplane.yaml; \
+	$(BIN)/crossplane xpkg build --package-root=$$stage --examples-root=$$stage/none -o $(XPKG)/configuration.xpkg; \
+	ls -l $(XPKG)/*.xpkg
+
+xpkg-push: ## Push the packages built by make xpkg to REGISTRY (one multi-arch reference each).
+	@set -e; for pkg in provider function; do \
+	  files=$$(for a in $(ARCHES); do printf '%s,' $(XPKG)/$$pkg-$$a.xpkg; done); \
+	  $(BIN)/crossplane xpkg push -f $${files%,} $(REGISTRY)/$$pkg-cfzt:$(VERSION); \
+	done; \
+	$(BIN)/crossplane xpkg push -f $(XPKG)/configuration.xpkg $(REGISTRY)/configuration-cfzt:$(VERSION)
