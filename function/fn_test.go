@@ -1,0 +1,801 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"google.golang.org/protobuf/testing/protocmp"
+	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/structpb"
+
+	"github.com/crossplane/function-sdk-go/logging"
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
+	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/response"
+
+	"github.com/cfzt/cfzt/apis/v1alpha1"
+	"github.com/cfzt/cfzt/function/internal/state"
+)
+
+const (
+	opNS       = "cloudflare-zero-trust"
+	tunnelID   = "6ff42ae2-765d-4adf-8112-31c55c1551ef"
+	routeNSTun = "0b5a8c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b"
+	accountID  = "0123456789abcdef0123456789abcdef"
+)
+
+// --- request builders ---
+
+type reqOption func(*fnv1.RunFunctionRequest)
+
+// routeRequest returns a request for route web/app with the supplied annotations
+// on top of enabled, tenant home and hostname app.example.com.
+func routeRequest(annotations map[string]string, opts ...reqOption) *fnv1.RunFunctionRequest {
+	a := map[string]string{
+		v1alpha1.AnnotationEnabled:  "true",
+		v1alpha1.AnnotationTenant:   "home",
+		v1alpha1.AnnotationHostname: "app.example.com",
+	}
+	for k, v := range annotations {
+		if v == "-" {
+			delete(a, k)
+			continue
+		}
+		a[k] = v
+	}
+	ann := []string{}
+	for k, v := range a {
+		ann = append(ann, fmt.Sprintf("%q: %q", k, v))
+	}
+	req := &fnv1.RunFunctionRequest{
+		Meta:  &fnv1.RequestMeta{Tag: "t"},
+		Input: resource.MustStructJSON(`{"apiVersion": "fn.cfzt.cloudflare.com/v1alpha1", "kind": "Input", "operatorNamespace": "` + opNS + `"}`),
+		Observed: &fnv1.State{Composite: &fnv1.Resource{Resource: resource.MustStructJSON(`{
+			"apiVersion": "cfzt.cloudflare.com/v1alpha1",
+			"kind": "XZeroTrustRoute",
+			"metadata": {"name": "app-x7k2p"},
+			"spec": {
+				"route": {"namespace": "web", "name": "app"},
+				"annotations": {` + strings.Join(ann, ",") + `},
+				"backendRef": {"name": "app", "port": 8080},
+				"inputsHash": "abc",
+				"compositionRef": {"name": "zerotrustroute"}
+			}
+		}`)}},
+	}
+	for _, o := range opts {
+		o(req)
+	}
+	return req
+}
+
+func withExtra(extra map[string]*fnv1.Resources) reqOption {
+	return func(r *fnv1.RunFunctionRequest) { r.ExtraResources = extra } //nolint:staticcheck // The function uses the extra resources API.
+}
+
+func withObserved(resources map[string]string) reqOption {
+	return func(r *fnv1.RunFunctionRequest) {
+		r.Observed.Resources = map[string]*fnv1.Resource{}
+		for n, j := range resources {
+			r.Observed.Resources[n] = &fnv1.Resource{Resource: resource.MustStructJSON(j)}
+		}
+	}
+}
+
+func withDesired(d *fnv1.State) reqOption {
+	return func(r *fnv1.RunFunctionRequest) { r.Desired = d }
+}
+
+func withRouteNamespace(ns string) reqOption {
+	return func(r *fnv1.RunFunctionRequest) {
+		route := r.GetObserved().GetComposite().GetResource().GetFields()["spec"].GetStructValue().GetFields()["route"].GetStructValue()
+		route.Fields["namespace"] = structpb.NewStringValue(ns)
+	}
+}
+
+func items(objects ...string) *fnv1.Resources {
+	r := &fnv1.Resources{}
+	for _, o := range objects {
+		r.Items = append(r.Items, &fnv1.Resource{Resource: resource.MustStructJSON(o)})
+	}
+	return r
+}
+
+func tenantJSON(ns, tunnel string) string {
+	return `{
+		"apiVersion": "cfzt.cloudflare.com/v1alpha1",
+		"kind": "CloudflareZeroTrustTenant",
+		"metadata": {"name": "home", "namespace": "` + ns + `"},
+		"spec": {"accountId": "` + accountID + `", "tunnelId": "` + tunnel + `", "credentialRef": {"name": "cloudflare-token"}}
+	}`
+}
+
+func templateJSON(ns, name, spec string) string {
+	return `{
+		"apiVersion": "cfzt.cloudflare.com/v1alpha1",
+		"kind": "CloudflareZeroTrustTemplate",
+		"metadata": {"name": "` + name + `", "namespace": "` + ns + `"},
+		"spec": ` + spec + `
+	}`
+}
+
+func serviceJSON(ingress string) string {
+	return `{
+		"apiVersion": "v1",
+		"kind": "Service",
+		"metadata": {"name": "traefik", "namespace": "traefik"},
+		"spec": {"type": "LoadBalancer"},
+		"status": {"loadBalancer": {"ingress": ` + ingress + `}}
+	}`
+}
+
+// extraResources returns Crossplane's answer to the tenant and base template
+// requirements: the tenant in the operator namespace, no base template.
+// Entries of more override it.
+func extraResources(more map[string]*fnv1.Resources) map[string]*fnv1.Resources {
+	e := map[string]*fnv1.Resources{
+		"tenant-route-namespace":           {},
+		"tenant-operator-namespace":        items(tenantJSON(opNS, tunnelID)),
+		"base-template-route-namespace":    {},
+		"base-template-operator-namespace": {},
+	}
+	for k, v := range more {
+		e[k] = v
+	}
+	return e
+}
+
+// --- expected response builders ---
+
+func selector(apiVersion, kind, name, ns string) *fnv1.ResourceSelector {
+	return &fnv1.ResourceSelector{
+		ApiVersion: apiVersion, Kind: kind,
+		Match:     &fnv1.ResourceSelector_MatchName{MatchName: name},
+		Namespace: &ns,
+	}
+}
+
+// requirements returns the requirements of route web/app: its tenant and
+// base template, and the named template and Service when set.
+func requirements(template string, service bool) *fnv1.Requirements {
+	const gv = "cfzt.cloudflare.com/v1alpha1"
+	r := map[string]*fnv1.ResourceSelector{
+		"tenant-route-namespace":           selector(gv, "CloudflareZeroTrustTenant", "home", "web"),
+		"tenant-operator-namespace":        selector(gv, "CloudflareZeroTrustTenant", "home", opNS),
+		"base-template-route-namespace":    selector(gv, "CloudflareZeroTrustTemplate", "base-home", "web"),
+		"base-template-operator-namespace": selector(gv, "CloudflareZeroTrustTemplate", "base-home", opNS),
+	}
+	if template != "" {
+		r["template-route-namespace"] = selector(gv, "CloudflareZeroTrustTemplate", template, "web")
+		r["template-operator-namespace"] = selector(gv, "CloudflareZeroTrustTemplate", template, opNS)
+	}
+	if service {
+		r["ingress-service"] = selector("v1", "Service", "traefik", "traefik")
+	}
+	return &fnv1.Requirements{ExtraResources: r}
+}
+
+func meta() *fnv1.ResponseMeta {
+	return &fnv1.ResponseMeta{Tag: "t", Ttl: durationpb.New(response.DefaultTTL)}
+}
+
+func fatal(msg string) []*fnv1.Result {
+	return []*fnv1.Result{{Severity: fnv1.Severity_SEVERITY_FATAL, Message: msg, Target: fnv1.Target_TARGET_COMPOSITE.Enum()}}
+}
+
+const labels = `{
+	"app.kubernetes.io/managed-by": "cfzt-operator",
+	"cfzt.cloudflare.com/httproute-name": "app",
+	"cfzt.cloudflare.com/httproute-namespace": "web",
+	"cfzt.cloudflare.com/tenant": "home"
+}`
+
+func managed(kind, pc, forProvider string, extraSpec ...string) string {
+	spec := `"providerConfigRef": {"name": "` + pc + `"}, "forProvider": ` + forProvider
+	for _, e := range extraSpec {
+		spec += ", " + e
+	}
+	return `{
+		"apiVersion": "cfzt.cloudflare.com/v1alpha1",
+		"kind": "` + kind + `",
+		"metadata": {"labels": ` + labels + `},
+		"spec": {` + spec + `}
+	}`
+}
+
+func tunnelRoute(pc, tunnel, service string) *fnv1.Resource {
+	return &fnv1.Resource{Resource: resource.MustStructJSON(`{
+		"apiVersion": "cfzt.cloudflare.com/v1alpha1",
+		"kind": "TunnelRoute",
+		"metadata": {"labels": ` + labels + `, "annotations": {"crossplane.io/external-name": "app.example.com"}},
+		"spec": {
+			"providerConfigRef": {"name": "` + pc + `"},
+			"forProvider": {
+				"tunnelId": "` + tunnel + `",
+				"hostname": "app.example.com",
+				"service": "` + service + `",
+				"originRequest": {"noTLSVerify": false, "originServerName": "app.example.com", "connectTimeout": 10, "http2Origin": false}
+			}
+		}
+	}`)}
+}
+
+func record(pc, typ, content string, proxied bool, ttl int) *fnv1.Resource {
+	return &fnv1.Resource{Resource: resource.MustStructJSON(managed("DNSRecord", pc, fmt.Sprintf(
+		`{"name": "app.example.com", "type": %q, "content": %q, "proxied": %t, "ttl": %d, "owner": "web/app"}`,
+		typ, content, proxied, ttl)))}
+}
+
+func cname(pc, tunnel string) *fnv1.Resource {
+	return record(pc, "CNAME", tunnel+".cfargotunnel.com", true, 1)
+}
+
+const accessDefaults = `"name": "cfzt-app.example.com", "domain": "app.example.com", "sessionDuration": "24h",
+	"autoRedirectToIdentity": false, "enableBindingCookie": false, "httpOnlyCookieAttribute": true,
+	"sameSiteCookieAttribute": "lax", "skipInterstitial": false, "appLauncherVisible": true, "serviceAuth401Redirect": false`
+
+// stateData returns the state ConfigMap's data for route web/app with the
+// supplied keys overriding empty values.
+func stateData(hash string, set map[string]string) map[string]string {
+	d := map[string]string{
+		"annotation_hash": hash, "hostname": "app.example.com", "tenant_name": "home", "tunnel_id": "",
+		"zone_id": "", "hostname_route_id": "", "cname_record_id": "", "dns_record_id": "", "dns_record_ip": "",
+		"access_app_id": "", "access_policy_ids": "", "service_token_id": "", "service_token_secret_name": "",
+		"httproute_namespace": "web", "httproute_name": "app",
+	}
+	for k, v := range set {
+		d[k] = v
+	}
+	return d
+}
+
+func stateConfigMap(data map[string]string) *fnv1.Resource {
+	d := []string{}
+	for k, v := range data {
+		d = append(d, fmt.Sprintf("%q: %q", k, v))
+	}
+	return &fnv1.Resource{Ready: fnv1.Ready_READY_TRUE, Resource: resource.MustStructJSON(`{
+		"apiVersion": "v1",
+		"kind": "ConfigMap",
+		"metadata": {"name": "cfzt-web-app", "namespace": "` + opNS + `", "labels": ` + labels + `},
+		"data": {` + strings.Join(d, ",") + `}
+	}`)}
+}
+
+// status returns the desired composite carrying the route's status.
+func status(fields string) *fnv1.Resource {
+	return &fnv1.Resource{Resource: resource.MustStructJSON(`{"status": {"hostname": "app.example.com", "tenant": "home"` + fields + `}}`)}
+}
+
+// hash returns the annotation hash of route web/app with the supplied
+// annotations, the operator namespace's Tenant and the supplied templates.
+func hash(t *testing.T, annotations map[string]string, tenantTunnel string, template, base *v1alpha1.TemplateSpec) string {
+	t.Helper()
+	a := map[string]string{
+		v1alpha1.AnnotationEnabled:  "true",
+		v1alpha1.AnnotationTenant:   "home",
+		v1alpha1.AnnotationHostname: "app.example.com",
+	}
+	for k, v := range annotations {
+		a[k] = v
+	}
+	h, err := state.Hash(state.HashInputs{
+		Annotations: a,
+		Tenant: &v1alpha1.TenantSpec{
+			AccountID: accountID, TunnelID: tenantTunnel,
+			CredentialRef: v1alpha1.CredentialRef{Name: "cloudflare-token"},
+		},
+		Template:     template,
+		BaseTemplate: base,
+	})
+	if err != nil {
+		t.Fatalf("cannot compute the expected hash: %v", err)
+	}
+	return h
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestRunFunction(t *testing.T) {
+	type args struct {
+		req *fnv1.RunFunctionRequest
+	}
+	type want struct {
+		rsp *fnv1.RunFunctionResponse
+		err error
+	}
+	existing := &fnv1.State{Resources: map[string]*fnv1.Resource{
+		"dns-record": cname("cloudflare-zero-trust.home", tunnelID),
+	}}
+	pcOp := "cloudflare-zero-trust.home"
+	tunnelAnn := map[string]string{}
+	dnsTemplate := `{"dnsOnly": {"enabled": true, "proxied": false, "ttl": 120}}`
+	svcTemplate := `{"dnsOnly": {"enabled": true, "ingressServiceRef": {"name": "traefik", "namespace": "traefik"}}}`
+
+	cases := map[string]struct {
+		reason string
+		args   args
+		want   want
+	}{
+		"FirstCallRequestsExtraResources": {
+			reason: "Before Crossplane fetched anything the function asks for the tenant and templates and leaves the desired state alone.",
+			args: args{req: routeRequest(map[string]string{v1alpha1.AnnotationTemplate: "protected"},
+				withDesired(existing))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Desired:      existing,
+				Requirements: requirements("protected", false),
+			}},
+		},
+		"PartlyFetched": {
+			reason: "Until every requirement is answered the desired state is left alone.",
+			args: args{req: routeRequest(map[string]string{v1alpha1.AnnotationTemplate: "protected"},
+				withDesired(existing), withExtra(extraResources(nil)))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Desired:      existing,
+				Requirements: requirements("protected", false),
+			}},
+		},
+		"RouteInOperatorNamespace": {
+			reason: "A route in the operator namespace asks for each object once.",
+			args:   args{req: routeRequest(nil, withRouteNamespace(opNS))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta: meta(),
+				Requirements: &fnv1.Requirements{ExtraResources: map[string]*fnv1.ResourceSelector{
+					"tenant-route-namespace":        selector("cfzt.cloudflare.com/v1alpha1", "CloudflareZeroTrustTenant", "home", opNS),
+					"base-template-route-namespace": selector("cfzt.cloudflare.com/v1alpha1", "CloudflareZeroTrustTemplate", "base-home", opNS),
+				}},
+			}},
+		},
+		"TunnelMode": {
+			reason: "A route composes an ingress rule to its backendRef, a CNAME to the tunnel and its state, with the operator namespace's Tenant.",
+			args:   args{req: routeRequest(nil, withExtra(extraResources(nil)))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + hash(t, tunnelAnn, tunnelID, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
+						"dns-record":   cname(pcOp, tunnelID),
+						"state":        stateConfigMap(stateData(hash(t, tunnelAnn, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
+					},
+				},
+			}},
+		},
+		"TenantInRouteNamespaceWins": {
+			reason: "A Tenant in the route's namespace wins: its tunnel and its ProviderConfig are used.",
+			args: args{req: routeRequest(nil, withExtra(extraResources(map[string]*fnv1.Resources{
+				"tenant-route-namespace": items(tenantJSON("web", routeNSTun)),
+			})))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + routeNSTun + `", "annotationHash": "` + hash(t, tunnelAnn, routeNSTun, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"tunnel-route": tunnelRoute("web.home", routeNSTun, "http://app.web.svc.cluster.local:8080"),
+						"dns-record":   cname("web.home", routeNSTun),
+						"state":        stateConfigMap(stateData(hash(t, tunnelAnn, routeNSTun, nil, nil), map[string]string{"tunnel_id": routeNSTun})),
+					},
+				},
+			}},
+		},
+		"TemplatesMerged": {
+			reason: "The per-route template wins over the base template, found in either namespace, and the tunnelId annotation over the Tenant.",
+			args: args{req: routeRequest(map[string]string{
+				v1alpha1.AnnotationTemplate: "protected",
+				v1alpha1.AnnotationTunnelID: routeNSTun,
+			}, withExtra(extraResources(map[string]*fnv1.Resources{
+				"template-route-namespace":         items(templateJSON("web", "protected", `{"originService": {"url": "https://per-route.web.svc:443"}}`)),
+				"template-operator-namespace":      {},
+				"base-template-operator-namespace": items(templateJSON(opNS, "base-home", `{"originService": {"url": "https://traefik.traefik.svc:443"}}`)),
+			})))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("protected", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + routeNSTun + `", "annotationHash": "` + hash(t,
+						map[string]string{v1alpha1.AnnotationTemplate: "protected", v1alpha1.AnnotationTunnelID: routeNSTun}, tunnelID,
+						&v1alpha1.TemplateSpec{OriginService: &v1alpha1.OriginService{URL: "https://per-route.web.svc:443"}},
+						&v1alpha1.TemplateSpec{OriginService: &v1alpha1.OriginService{URL: "https://traefik.traefik.svc:443"}}) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"tunnel-route": tunnelRoute(pcOp, routeNSTun, "https://per-route.web.svc:443"),
+						"dns-record":   cname(pcOp, routeNSTun),
+						"state": stateConfigMap(stateData(hash(t,
+							map[string]string{v1alpha1.AnnotationTemplate: "protected", v1alpha1.AnnotationTunnelID: routeNSTun}, tunnelID,
+							&v1alpha1.TemplateSpec{OriginService: &v1alpha1.OriginService{URL: "https://per-route.web.svc:443"}},
+							&v1alpha1.TemplateSpec{OriginService: &v1alpha1.OriginService{URL: "https://traefik.traefik.svc:443"}}),
+							map[string]string{"tunnel_id": routeNSTun})),
+					},
+				},
+			}},
+		},
+		"DNSOnlyStaticIP": {
+			reason: "A base template's static IP gives a DNS-only route an A record and no tunnel route.",
+			args: args{req: routeRequest(nil, withExtra(extraResources(map[string]*fnv1.Resources{
+				"base-template-operator-namespace": items(templateJSON(opNS, "base-home", `{"dnsOnly": {"enabled": true, "staticIp": "192.0.2.10", "ttl": 300}}`)),
+			})))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "annotationHash": "` + hash(t, nil, tunnelID, nil, &v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: ptr(true), StaticIP: "192.0.2.10", TTL: ptr(int64(300))}}) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"dns-record": record(pcOp, "A", "192.0.2.10", false, 300),
+						"state":      stateConfigMap(stateData(hash(t, nil, tunnelID, nil, &v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: ptr(true), StaticIP: "192.0.2.10", TTL: ptr(int64(300))}}), nil)),
+					},
+				},
+			}},
+		},
+		"DNSOnlyAnnotation": {
+			reason: "The seed's internal-dnsonly template takes the address from the dnsIp annotation.",
+			args: args{req: routeRequest(map[string]string{
+				v1alpha1.AnnotationTemplate: "internal-dnsonly",
+				v1alpha1.AnnotationDNSIP:    "192.168.1.50",
+			}, withExtra(extraResources(map[string]*fnv1.Resources{
+				"template-route-namespace":    {},
+				"template-operator-namespace": items(templateJSON(opNS, "internal-dnsonly", dnsTemplate)),
+			})))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("internal-dnsonly", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "annotationHash": "` + hash(t, map[string]string{v1alpha1.AnnotationTemplate: "internal-dnsonly", v1alpha1.AnnotationDNSIP: "192.168.1.50"}, tunnelID,
+						&v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: ptr(true), Proxied: ptr(false), TTL: ptr(int64(120))}}, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"dns-record": record(pcOp, "A", "192.168.1.50", false, 120),
+						"state": stateConfigMap(stateData(hash(t, map[string]string{v1alpha1.AnnotationTemplate: "internal-dnsonly", v1alpha1.AnnotationDNSIP: "192.168.1.50"}, tunnelID,
+							&v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: ptr(true), Proxied: ptr(false), TTL: ptr(int64(120))}}, nil), nil)),
+					},
+				},
+			}},
+		},
+		"DNSOnlyIPv6": {
+			reason: "An IPv6 address gives an AAAA record.",
+			args: args{req: routeRequest(map[string]string{
+				v1alpha1.AnnotationTemplate: "internal-dnsonly",
+				v1alpha1.AnnotationDNSIP:    "2001:db8::50",
+			}, withExtra(extraResources(map[string]*fnv1.Resources{
+				"template-route-namespace":    items(templateJSON("web", "internal-dnsonly", dnsTemplate)),
+				"template-operator-namespace": {},
+			})))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("internal-dnsonly", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "annotationHash": "` + hash(t, map[string]string{v1alpha1.AnnotationTemplate: "internal-dnsonly", v1alpha1.AnnotationDNSIP: "2001:db8::50"}, tunnelID,
+						&v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: ptr(true), Proxied: ptr(false), TTL: ptr(int64(120))}}, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"dns-record": record(pcOp, "AAAA", "2001:db8::50", false, 120),
+						"state": stateConfigMap(stateData(hash(t, map[string]string{v1alpha1.AnnotationTemplate: "internal-dnsonly", v1alpha1.AnnotationDNSIP: "2001:db8::50"}, tunnelID,
+							&v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: ptr(true), Proxied: ptr(false), TTL: ptr(int64(120))}}, nil), nil)),
+					},
+				},
+			}},
+		},
+		"DNSOnlyServiceRequested": {
+			reason: "A DNS-only route without an address asks for its ingress Service and leaves the desired state alone meanwhile.",
+			args: args{req: routeRequest(nil, withDesired(existing), withExtra(extraResources(map[string]*fnv1.Resources{
+				"base-template-operator-namespace": items(templateJSON(opNS, "base-home", svcTemplate)),
+			})))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Desired:      existing,
+				Requirements: requirements("", true),
+			}},
+		},
+		"DNSOnlyServiceIP": {
+			reason: "The Service's LoadBalancer IP is the record's address.",
+			args: args{req: routeRequest(nil, withExtra(extraResources(map[string]*fnv1.Resources{
+				"base-template-operator-namespace": items(templateJSON(opNS, "base-home", svcTemplate)),
+				"ingress-service":                  items(serviceJSON(`[{"ip": "192.168.1.240"}]`)),
+			})))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", true),
+				Desired: &fnv1.State{
+					Composite: status(`, "annotationHash": "` + hash(t, nil, tunnelID, nil, &v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: ptr(true), IngressServiceRef: &v1alpha1.ServiceRef{Name: "traefik", Namespace: "traefik"}}}) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"dns-record": record(pcOp, "A", "192.168.1.240", false, 120),
+						"state":      stateConfigMap(stateData(hash(t, nil, tunnelID, nil, &v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: ptr(true), IngressServiceRef: &v1alpha1.ServiceRef{Name: "traefik", Namespace: "traefik"}}}), nil)),
+					},
+				},
+			}},
+		},
+		"DNSOnlyServicePending": {
+			reason: "A Service still waiting for its load balancer is reported, naming the Service and the template that references it.",
+			args: args{req: routeRequest(nil, withExtra(extraResources(map[string]*fnv1.Resources{
+				"base-template-operator-namespace": items(templateJSON(opNS, "base-home", svcTemplate)),
+				"ingress-service":                  items(serviceJSON(`[]`)),
+			})))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", true),
+				Results: fatal("cannot take the address of route web/app from Service traefik/traefik (CloudflareZeroTrustTemplate cloudflare-zero-trust/base-home field spec.dnsOnly.ingressServiceRef): " +
+					"it has no LoadBalancer address yet; the route is published once the load balancer assigns one"),
+			}},
+		},
+		"DNSOnlyServiceMissing": {
+			reason: "A missing Service is reported with what references it.",
+			args: args{req: routeRequest(nil, withExtra(extraResources(map[string]*fnv1.Resources{
+				"base-template-operator-namespace": items(templateJSON(opNS, "base-home", svcTemplate)),
+				"ingress-service":                  {},
+			})))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", true),
+				Results:      fatal("cannot find Service traefik/traefik named by CloudflareZeroTrustTemplate cloudflare-zero-trust/base-home field spec.dnsOnly.ingressServiceRef: create it, or fix the reference"),
+			}},
+		},
+		"AccessExistingPolicies": {
+			reason: "Access by annotation composes an application attached to existing policies by name, and no policy of its own.",
+			args: args{req: routeRequest(map[string]string{
+				v1alpha1.AnnotationAccessEnabled:             "true",
+				v1alpha1.AnnotationAccessExistingPolicyNames: "Allow Home Users, ADAUTH",
+			}, withExtra(extraResources(nil)))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + hash(t, map[string]string{
+						v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessExistingPolicyNames: "Allow Home Users, ADAUTH",
+					}, tunnelID, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
+						"dns-record":   cname(pcOp, tunnelID),
+						"access-app": {Resource: resource.MustStructJSON(managed("AccessApp", pcOp,
+							`{`+accessDefaults+`, "existingPolicyNames": ["Allow Home Users", "ADAUTH"]}`))},
+						"state": stateConfigMap(stateData(hash(t, map[string]string{
+							v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessExistingPolicyNames: "Allow Home Users, ADAUTH",
+						}, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
+					},
+				},
+			}},
+		},
+		"AccessAllowPolicy": {
+			reason: "Allowed groups and emails compose the allow policy; once observed with an ID the application is attached to it, and the IDs are recorded.",
+			args: args{req: routeRequest(map[string]string{
+				v1alpha1.AnnotationAccessEnabled:     "true",
+				v1alpha1.AnnotationAccessAllowGroups: "admins",
+				v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
+			}, withExtra(extraResources(nil)), withObserved(map[string]string{
+				"access-app":    `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessApp", "metadata": {"name": "app-x7k2p-a", "annotations": {"crossplane.io/external-name": "app-uuid"}}}`,
+				"access-policy": `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessPolicy", "metadata": {"name": "app-x7k2p-p", "annotations": {"crossplane.io/external-name": "policy-uuid"}}}`,
+			}))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "accessAppId": "app-uuid", "accessPolicyIds": ["policy-uuid"], "annotationHash": "` + hash(t, map[string]string{
+						v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessAllowGroups: "admins", v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
+					}, tunnelID, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
+						"dns-record":   cname(pcOp, tunnelID),
+						"access-app": {Resource: resource.MustStructJSON(managed("AccessApp", pcOp,
+							`{`+accessDefaults+`, "policyIds": ["policy-uuid"]}`))},
+						"access-policy": {Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,
+							`{"name": "cfzt-app.example.com-allow", "decision": "allow", "includeGroups": ["admins"], "includeEmails": ["alice@example.com"]}`))},
+						"state": stateConfigMap(stateData(hash(t, map[string]string{
+							v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessAllowGroups: "admins", v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
+						}, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID, "access_app_id": "app-uuid", "access_policy_ids": "policy-uuid"})),
+					},
+				},
+			}},
+		},
+		"ServiceToken": {
+			reason: "A service token writes its credentials to cfzt-svctoken-<route> in the route's namespace.",
+			args: args{req: routeRequest(map[string]string{
+				v1alpha1.AnnotationServiceTokenEnabled:  "true",
+				v1alpha1.AnnotationServiceTokenDuration: "720h",
+			}, withExtra(extraResources(nil)))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + hash(t, map[string]string{
+						v1alpha1.AnnotationServiceTokenEnabled: "true", v1alpha1.AnnotationServiceTokenDuration: "720h",
+					}, tunnelID, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
+						"dns-record":   cname(pcOp, tunnelID),
+						"service-token": {Resource: resource.MustStructJSON(managed("ServiceToken", pcOp,
+							`{"name": "cfzt-app.example.com", "duration": "720h"}`,
+							`"writeConnectionSecretToRef": {"name": "cfzt-svctoken-app", "namespace": "web"}`))},
+						"state": stateConfigMap(stateData(hash(t, map[string]string{
+							v1alpha1.AnnotationServiceTokenEnabled: "true", v1alpha1.AnnotationServiceTokenDuration: "720h",
+						}, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
+					},
+				},
+			}},
+		},
+		"StateFromObserved": {
+			reason: "The state ConfigMap and status carry the IDs of the observed resources still desired, and the zone of the record.",
+			args: args{req: routeRequest(nil, withExtra(extraResources(nil)), withObserved(map[string]string{
+				"tunnel-route": `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "TunnelRoute",
+					"metadata": {"name": "app-x7k2p-t", "annotations": {"crossplane.io/external-name": "app.example.com"}}}`,
+				"dns-record": `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "DNSRecord",
+					"metadata": {"name": "app-x7k2p-d", "annotations": {"crossplane.io/external-name": "372e67954025e0ba6aaa6d586b9e0b59"}},
+					"spec": {"forProvider": {"type": "CNAME"}},
+					"status": {"atProvider": {"zoneId": "023e105f4ecef8ad9ca31a8372d0c353"}}}`,
+				"service-token": `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "ServiceToken",
+					"metadata": {"name": "app-x7k2p-s", "annotations": {"crossplane.io/external-name": "token-uuid"}},
+					"spec": {"writeConnectionSecretToRef": {"name": "cfzt-svctoken-app", "namespace": "web"}}}`,
+			}))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "zoneId": "023e105f4ecef8ad9ca31a8372d0c353", "hostnameRouteId": "app.example.com",` +
+						`"cnameRecordId": "372e67954025e0ba6aaa6d586b9e0b59", "annotationHash": "` + hash(t, tunnelAnn, tunnelID, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
+						"dns-record":   cname(pcOp, tunnelID),
+						"state": stateConfigMap(stateData(hash(t, tunnelAnn, tunnelID, nil, nil), map[string]string{
+							"tunnel_id":         tunnelID,
+							"zone_id":           "023e105f4ecef8ad9ca31a8372d0c353",
+							"hostname_route_id": "app.example.com",
+							"cname_record_id":   "372e67954025e0ba6aaa6d586b9e0b59",
+						})),
+					},
+				},
+			}},
+		},
+		"UnknownAnnotation": {
+			reason: "A misspelt annotation is reported as a warning and the route is still composed.",
+			args:   args{req: routeRequest(map[string]string{"cfzt.cloudflare.com/acess.enabled": "true"}, withExtra(extraResources(nil)))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Results: []*fnv1.Result{{
+					Severity: fnv1.Severity_SEVERITY_WARNING,
+					Message:  "ignoring unknown annotation cfzt.cloudflare.com/acess.enabled on route web/app; check its spelling",
+					Target:   fnv1.Target_TARGET_COMPOSITE_AND_CLAIM.Enum(),
+				}},
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + hash(t, tunnelAnn, tunnelID, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
+						"dns-record":   cname(pcOp, tunnelID),
+						"state":        stateConfigMap(stateData(hash(t, tunnelAnn, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
+					},
+				},
+			}},
+		},
+		"MissingTenant": {
+			reason: "A Tenant in neither namespace is fatal, with the namespaces searched and what to do.",
+			args: args{req: routeRequest(nil, withDesired(existing), withExtra(extraResources(map[string]*fnv1.Resources{
+				"tenant-operator-namespace": {},
+			})))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Desired:      existing,
+				Requirements: requirements("", false),
+				Results:      fatal(`cannot find CloudflareZeroTrustTenant "home" in namespace "web" or "cloudflare-zero-trust": create it, or set annotation cfzt.cloudflare.com/tenant to an existing Tenant`),
+			}},
+		},
+		"MissingTemplate": {
+			reason: "A named template in neither namespace is fatal, with what to do.",
+			args: args{req: routeRequest(map[string]string{v1alpha1.AnnotationTemplate: "protected"}, withExtra(extraResources(map[string]*fnv1.Resources{
+				"template-route-namespace":    {},
+				"template-operator-namespace": {},
+			})))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("protected", false),
+				Results:      fatal(`cannot find CloudflareZeroTrustTemplate "protected" in namespace "web" or "cloudflare-zero-trust": create it, or change or remove annotation cfzt.cloudflare.com/template`),
+			}},
+		},
+		"InvalidSetting": {
+			reason: "An invalid setting is fatal, naming the annotation and the value.",
+			args:   args{req: routeRequest(map[string]string{v1alpha1.AnnotationAccessSessionDuration: "1 day"}, withExtra(extraResources(nil)))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Results:      fatal(`cannot use annotation cfzt.cloudflare.com/access.sessionDuration: "1 day" is not a duration; use a number with a unit of h, m, s, ms, us or ns, such as "24h" or "90m"`),
+			}},
+		},
+		"DNSOnlyWithAccess": {
+			reason: "DNS-only with Access is fatal: Access needs the tunnel.",
+			args: args{req: routeRequest(map[string]string{
+				v1alpha1.AnnotationAccessEnabled: "true",
+				v1alpha1.AnnotationDNSIP:         "192.168.1.50",
+			}, withExtra(extraResources(map[string]*fnv1.Resources{
+				"base-template-operator-namespace": items(templateJSON(opNS, "base-home", dnsTemplate)),
+			})))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Results:      fatal("cannot enable Access (annotation cfzt.cloudflare.com/access.enabled) in DNS-only mode (CloudflareZeroTrustTemplate cloudflare-zero-trust/base-home field spec.dnsOnly.enabled): an Access application needs the tunnel; disable one of them"),
+			}},
+		},
+		"NotManaged": {
+			reason: "A route without a hostname is fatal before anything is requested.",
+			args:   args{req: routeRequest(map[string]string{v1alpha1.AnnotationHostname: "-"}, withDesired(existing))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:    meta(),
+				Desired: existing,
+				Results: fatal("cannot publish route web/app: annotation cfzt.cloudflare.com/hostname is missing; set it to the public hostname, such as app.example.com"),
+			}},
+		},
+		"BadComposite": {
+			reason: "A composite whose spec cannot be read is fatal, not a panic.",
+			args: args{req: &fnv1.RunFunctionRequest{
+				Meta: &fnv1.RequestMeta{Tag: "t"},
+				Observed: &fnv1.State{Composite: &fnv1.Resource{Resource: resource.MustStructJSON(
+					`{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "XZeroTrustRoute", "metadata": {"name": "app-x7k2p"}, "spec": {"route": "web/app"}}`)}},
+			}},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:    meta(),
+				Results: fatal(`cannot read the spec of composite "app-x7k2p": cannot unmarshal value from JSON: json: cannot unmarshal string into Go struct field RouteSpec.route of type v1alpha1.RouteReference`),
+			}},
+		},
+		"EmptyRequest": {
+			reason: "An empty request is fatal, not a panic.",
+			args:   args{req: &fnv1.RunFunctionRequest{}},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:    &fnv1.ResponseMeta{Ttl: durationpb.New(response.DefaultTTL)},
+				Results: fatal(`cannot read the spec of composite "": spec: no such field`),
+			}},
+		},
+		"BadInput": {
+			reason: "An Input whose operator namespace is not a namespace name is fatal.",
+			args: args{req: func() *fnv1.RunFunctionRequest {
+				r := routeRequest(nil)
+				r.Input = resource.MustStructJSON(`{"apiVersion": "fn.cfzt.cloudflare.com/v1alpha1", "kind": "Input", "operatorNamespace": "Not_A_Namespace"}`)
+				return r
+			}()},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:    meta(),
+				Results: fatal(`the function's input operatorNamespace "Not_A_Namespace" is not a namespace name: use at most 63 lower case letters, digits and '-' in the Composition's input`),
+			}},
+		},
+		"CustomOperatorNamespace": {
+			reason: "The Input's operator namespace is where shared Tenants and Templates are looked up.",
+			args: args{req: func() *fnv1.RunFunctionRequest {
+				r := routeRequest(nil)
+				r.Input = resource.MustStructJSON(`{"apiVersion": "fn.cfzt.cloudflare.com/v1alpha1", "kind": "Input", "operatorNamespace": "cfzt-system"}`)
+				return r
+			}()},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta: meta(),
+				Requirements: &fnv1.Requirements{ExtraResources: map[string]*fnv1.ResourceSelector{
+					"tenant-route-namespace":           selector("cfzt.cloudflare.com/v1alpha1", "CloudflareZeroTrustTenant", "home", "web"),
+					"tenant-operator-namespace":        selector("cfzt.cloudflare.com/v1alpha1", "CloudflareZeroTrustTenant", "home", "cfzt-system"),
+					"base-template-route-namespace":    selector("cfzt.cloudflare.com/v1alpha1", "CloudflareZeroTrustTemplate", "base-home", "web"),
+					"base-template-operator-namespace": selector("cfzt.cloudflare.com/v1alpha1", "CloudflareZeroTrustTemplate", "base-home", "cfzt-system"),
+				}},
+			}},
+		},
+		"NoInput": {
+			reason: "Without an Input the default operator namespace is used.",
+			args: args{req: func() *fnv1.RunFunctionRequest {
+				r := routeRequest(nil)
+				r.Input = nil
+				return r
+			}()},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+			}},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := &Function{log: logging.NewNopLogger()}
+			rsp, err := f.RunFunction(context.Background(), tc.args.req)
+			if diff := cmp.Diff(tc.want.rsp, rsp, protocmp.Transform()); diff != "" {
+				t.Errorf("\n%s\nf.RunFunction(...): -want rsp, +got rsp:\n%s", tc.reason, diff)
+			}
+			if diff := cmp.Diff(tc.want.err, err, cmpopts.EquateErrors()); diff != "" {
+				t.Errorf("\n%s\nf.RunFunction(...): -want err, +got err:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}

@@ -1,0 +1,61 @@
+package compose
+
+import (
+	"github.com/crossplane/function-sdk-go/resource/composed"
+
+	"github.com/cfzt/cfzt/apis/v1alpha1"
+	"github.com/cfzt/cfzt/function/internal/merge"
+)
+
+// needsPolicy reports whether a route gets its own allow policy: only when
+// it allows groups or emails, as in the seed.
+func needsPolicy(a merge.Access) bool {
+	return len(a.AllowGroups) > 0 || len(a.AllowEmails) > 0
+}
+
+// AccessApp returns the route's self-hosted Access application. Existing
+// policies are attached by name. The route's own allow policy is attached by
+// ID once it exists; the ID is taken from the observed policy rather than
+// through a reference so that dropping the policy also detaches it.
+func AccessApp(in Inputs) (*composed.Unstructured, error) {
+	a := in.Settings.Access
+	p := v1alpha1.AccessAppParameters{
+		Name:                     AppName(in.Settings.Hostname),
+		Domain:                   in.Settings.Hostname,
+		SessionDuration:          a.SessionDuration,
+		AutoRedirectToIdentity:   &a.AutoRedirectToIdentity,
+		EnableBindingCookie:      &a.EnableBindingCookie,
+		HTTPOnlyCookieAttribute:  &a.HTTPOnlyCookieAttribute,
+		SameSiteCookieAttribute:  a.SameSiteCookieAttribute,
+		LogoURL:                  a.LogoURL,
+		SkipInterstitial:         &a.SkipInterstitial,
+		AppLauncherVisible:       &a.AppLauncherVisible,
+		ServiceAuth401Redirect:   &a.ServiceAuth401Redirect,
+		CustomDenyMessage:        a.CustomDenyMessage,
+		CustomDenyURL:            a.CustomDenyURL,
+		CustomNonIdentityDenyURL: a.CustomNonIdentityDenyURL,
+		ExistingPolicyNames:      a.ExistingPolicyNames,
+	}
+	if needsPolicy(a) && in.PolicyID != "" {
+		p.PolicyIDs = []string{in.PolicyID}
+	}
+	return newObject(v1alpha1.AccessAppGroupVersionKind, Labels(in.Route), v1alpha1.AccessAppSpec{
+		ClusterManagedResourceSpec: in.providerConfig(),
+		ForProvider:                p,
+	})
+}
+
+// AccessPolicy returns the route's reusable allow policy for its groups and
+// emails.
+func AccessPolicy(in Inputs) (*composed.Unstructured, error) {
+	a := in.Settings.Access
+	return newObject(v1alpha1.AccessPolicyGroupVersionKind, Labels(in.Route), v1alpha1.AccessPolicySpec{
+		ClusterManagedResourceSpec: in.providerConfig(),
+		ForProvider: v1alpha1.AccessPolicyParameters{
+			Name:          PolicyName(in.Settings.Hostname),
+			Decision:      "allow",
+			IncludeGroups: a.AllowGroups,
+			IncludeEmails: a.AllowEmails,
+		},
+	})
+}

@@ -1,0 +1,42 @@
+package compose
+
+import (
+	"net/netip"
+
+	"github.com/crossplane/function-sdk-go/errors"
+	"github.com/crossplane/function-sdk-go/resource/composed"
+
+	"github.com/cfzt/cfzt/apis/v1alpha1"
+	"github.com/cfzt/cfzt/function/internal/validate"
+)
+
+// AddressRecord returns a DNS-only route's A (IPv4) or AAAA (IPv6) record.
+func AddressRecord(in Inputs) (*composed.Unstructured, error) {
+	d := in.Settings.DNSOnly
+	a, err := netip.ParseAddr(d.IP)
+	if err != nil {
+		return nil, errors.Wrapf(err, "cannot build the DNS record of route %s", in.Route)
+	}
+	typ := "AAAA"
+	if a.Is4() {
+		typ = "A"
+	}
+	proxied, ttl := d.Proxied, d.TTL
+	if proxied {
+		// Cloudflare keeps proxied records at the automatic TTL whatever is
+		// sent; asking for another would show as drift forever.
+		ttl = validate.TTLAutomatic
+	}
+	return newObject(v1alpha1.DNSRecordGroupVersionKind, Labels(in.Route), v1alpha1.DNSRecordSpec{
+		ClusterManagedResourceSpec: in.providerConfig(),
+		ForProvider: v1alpha1.DNSRecordParameters{
+			Name:    in.Settings.Hostname,
+			Type:    typ,
+			Content: a.String(),
+			Proxied: &proxied,
+			TTL:     &ttl,
+			ZoneID:  in.ZoneID,
+			Owner:   in.owner(),
+		},
+	})
+}

@@ -1,0 +1,59 @@
+// Package compose builds the resources composed for a route: its managed
+// resources and its state ConfigMap.
+package compose
+
+import (
+	"github.com/crossplane/function-sdk-go/resource"
+
+	"github.com/cfzt/cfzt/apis/v1alpha1"
+	"github.com/cfzt/cfzt/function/internal/merge"
+)
+
+// Names of the composed resources. Crossplane matches desired to observed
+// resources by these names, so they never change.
+const (
+	NameTunnelRoute  resource.Name = "tunnel-route"
+	NameDNSRecord    resource.Name = "dns-record"
+	NameAccessApp    resource.Name = "access-app"
+	NameAccessPolicy resource.Name = "access-policy"
+	NameServiceToken resource.Name = "service-token"
+	NameState        resource.Name = "state"
+)
+
+// Labels returns the labels of everything composed for a route, the seed's
+// state labels, so that `kubectl get managed -l` finds a route's objects.
+func Labels(r merge.Route) map[string]string {
+	return map[string]string{
+		v1alpha1.LabelManagedBy:          v1alpha1.LabelManagedByValue,
+		v1alpha1.LabelHTTPRouteName:      r.Name,
+		v1alpha1.LabelHTTPRouteNamespace: r.Namespace,
+		v1alpha1.LabelTenant:             r.Tenant,
+	}
+}
+
+// ProviderConfigName is the name of the ProviderConfig the provider keeps for
+// a Tenant.
+func ProviderConfigName(tenantNamespace, tenant string) string {
+	return tenantNamespace + "." + tenant
+}
+
+// StateName is the name of a route's state ConfigMap, the seed's.
+func StateName(r merge.Route) string {
+	return "cfzt-" + r.Namespace + "-" + r.Name
+}
+
+// SecretName is the name of the Secret, in the route's namespace, that
+// holds the route's service token, the seed's.
+func SecretName(r merge.Route) string {
+	return "cfzt-svctoken-" + r.Name
+}
+
+// AppName is the name of the route's Access application and service token.
+func AppName(hostname string) string {
+	return "cfzt-" + hostname
+}
+
+// PolicyName is the name of the route's allow policy.
+func PolicyName(hostname string) string {
+	return AppName(hostname) + "-allow"
+}

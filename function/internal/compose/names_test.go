@@ -1,0 +1,60 @@
+package compose
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestNames(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		got    string
+		want   string
+	}{
+		"ProviderConfig": {
+			reason: "A Tenant's ProviderConfig is named <namespace>.<name>.",
+			got:    ProviderConfigName("cloudflare-zero-trust", "home"),
+			want:   "cloudflare-zero-trust.home",
+		},
+		"State": {
+			reason: "The state ConfigMap is the seed's cfzt-<route-namespace>-<route-name>.",
+			got:    StateName(testRoute),
+			want:   "cfzt-web-app",
+		},
+		"Secret": {
+			reason: "The service token Secret is the seed's cfzt-svctoken-<route-name>.",
+			got:    SecretName(testRoute),
+			want:   "cfzt-svctoken-app",
+		},
+		"App": {
+			reason: "The Access application is the seed's cfzt-<hostname>.",
+			got:    AppName("app.example.com"),
+			want:   "cfzt-app.example.com",
+		},
+		"Policy": {
+			reason: "The allow policy is the seed's cfzt-<hostname>-allow.",
+			got:    PolicyName("app.example.com"),
+			want:   "cfzt-app.example.com-allow",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, tc.got); diff != "" {
+				t.Errorf("\n%s\n-want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestLabels(t *testing.T) {
+	want := map[string]string{
+		"app.kubernetes.io/managed-by":            "cfzt-operator",
+		"cfzt.cloudflare.com/httproute-name":      "app",
+		"cfzt.cloudflare.com/httproute-namespace": "web",
+		"cfzt.cloudflare.com/tenant":              "home",
+	}
+	if diff := cmp.Diff(want, Labels(testRoute)); diff != "" {
+		t.Errorf("Labels(): everything composed carries the seed's state labels: -want, +got:\n%s", diff)
+	}
+}

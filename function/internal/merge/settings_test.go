@@ -1,0 +1,44 @@
+package merge
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestDefaults(t *testing.T) {
+	// The seed operator's config.py dataclass defaults, field by field.
+	want := Settings{
+		Origin: Origin{
+			NoTLSVerify:      false,
+			OriginServerName: "",
+			CAPool:           "",
+			TLSTimeout:       10,
+			HTTP2Origin:      false,
+			MatchSNIToHost:   false,
+		},
+		Access: Access{
+			Enabled:                 false,
+			SessionDuration:         "24h",
+			AutoRedirectToIdentity:  false,
+			EnableBindingCookie:     false,
+			HTTPOnlyCookieAttribute: true,
+			SameSiteCookieAttribute: "lax",
+			SkipInterstitial:        false,
+			AppLauncherVisible:      true,
+			ServiceAuth401Redirect:  false,
+		},
+		ServiceToken: ServiceToken{
+			Enabled:  false,
+			Duration: "8760h",
+		},
+		DNSOnly: DNSOnly{
+			Enabled: false,
+			Proxied: false,
+			TTL:     120,
+		},
+	}
+	if diff := cmp.Diff(want, Defaults()); diff != "" {
+		t.Errorf("Defaults() differs from the seed operator's defaults: -want, +got:\n%s", diff)
+	}
+}
