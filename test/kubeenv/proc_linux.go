@@ -1,0 +1,9 @@
+package kubeenv
+
+import "syscall"
+
+// sysProcAttr puts the child in its own process group, so that Stop reaches
+// anything it forks, and has the kernel kill it when the test binary dies.
+func sysProcAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+}
