@@ -1,0 +1,169 @@
+package route
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+
+	kerrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+
+	"github.com/cfzt/cfzt/apis/v1alpha1"
+)
+
+// baseTemplatePrefix names the template that applies to every route of a
+// tenant: base-<tenant>.
+const baseTemplatePrefix = "base-"
+
+// baseTemplateName returns the name of the base template of a tenant.
+func baseTemplateName(tenant string) string {
+	return baseTemplatePrefix + tenant
+}
+
+// A lookup finds Tenants and Templates the way the function does: in the
+// route's namespace, then in the operator namespace.
+type lookup struct {
+	kube              client.Reader
+	operatorNamespace string
+}
+
+// namespaces returns where a route in namespace ns looks for its Tenant and
+// Templates, in order.
+func (l lookup) namespaces(ns string) []string {
+	if ns == l.operatorNamespace {
+		return []string{ns}
+	}
+	return []string{ns, l.operatorNamespace}
+}
+
+// tenant returns the Tenant a route in namespace ns uses, or nil when there
+// is none.
+func (l lookup) tenant(ctx context.Context, ns, name string) (*v1alpha1.CloudflareZeroTrustTenant, error) {
+	for _, n := range l.namespaces(ns) {
+		t := &v1alpha1.CloudflareZeroTrustTenant{}
+		err := l.kube.Get(ctx, types.NamespacedName{Namespace: n, Name: name}, t)
+		if kerrors.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, errors.Wrapf(err, "cannot get CloudflareZeroTrustTenant %s/%s", n, name)
+		}
+		return t, nil
+	}
+	return nil, nil
+}
+
+// template returns the Template a route in namespace ns uses, or nil when
+// there is none.
+func (l lookup) template(ctx context.Context, ns, name string) (*v1alpha1.CloudflareZeroTrustTemplate, error) {
+	for _, n := range l.namespaces(ns) {
+		t := &v1alpha1.CloudflareZeroTrustTemplate{}
+		err := l.kube.Get(ctx, types.NamespacedName{Namespace: n, Name: name}, t)
+		if kerrors.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, errors.Wrapf(err, "cannot get CloudflareZeroTrustTemplate %s/%s", n, name)
+		}
+		return t, nil
+	}
+	return nil, nil
+}
+
+// tenantElsewhere returns the namespaces, other than where a route in ns
+// looks, that hold a Tenant of that name: the route may not use them.
+func (l lookup) tenantElsewhere(ctx context.Context, ns, name string) ([]string, error) {
+	all := &v1alpha1.CloudflareZeroTrustTenantList{}
+	if err := l.kube.List(ctx, all); err != nil {
+		return nil, errors.Wrap(err, "cannot list CloudflareZeroTrustTenants")
+	}
+	var out []string
+	for _, t := range all.Items {
+		if t.GetName() == name && t.GetNamespace() != ns && t.GetNamespace() != l.operatorNamespace {
+			out = append(out, t.GetNamespace())
+		}
+	}
+	return out, nil
+}
+
+// Inputs are the Tenant and Templates a route uses. A nil Template is one the
+// route names that does not exist (yet).
+type Inputs struct {
+	Tenant       *v1alpha1.CloudflareZeroTrustTenant
+	TemplateName string
+	Template     *v1alpha1.CloudflareZeroTrustTemplate
+	BaseName     string
+	BaseTemplate *v1alpha1.CloudflareZeroTrustTemplate
+}
+
+// inputs returns what a route with annotations a in namespace ns uses.
+func (l lookup) inputs(ctx context.Context, ns string, a map[string]string) (Inputs, error) {
+	in := Inputs{}
+	tenant := strings.TrimSpace(a[v1alpha1.AnnotationTenant])
+	var err error
+	if in.Tenant, err = l.tenant(ctx, ns, tenant); err != nil {
+		return in, err
+	}
+	if name := strings.TrimSpace(a[v1alpha1.AnnotationTemplate]); name != "" {
+		in.TemplateName = name
+		if in.Template, err = l.template(ctx, ns, name); err != nil {
+			return in, err
+		}
+	}
+	in.BaseName = baseTemplateName(tenant)
+	in.BaseTemplate, err = l.template(ctx, ns, in.BaseName)
+	return in, err
+}
+
+// hashedObject is what the inputs hash covers of one Tenant or Template:
+// where it was found and its spec. Metadata and status are left out, so that
+// a label or a status update re-renders nothing.
+type hashedObject struct {
+	Name      string `json:"name"`
+	Namespace string `json:"namespace,omitempty"`
+	Found     bool   `json:"found"`
+	Spec      any    `json:"spec,omitempty"`
+}
+
+// Hash returns the inputs hash: it changes exactly when the spec of a Tenant
+// or Template in use changes, or one appears, disappears or moves. A missing
+// Template is part of the hash so that creating it re-renders the claim.
+func (in Inputs) Hash() (string, error) {
+	h := struct {
+		Tenant   hashedObject  `json:"tenant"`
+		Template *hashedObject `json:"template,omitempty"`
+		Base     hashedObject  `json:"base"`
+	}{}
+	if in.Tenant != nil {
+		h.Tenant = hashedObject{Name: in.Tenant.GetName(), Namespace: in.Tenant.GetNamespace(), Found: true, Spec: in.Tenant.Spec}
+	}
+	if in.TemplateName != "" {
+		h.Template = templateObject(in.TemplateName, in.Template)
+	}
+	h.Base = *templateObject(in.BaseName, in.BaseTemplate)
+	b, err := json.Marshal(h)
+	if err != nil {
+		return "", errors.Wrap(err, "cannot hash the Tenant and Template specs")
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+func templateObject(name string, t *v1alpha1.CloudflareZeroTrustTemplate) *hashedObject {
+	if t == nil {
+		return &hashedObject{Name: name}
+	}
+	return &hashedObject{Name: name, Namespace: t.GetNamespace(), Found: true, Spec: t.Spec}
+}
+
+// shortHash returns 32 hex digits of the SHA-256 of b: short enough for a
+// label value, long enough never to collide between hostnames.
+func shortHash(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}

@@ -1,0 +1,133 @@
+// Command provider runs the cfzt Crossplane provider: one controller per
+// Cloudflare managed resource kind, the Tenant controller that keeps a
+// ProviderConfig per Tenant, and the route controller that turns annotated
+// HTTPRoutes into ZeroTrustRoute claims.
+package main
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/alecthomas/kong"
+	"go.uber.org/zap/zapcore"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	// Embedded CA roots: the runtime image has no /etc/ssl.
+	_ "golang.org/x/crypto/x509roots/fallback"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/feature"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/gate"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/ratelimiter"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/customresourcesgate"
+
+	"github.com/cfzt/cfzt/apis"
+	"github.com/cfzt/cfzt/provider/internal/controller/route"
+)
+
+// CLI is the provider's command line.
+type CLI struct {
+	Debug             bool          `help:"Log debug output." short:"d"`
+	LeaderElection    bool          `help:"Elect a leader among replicas." env:"LEADER_ELECTION"`
+	PollInterval      time.Duration `help:"How often each managed resource is compared with Cloudflare." default:"1m"`
+	SyncInterval      time.Duration `help:"How often every watched object is reconciled again." default:"1h"`
+	MaxReconcileRate  int           `help:"Most reconciles per second across controllers." default:"10"`
+	OperatorNamespace string        `help:"Namespace of shared Tenants, Templates and state ConfigMaps; must match the function's operatorNamespace." default:"cloudflare-zero-trust" env:"OPERATOR_NAMESPACE"`
+	CloudflareAPIURL  string        `help:"Cloudflare API base URL, for ProviderConfigs that name none." default:"https://api.cloudflare.com/client/v4" env:"CLOUDFLARE_API_URL"`
+	APIRequests       int           `help:"Cloudflare requests allowed per account in each API window." default:"1200"`
+	APIWindow         time.Duration `help:"Cloudflare rate-limit window." default:"5m"`
+	SweepDelay        time.Duration `help:"Delay before the first sweep for orphaned claims and state." default:"60s"`
+	SweepInterval     time.Duration `help:"Time between sweeps for orphaned claims and state." default:"300s"`
+	MetricsAddress    string        `help:"Address of the Prometheus metrics endpoint." default:":8080" name:"metrics-bind-address"`
+	HealthAddress     string        `help:"Address of the health probes." default:":8081" name:"health-probe-bind-address"`
+}
+
+func main() {
+	cli := &CLI{}
+	ctx := kong.Parse(cli, kong.Name("provider"), kong.Description("Crossplane provider for Cloudflare Zero Trust."))
+	ctx.FatalIfErrorf(cli.Run())
+}
+
+// Run starts the manager and blocks until it stops.
+func (c *CLI) Run() error {
+	zl := zap.New(zap.UseDevMode(c.Debug), zap.Level(level(c.Debug)))
+	log := logging.NewLogrLogger(zl.WithName("provider-cfzt"))
+	ctrl.SetLogger(zl)
+
+	cfg, err := ctrl.GetConfig()
+	if err != nil {
+		return errors.Wrap(err, "cannot get the Kubernetes API configuration (set KUBECONFIG outside a cluster)")
+	}
+
+	s := runtime.NewScheme()
+	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, apiextensionsv1.AddToScheme, apis.AddToScheme, route.AddToScheme} {
+		if err := add(s); err != nil {
+			return errors.Wrap(err, "cannot build the scheme")
+		}
+	}
+
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                     s,
+		LeaderElection:             c.LeaderElection,
+		LeaderElectionID:           "crossplane-leader-election-provider-cfzt",
+		LeaderElectionResourceLock: "leases",
+		Metrics:                    metricsserver.Options{BindAddress: c.MetricsAddress},
+		HealthProbeBindAddress:     c.HealthAddress,
+		Cache: cache.Options{
+			SyncPeriod: &c.SyncInterval,
+			// The CRD gate watches every CRD; their schemas are large and
+			// never read, so they are not kept in memory.
+			ByObject: map[client.Object]cache.ByObject{
+				&apiextensionsv1.CustomResourceDefinition{}: {Transform: customresourcesgate.TransformStripCRDSchema},
+			},
+		},
+	})
+	if err != nil {
+		return errors.Wrap(err, "cannot create the controller manager")
+	}
+	if err := mgr.AddHealthzCheck("ping", func(_ *http.Request) error { return nil }); err != nil {
+		return errors.Wrap(err, "cannot add the health check")
+	}
+	if err := mgr.AddReadyzCheck("ping", func(_ *http.Request) error { return nil }); err != nil {
+		return errors.Wrap(err, "cannot add the ready check")
+	}
+
+	o := controller.Options{
+		Logger:                  log,
+		GlobalRateLimiter:       ratelimiter.NewGlobal(c.MaxReconcileRate),
+		PollInterval:            c.PollInterval,
+		MaxConcurrentReconciles: c.MaxReconcileRate,
+		Features:                &feature.Flags{},
+		Gate:                    new(gate.Gate[schema.GroupVersionKind]),
+	}
+	if err := customresourcesgate.Setup(mgr, o); err != nil {
+		return errors.Wrap(err, "cannot set up the CRD gate")
+	}
+	if err := route.SetupGated(mgr, route.Options{
+		Logger:            log,
+		OperatorNamespace: c.OperatorNamespace,
+		SweepInitialDelay: c.SweepDelay,
+		SweepInterval:     c.SweepInterval,
+		Gate:              o.Gate,
+	}); err != nil {
+		return errors.Wrap(err, "cannot set up the route controller")
+	}
+	return errors.Wrap(mgr.Start(ctrl.SetupSignalHandler()), "cannot run the controller manager")
+}
+
+func level(debug bool) zapcore.Level {
+	if debug {
+		return zapcore.DebugLevel
+	}
+	return zapcore.InfoLevel
+}
