@@ -13,6 +13,7 @@ import (
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/request"
 	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composite"
 	"github.com/crossplane/function-sdk-go/response"
 
 	inputv1alpha1 "github.com/cfzt/cfzt/apis/input/v1alpha1"
@@ -44,13 +45,18 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		response.Fatal(rsp, err)
 		return rsp, nil
 	}
-	xrName, spec, err := routeSpec(req)
+	xr, spec, err := routeSpec(req)
 	if err != nil {
 		response.Fatal(rsp, err)
 		return rsp, nil
 	}
+	xrName := xr.GetName()
 	route, err := merge.Identify(spec)
 	if err != nil {
+		response.Fatal(rsp, err)
+		return rsp, nil
+	}
+	if err := merge.CheckClaimNamespace(route, xr.GetLabels()[labelClaimNamespace]); err != nil {
 		response.Fatal(rsp, err)
 		return rsp, nil
 	}
@@ -68,6 +74,10 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	}
 	if in == nil {
 		log.Debug("Waiting for Crossplane to fetch the Tenant and Templates")
+		return rsp, nil
+	}
+	if err := merge.CheckFences(route, in.tenant); err != nil {
+		response.Fatal(rsp, err)
 		return rsp, nil
 	}
 
@@ -122,17 +132,20 @@ func operatorNamespace(req *fnv1.RunFunctionRequest) (string, error) {
 	return in.OperatorNamespace, nil
 }
 
-// routeSpec reads the observed composite's name and spec.
-func routeSpec(req *fnv1.RunFunctionRequest) (string, v1alpha1.RouteSpec, error) {
+// labelClaimNamespace is set by Crossplane on a composite made for a claim.
+const labelClaimNamespace = "crossplane.io/claim-namespace"
+
+// routeSpec reads the observed composite and its spec.
+func routeSpec(req *fnv1.RunFunctionRequest) (*composite.Unstructured, v1alpha1.RouteSpec, error) {
 	spec := v1alpha1.RouteSpec{}
 	oxr, err := request.GetObservedCompositeResource(req)
 	if err != nil {
-		return "", spec, errors.Wrap(err, "cannot read the observed composite resource")
+		return nil, spec, errors.Wrap(err, "cannot read the observed composite resource")
 	}
 	if err := oxr.Resource.GetValueInto("spec", &spec); err != nil {
-		return "", spec, errors.Wrapf(err, "cannot read the spec of composite %q", oxr.Resource.GetName())
+		return nil, spec, errors.Wrapf(err, "cannot read the spec of composite %q", oxr.Resource.GetName())
 	}
-	return oxr.Resource.GetName(), spec, nil
+	return oxr.Resource, spec, nil
 }
 
 // inputs are the Tenant and Templates a route is rendered from.

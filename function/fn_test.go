@@ -97,6 +97,15 @@ func withRouteNamespace(ns string) reqOption {
 	}
 }
 
+func withClaimNamespace(ns string) reqOption {
+	return func(r *fnv1.RunFunctionRequest) {
+		md := r.GetObserved().GetComposite().GetResource().GetFields()["metadata"].GetStructValue()
+		md.Fields["labels"] = structpb.NewStructValue(&structpb.Struct{Fields: map[string]*structpb.Value{
+			"crossplane.io/claim-namespace": structpb.NewStringValue(ns),
+		}})
+	}
+}
+
 func items(objects ...string) *fnv1.Resources {
 	r := &fnv1.Resources{}
 	for _, o := range objects {
@@ -666,6 +675,32 @@ func TestRunFunction(t *testing.T) {
 						"state":        stateConfigMap(stateData(hash(t, tunnelAnn, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
 					},
 				},
+			}},
+		},
+		"ClaimInOtherNamespace": {
+			reason: "A claim may not publish a route of another namespace, so it cannot borrow that namespace's Tenant.",
+			args:   args{req: routeRequest(nil, withDesired(existing), withClaimNamespace("other"), withExtra(extraResources(nil)))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:    meta(),
+				Desired: existing,
+				Results: fatal(`spec.route.namespace "web" of route web/app is not the claim's namespace "other": a claim may only publish a route of its own namespace`),
+			}},
+		},
+		"TenantFenceRefusesNamespace": {
+			reason: "A Tenant that lists the namespaces allowed to use it refuses a route from any other, before anything is composed.",
+			args: args{req: routeRequest(nil, withDesired(existing), withClaimNamespace("web"), withExtra(extraResources(map[string]*fnv1.Resources{
+				"tenant-operator-namespace": items(`{
+					"apiVersion": "cfzt.cloudflare.com/v1alpha1",
+					"kind": "CloudflareZeroTrustTenant",
+					"metadata": {"name": "home", "namespace": "` + opNS + `"},
+					"spec": {"accountId": "` + accountID + `", "tunnelId": "` + tunnelID + `", "credentialRef": {"name": "cloudflare-token"}, "allowedNamespaces": ["blog"]}
+				}`),
+			})))},
+			want: want{rsp: &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Desired:      existing,
+				Requirements: requirements("", false),
+				Results:      fatal(`route web/app may not use CloudflareZeroTrustTenant cloudflare-zero-trust/home: its spec.allowedNamespaces (blog) does not list namespace "web"`),
 			}},
 		},
 		"MissingTenant": {
