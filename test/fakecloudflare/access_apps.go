@@ -1,0 +1,291 @@
+package fakecloudflare
+
+import (
+	"cmp"
+	"net/http"
+	"slices"
+)
+
+// domainTypes are the application types whose domain is required.
+var domainTypes = []string{"self_hosted", "ssh", "vnc"}
+
+func (s *Server) appJSON(a *AccessApp) map[string]any {
+	m := map[string]any{}
+	for k, v := range a.Extra {
+		m[k] = v
+	}
+	m["id"] = a.ID
+	m["aud"] = a.AUD
+	m["name"] = a.Name
+	m["type"] = a.Type
+	if a.Domain != "" {
+		m["domain"] = a.Domain
+	}
+	m["session_duration"] = a.SessionDuration
+	m["created_at"] = a.CreatedAt
+	m["updated_at"] = a.UpdatedAt
+	m["policies"] = s.appPoliciesJSON(a)
+	return m
+}
+
+// appPoliciesJSON is an application's policies, whole, with their precedence,
+// in order of precedence.
+func (s *Server) appPoliciesJSON(a *AccessApp) []map[string]any {
+	refs := slices.Clone(a.Policies)
+	slices.SortFunc(refs, func(x, y AppPolicyRef) int { return cmp.Compare(x.Precedence, y.Precedence) })
+	out := []map[string]any{}
+	for _, ref := range refs {
+		if p := s.st.policies[ref.ID]; p != nil {
+			m := s.policyJSON(p)
+			m["precedence"] = ref.Precedence
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// appFromBody reads an application's settings from a request body onto a,
+// whose ID is already set. Policies may be reusable policy IDs, {id,
+// precedence} links, or whole policies, which become legacy policies of this
+// application; the array order is the precedence where none is given.
+func (s *Server) appFromBody(m map[string]any, a *AccessApp) error { //nolint:gocyclo // The API's own many cases.
+	typ, err := str(m, "type")
+	if err != nil {
+		return err
+	}
+	domain, err := str(m, "domain")
+	if err != nil {
+		return err
+	}
+	name, err := str(m, "name")
+	if err != nil {
+		return err
+	}
+	sd, err := str(m, "session_duration")
+	if err != nil {
+		return err
+	}
+	switch {
+	case typ == "":
+		return accessInvalid("type is required")
+	case slices.Contains(domainTypes, typ) && domain == "":
+		return accessInvalid("domain is required for a %s application", typ)
+	}
+	if name == "" {
+		name = domain
+	}
+	if sd == "" {
+		sd = "24h"
+	}
+	if err := checkDuration("session_duration", sd); err != nil {
+		return err
+	}
+	refs, scoped, err := s.appPolicyRefs(m, a)
+	if err != nil {
+		return err
+	}
+	// Legacy policies of this application that the body no longer names go.
+	for _, p := range s.st.policies {
+		if p.AppID == a.ID && !slices.ContainsFunc(refs, func(r AppPolicyRef) bool { return r.ID == p.ID }) {
+			delete(s.st.policies, p.ID)
+		}
+	}
+	for _, p := range scoped {
+		s.st.policies[p.ID] = p
+		s.st.created(p.ID)
+	}
+	a.Type, a.Domain, a.Name, a.SessionDuration, a.Policies = typ, domain, name, sd, refs
+	a.Extra = extra(m, "type", "domain", "name", "session_duration", "policies", "aud")
+	return nil
+}
+
+// appPolicyRefs reads the policies array of an application body. It returns
+// the references and the new legacy policies it defines, which the caller
+// stores once the whole body is valid.
+func (s *Server) appPolicyRefs(m map[string]any, a *AccessApp) ([]AppPolicyRef, []*AccessPolicy, error) {
+	raw, ok := m["policies"]
+	if !ok || raw == nil {
+		return nil, nil, nil
+	}
+	list, ok := raw.([]any)
+	if !ok {
+		return nil, nil, accessInvalid("policies must be a list")
+	}
+	var refs []AppPolicyRef
+	var scoped []*AccessPolicy
+	for i, item := range list {
+		ref := AppPolicyRef{Precedence: i + 1}
+		switch v := item.(type) {
+		case string:
+			ref.ID = v
+		case map[string]any:
+			ref.ID, _ = v["id"].(string)
+			if pr, ok := v["precedence"].(float64); ok {
+				ref.Precedence = int(pr)
+			}
+			if _, whole := v["decision"]; whole && s.st.policies[ref.ID] == nil {
+				p := &AccessPolicy{AccountID: a.AccountID, AppID: a.ID}
+				if err := s.policyFromBody(v, p); err != nil {
+					return nil, nil, err
+				}
+				p.ID = s.newUUID("access-policy")
+				p.CreatedAt = s.now()
+				p.UpdatedAt = p.CreatedAt
+				ref.ID = p.ID
+				scoped = append(scoped, p)
+			}
+		default:
+			return nil, nil, accessInvalid("policies[%d] must be a policy ID or object", i)
+		}
+		p := s.st.policies[ref.ID]
+		isNew := slices.ContainsFunc(scoped, func(n *AccessPolicy) bool { return n.ID == ref.ID })
+		if !isNew && (p == nil || p.AccountID != a.AccountID || (p.AppID != "" && p.AppID != a.ID)) {
+			return nil, nil, accessInvalid("policies[%d] names policy %q, which does not exist", i, ref.ID)
+		}
+		for _, r := range refs {
+			if r.ID == ref.ID || r.Precedence == ref.Precedence {
+				return nil, nil, accessInvalid("policies[%d] repeats policy %q or precedence %d", i, ref.ID, ref.Precedence)
+			}
+		}
+		refs = append(refs, ref)
+	}
+	return refs, scoped, nil
+}
+
+// app returns the application in the call's path.
+func (s *Server) app(c *call) (*AccessApp, error) {
+	acct, err := s.account(c)
+	if err != nil {
+		return nil, err
+	}
+	id := c.r.PathValue("app_id")
+	a := s.st.apps[id]
+	if a == nil || a.AccountID != acct.ID {
+		return nil, accessNotFound("application", id)
+	}
+	return a, nil
+}
+
+// appDomains are the domains an application answers on.
+func appDomains(a *AccessApp) []string {
+	out := []string{a.Domain}
+	if list, ok := a.Extra["self_hosted_domains"].([]any); ok {
+		for _, d := range list {
+			if s, ok := d.(string); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// listAccessApps filters by name, domain and aud (substrings, or whole values
+// with exact=true) and search (name or domain), and pages.
+func (s *Server) listAccessApps(c *call) (reply, error) {
+	acct, err := s.account(c)
+	if err != nil {
+		return reply{}, err
+	}
+	q := c.r.URL.Query()
+	exact, _, err := boolParam(q, "exact")
+	if err != nil {
+		return reply{}, err
+	}
+	var filters []func(*AccessApp) bool
+	if q.Has("name") {
+		f := textFilter(q.Get("name"), exact)
+		filters = append(filters, func(a *AccessApp) bool { return f(a.Name) })
+	}
+	if q.Has("domain") {
+		f := textFilter(q.Get("domain"), exact)
+		filters = append(filters, func(a *AccessApp) bool { return slices.ContainsFunc(appDomains(a), f) })
+	}
+	if q.Has("aud") {
+		f := textFilter(q.Get("aud"), exact)
+		filters = append(filters, func(a *AccessApp) bool { return f(a.AUD) })
+	}
+	if q.Has("search") {
+		f := textFilter(q.Get("search"), false)
+		filters = append(filters, func(a *AccessApp) bool { return f(a.Name) || slices.ContainsFunc(appDomains(a), f) })
+	}
+	var out []map[string]any
+	for _, a := range sortedBySeq(s.st, s.st.apps, func(a *AccessApp) string { return a.ID }) {
+		if a.AccountID == acct.ID && matches(a, filters, false) {
+			out = append(out, s.appJSON(a))
+		}
+	}
+	page, info, err := paginate(out, q, s.accessPager())
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{result: page, info: info}, nil
+}
+
+func (s *Server) createAccessApp(c *call) (reply, error) {
+	acct, err := s.account(c)
+	if err != nil {
+		return reply{}, err
+	}
+	m, err := c.object()
+	if err != nil {
+		return reply{}, err
+	}
+	a := &AccessApp{ID: s.newUUID("access-app"), AccountID: acct.ID}
+	if err := s.appFromBody(m, a); err != nil {
+		return reply{}, err
+	}
+	a.AUD = s.ids.hex("aud", 32)
+	a.CreatedAt = s.now()
+	a.UpdatedAt = a.CreatedAt
+	s.st.apps[a.ID] = a
+	s.st.created(a.ID)
+	return reply{status: http.StatusCreated, result: s.appJSON(a)}, nil
+}
+
+func (s *Server) getAccessApp(c *call) (reply, error) {
+	a, err := s.app(c)
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{result: s.appJSON(a)}, nil
+}
+
+// updateAccessApp replaces the application's settings with the body's: PUT
+// is a full replace, so what the body leaves out is gone.
+func (s *Server) updateAccessApp(c *call) (reply, error) {
+	a, err := s.app(c)
+	if err != nil {
+		return reply{}, err
+	}
+	m, err := c.object()
+	if err != nil {
+		return reply{}, err
+	}
+	next := *a
+	if err := s.appFromBody(m, &next); err != nil {
+		return reply{}, err
+	}
+	next.UpdatedAt = s.now()
+	*a = next
+	return reply{result: s.appJSON(a)}, nil
+}
+
+// deleteAccessApp deletes the application and its legacy policies; reusable
+// policies stay.
+func (s *Server) deleteAccessApp(c *call) (reply, error) {
+	a, err := s.app(c)
+	if err != nil {
+		return reply{}, err
+	}
+	s.removeApp(a)
+	return reply{status: http.StatusAccepted, result: map[string]any{"id": a.ID}}, nil
+}
+
+func (s *Server) removeApp(a *AccessApp) {
+	for _, p := range s.st.policies {
+		if p.AppID == a.ID {
+			delete(s.st.policies, p.ID)
+		}
+	}
+	delete(s.st.apps, a.ID)
+}

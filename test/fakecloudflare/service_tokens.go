@@ -1,0 +1,190 @@
+package fakecloudflare
+
+import (
+	"net/http"
+	"time"
+)
+
+const defaultTokenDuration = "8760h"
+
+// serviceTokenJSON is a service token as the API returns it: without its
+// secret, except from create and rotate.
+func serviceTokenJSON(t *ServiceToken, withSecret bool) map[string]any {
+	m := map[string]any{
+		"id":         t.ID,
+		"name":       t.Name,
+		"client_id":  t.ClientID,
+		"duration":   t.Duration,
+		"expires_at": t.ExpiresAt,
+		"created_at": t.CreatedAt,
+		"updated_at": t.UpdatedAt,
+	}
+	if withSecret {
+		m["client_secret"] = t.ClientSecret
+	}
+	return m
+}
+
+// serviceToken returns the service token in the call's path.
+func (s *Server) serviceToken(c *call) (*ServiceToken, error) {
+	acct, err := s.account(c)
+	if err != nil {
+		return nil, err
+	}
+	id := c.r.PathValue("service_token_id")
+	t := s.st.svcTokens[id]
+	if t == nil || t.AccountID != acct.ID {
+		return nil, accessNotFound("service token", id)
+	}
+	return t, nil
+}
+
+// serviceTokenBody reads a name and a duration from a request body.
+type serviceTokenBody struct {
+	Name     *string `json:"name"`
+	Duration *string `json:"duration"`
+}
+
+// listServiceTokens filters by name and search, both case-insensitive
+// substrings, and pages.
+func (s *Server) listServiceTokens(c *call) (reply, error) {
+	acct, err := s.account(c)
+	if err != nil {
+		return reply{}, err
+	}
+	q := c.r.URL.Query()
+	var filters []func(*ServiceToken) bool
+	for _, key := range []string{"name", "search"} {
+		if q.Has(key) {
+			f := textFilter(q.Get(key), false)
+			filters = append(filters, func(t *ServiceToken) bool { return f(t.Name) })
+		}
+	}
+	var out []map[string]any
+	for _, t := range sortedBySeq(s.st, s.st.svcTokens, func(t *ServiceToken) string { return t.ID }) {
+		if t.AccountID == acct.ID && matches(t, filters, false) {
+			out = append(out, serviceTokenJSON(t, false))
+		}
+	}
+	page, info, err := paginate(out, q, s.accessPager())
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{result: page, info: info}, nil
+}
+
+// createServiceToken makes a token and returns its secret, the only time
+// before a rotation that the API shows it.
+func (s *Server) createServiceToken(c *call) (reply, error) {
+	acct, err := s.account(c)
+	if err != nil {
+		return reply{}, err
+	}
+	var body serviceTokenBody
+	if err := c.decode(&body); err != nil {
+		return reply{}, err
+	}
+	if body.Name == nil || *body.Name == "" {
+		return reply{}, accessInvalid("name is required")
+	}
+	d := defaultTokenDuration
+	if body.Duration != nil {
+		d = *body.Duration
+	}
+	if err := checkDuration("duration", d); err != nil {
+		return reply{}, err
+	}
+	now := s.now()
+	t := &ServiceToken{
+		ID:           s.newUUID("service-token"),
+		AccountID:    acct.ID,
+		Name:         *body.Name,
+		ClientID:     s.ids.hex("client-id", 16) + ".access",
+		ClientSecret: s.ids.hex("client-secret", 32),
+		Duration:     d,
+		CreatedAt:    now,
+		UpdatedAt:    now,
+		ExpiresAt:    expiry(now, d),
+	}
+	s.st.svcTokens[t.ID] = t
+	s.st.created(t.ID)
+	return reply{status: http.StatusCreated, result: serviceTokenJSON(t, true)}, nil
+}
+
+func expiry(from time.Time, duration string) time.Time {
+	d, _ := time.ParseDuration(duration) // Checked when set.
+	return from.Add(d)
+}
+
+func (s *Server) getServiceToken(c *call) (reply, error) {
+	t, err := s.serviceToken(c)
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{result: serviceTokenJSON(t, false)}, nil
+}
+
+// updateServiceToken changes the name or the duration; a new duration counts
+// from now.
+func (s *Server) updateServiceToken(c *call) (reply, error) {
+	t, err := s.serviceToken(c)
+	if err != nil {
+		return reply{}, err
+	}
+	var body serviceTokenBody
+	if err := c.decode(&body); err != nil {
+		return reply{}, err
+	}
+	if body.Name != nil && *body.Name == "" {
+		return reply{}, accessInvalid("name must not be empty")
+	}
+	if body.Duration != nil {
+		if err := checkDuration("duration", *body.Duration); err != nil {
+			return reply{}, err
+		}
+	}
+	now := s.now()
+	if body.Name != nil {
+		t.Name = *body.Name
+	}
+	if body.Duration != nil {
+		t.Duration = *body.Duration
+		t.ExpiresAt = expiry(now, t.Duration)
+	}
+	t.UpdatedAt = now
+	return reply{result: serviceTokenJSON(t, false)}, nil
+}
+
+func (s *Server) deleteServiceToken(c *call) (reply, error) {
+	t, err := s.serviceToken(c)
+	if err != nil {
+		return reply{}, err
+	}
+	delete(s.st.svcTokens, t.ID)
+	return reply{result: serviceTokenJSON(t, false)}, nil
+}
+
+// refreshServiceToken extends the expiry by the token's duration from now;
+// the client ID and secret stay.
+func (s *Server) refreshServiceToken(c *call) (reply, error) {
+	t, err := s.serviceToken(c)
+	if err != nil {
+		return reply{}, err
+	}
+	now := s.now()
+	t.ExpiresAt = expiry(now, t.Duration)
+	t.UpdatedAt = now
+	return reply{result: serviceTokenJSON(t, false)}, nil
+}
+
+// rotateServiceToken issues a new secret, returned this once; the old one
+// stops working.
+func (s *Server) rotateServiceToken(c *call) (reply, error) {
+	t, err := s.serviceToken(c)
+	if err != nil {
+		return reply{}, err
+	}
+	t.ClientSecret = s.ids.hex("client-secret", 32)
+	t.UpdatedAt = s.now()
+	return reply{result: serviceTokenJSON(t, true)}, nil
+}

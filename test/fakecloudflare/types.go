@@ -1,0 +1,244 @@
+package fakecloudflare
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"time"
+)
+
+// Seed is the whole state of a fake: what New starts from, what Load reads
+// from YAML and what Snapshot returns. Field names follow Cloudflare's JSON,
+// so a seed reads like the API's own objects and a snapshot can seed another
+// fake.
+type Seed struct {
+	Accounts       []Account      `json:"accounts,omitempty"`
+	Tokens         []APIToken     `json:"tokens,omitempty"`
+	Zones          []Zone         `json:"zones,omitempty"`
+	DNSRecords     []DNSRecord    `json:"dns_records,omitempty"`
+	Tunnels        []Tunnel       `json:"tunnels,omitempty"`
+	AccessGroups   []AccessGroup  `json:"access_groups,omitempty"`
+	AccessPolicies []AccessPolicy `json:"access_policies,omitempty"`
+	AccessApps     []AccessApp    `json:"access_apps,omitempty"`
+	ServiceTokens  []ServiceToken `json:"service_tokens,omitempty"`
+}
+
+// An Account owns tunnels, zones and Access objects.
+type Account struct {
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+}
+
+// Token statuses. Only an active API token authenticates.
+const (
+	TokenActive   = "active"
+	TokenDisabled = "disabled"
+	TokenExpired  = "expired"
+)
+
+// An APIToken is a bearer token the fake accepts. A token with an AccountID
+// reaches only that account and its zones, like a Cloudflare account-owned
+// token.
+type APIToken struct {
+	ID        string `json:"id"`
+	Name      string `json:"name,omitempty"`
+	Value     string `json:"value"`
+	AccountID string `json:"account_id,omitempty"`
+	Status    string `json:"status,omitempty"`
+}
+
+// A Zone is a DNS zone of an account.
+type Zone struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	AccountID   string    `json:"account_id"`
+	Status      string    `json:"status,omitempty"`
+	NameServers []string  `json:"name_servers,omitempty"`
+	CreatedOn   time.Time `json:"created_on,omitzero"`
+}
+
+// A DNSRecord is a record of a zone. Comment and Tags are kept verbatim: the
+// project marks ownership with them.
+type DNSRecord struct {
+	ID         string         `json:"id"`
+	ZoneID     string         `json:"zone_id"`
+	Type       string         `json:"type"`
+	Name       string         `json:"name"`
+	Content    string         `json:"content,omitempty"`
+	Proxied    bool           `json:"proxied,omitempty"`
+	TTL        int            `json:"ttl,omitempty"`
+	Priority   *int           `json:"priority,omitempty"`
+	Comment    string         `json:"comment,omitempty"`
+	Tags       []string       `json:"tags,omitempty"`
+	Data       map[string]any `json:"data,omitempty"`
+	Settings   map[string]any `json:"settings,omitempty"`
+	CreatedOn  time.Time      `json:"created_on,omitzero"`
+	ModifiedOn time.Time      `json:"modified_on,omitzero"`
+}
+
+// A Tunnel is a Cloudflare Tunnel (cfd_tunnel). Config is its remote
+// configuration document ({ingress, originRequest, warp-routing}), kept
+// verbatim; ConfigVersion goes up by one on every PUT.
+type Tunnel struct {
+	ID              string         `json:"id"`
+	AccountID       string         `json:"account_id"`
+	Name            string         `json:"name"`
+	RemoteConfig    bool           `json:"remote_config"`
+	Status          string         `json:"status,omitempty"`
+	CreatedAt       time.Time      `json:"created_at,omitzero"`
+	Config          map[string]any `json:"config,omitempty"`
+	ConfigVersion   int            `json:"config_version,omitempty"`
+	ConfigUpdatedAt time.Time      `json:"config_updated_at,omitzero"`
+}
+
+// A Rule is one Access rule, such as {"email": {"email": "a@example.com"}}
+// or {"group": {"id": "..."}}, kept verbatim.
+type Rule = map[string]any
+
+// An AccessGroup is a named set of Access rules.
+type AccessGroup struct {
+	ID        string    `json:"id"`
+	AccountID string    `json:"account_id"`
+	Name      string    `json:"name"`
+	Include   []Rule    `json:"include,omitempty"`
+	Exclude   []Rule    `json:"exclude,omitempty"`
+	Require   []Rule    `json:"require,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitzero"`
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
+}
+
+// An AccessPolicy is a reusable Access policy, or, when AppID is set, a
+// legacy policy scoped to one application (whose Policies give its
+// precedence). Fields the fake does not model
+// (approval_groups, purpose_justification_prompt, …) are kept in Extra and
+// written back verbatim.
+type AccessPolicy struct {
+	ID              string         `json:"id"`
+	AccountID       string         `json:"account_id"`
+	Name            string         `json:"name"`
+	Decision        string         `json:"decision"`
+	Include         []Rule         `json:"include,omitempty"`
+	Exclude         []Rule         `json:"exclude,omitempty"`
+	Require         []Rule         `json:"require,omitempty"`
+	SessionDuration string         `json:"session_duration,omitempty"`
+	AppID           string         `json:"app_id,omitempty"`
+	CreatedAt       time.Time      `json:"created_at,omitzero"`
+	UpdatedAt       time.Time      `json:"updated_at,omitzero"`
+	Extra           map[string]any `json:"-"`
+}
+
+// MarshalJSON writes the policy with its Extra fields inline.
+func (p AccessPolicy) MarshalJSON() ([]byte, error) {
+	type plain AccessPolicy
+	return marshalWithExtra(plain(p), p.Extra)
+}
+
+// UnmarshalJSON reads a policy; fields it does not model go to Extra.
+func (p *AccessPolicy) UnmarshalJSON(data []byte) error {
+	type plain AccessPolicy
+	var v plain
+	extra, err := unmarshalWithExtra(data, &v)
+	if err != nil {
+		return err
+	}
+	*p = AccessPolicy(v)
+	p.Extra = extra
+	return nil
+}
+
+// An AppPolicyRef attaches an Access policy to an application.
+type AppPolicyRef struct {
+	ID         string `json:"id"`
+	Precedence int    `json:"precedence"`
+}
+
+// An AccessApp is an Access application. Fields the fake does not model
+// (skip_interstitial, allowed_idps, cors_headers, …) are kept in Extra and
+// written back verbatim.
+type AccessApp struct {
+	ID              string         `json:"id"`
+	AccountID       string         `json:"account_id"`
+	AUD             string         `json:"aud,omitempty"`
+	Name            string         `json:"name"`
+	Domain          string         `json:"domain,omitempty"`
+	Type            string         `json:"type"`
+	SessionDuration string         `json:"session_duration,omitempty"`
+	Policies        []AppPolicyRef `json:"policies,omitempty"`
+	CreatedAt       time.Time      `json:"created_at,omitzero"`
+	UpdatedAt       time.Time      `json:"updated_at,omitzero"`
+	Extra           map[string]any `json:"-"`
+}
+
+// MarshalJSON writes the application with its Extra fields inline.
+func (a AccessApp) MarshalJSON() ([]byte, error) {
+	type plain AccessApp
+	return marshalWithExtra(plain(a), a.Extra)
+}
+
+// UnmarshalJSON reads an application; fields it does not model go to Extra.
+func (a *AccessApp) UnmarshalJSON(data []byte) error {
+	type plain AccessApp
+	var v plain
+	extra, err := unmarshalWithExtra(data, &v)
+	if err != nil {
+		return err
+	}
+	*a = AccessApp(v)
+	a.Extra = extra
+	return nil
+}
+
+// A ServiceToken is an Access service token. The API returns ClientSecret
+// only when the token is created or rotated; the fake keeps it so that a test
+// can check what a client stored.
+type ServiceToken struct {
+	ID           string    `json:"id"`
+	AccountID    string    `json:"account_id"`
+	Name         string    `json:"name"`
+	ClientID     string    `json:"client_id"`
+	ClientSecret string    `json:"client_secret,omitempty"`
+	Duration     string    `json:"duration,omitempty"`
+	ExpiresAt    time.Time `json:"expires_at,omitzero"`
+	CreatedAt    time.Time `json:"created_at,omitzero"`
+	UpdatedAt    time.Time `json:"updated_at,omitzero"`
+}
+
+// marshalWithExtra writes known as a JSON object and adds the extra fields
+// that known does not already set.
+func marshalWithExtra(known any, extra map[string]any) ([]byte, error) {
+	b, err := json.Marshal(known)
+	if err != nil || len(extra) == 0 {
+		return b, err
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for k, v := range extra {
+		if _, ok := m[k]; !ok {
+			m[k] = v
+		}
+	}
+	return json.Marshal(m)
+}
+
+// unmarshalWithExtra reads data into known, a pointer to a struct, and
+// returns the fields no JSON tag of that struct names.
+func unmarshalWithExtra(data []byte, known any) (map[string]any, error) {
+	if err := json.Unmarshal(data, known); err != nil {
+		return nil, err
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	t := reflect.TypeOf(known).Elem()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		delete(m, name)
+	}
+	if len(m) == 0 {
+		return nil, nil
+	}
+	return m, nil
+}
