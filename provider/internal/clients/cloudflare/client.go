@@ -1,0 +1,381 @@
+// Package cloudflare is the one Cloudflare API client every provider
+// controller uses: narrow interfaces over cloudflare-go v4 holding only the
+// calls we make, our own value types, one request budget per Cloudflare user,
+// retries we own, and short-lived shared read caches.
+//
+// # Budget and retries
+//
+// The SDK is built with no retries of its own (option.WithMaxRetries(0)).
+// Every HTTP request waits for a token bucket shared by all clients of the
+// same API token (default 1,200 requests per 5 minutes, Cloudflare's limit).
+// A 429 pauses that bucket for its Retry-After, so every controller backs
+// off, not only the one that was refused. GET, PUT and DELETE are retried
+// after 429, 5xx and transport errors with capped back-off; a POST is sent
+// exactly once. A wait longer than the configured maximum fails fast with an
+// error for which IsRateLimited is true and RetryAfter says how long to wait;
+// a reconciler requeues rather than blocking its worker.
+//
+// # Find before create
+//
+// A create must never happen twice (a service token's secret is returned
+// once; a duplicate DNS record or Access application is a visible defect).
+// The Create methods therefore send one POST and never retry it. A caller
+// must look for the object by its ownership marker (FindDNSRecord,
+// FindAccessApp, FindAccessPolicy, FindServiceToken) before it calls Create,
+// on every reconcile that would create: a POST whose reply was lost may
+// have succeeded, and the next find is what discovers it. A failed create
+// drops the cached list it would have changed, so that find reads afresh.
+//
+// # Caches
+//
+// Lists of zones, DNS records per zone, Access applications, policies,
+// groups and service tokens, and each tunnel's configuration, are cached for
+// a short TTL (default 30 s) and shared by every caller of a client;
+// concurrent identical reads share one API call. Writes update or drop the
+// entry they change. Get methods serve from a cached list when the object is
+// in it, and ask the API otherwise, so an object missing from a stale list
+// is never reported as deleted.
+//
+// # Tunnel configuration
+//
+// A tunnel's ingress rules are one document that Cloudflare replaces as a
+// whole. UpdateTunnelIngress serialises writers per tunnel within the
+// process, reads the document afresh, applies the caller's change, keeps
+// every other rule, every field we do not model and the catch-all rule last,
+// writes it, and reads it back to verify the change survived.
+package cloudflare
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	cf "github.com/cloudflare/cloudflare-go/v4"
+	"github.com/cloudflare/cloudflare-go/v4/option"
+	"golang.org/x/net/idna"
+	"golang.org/x/time/rate"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+)
+
+// DefaultBaseURL is Cloudflare's API.
+const DefaultBaseURL = "https://api.cloudflare.com/client/v4/"
+
+// Defaults of the client's options.
+const (
+	// DefaultRateLimitRequests per DefaultRateLimitPeriod is Cloudflare's
+	// global limit per user.
+	DefaultRateLimitRequests = 1200
+	DefaultRateLimitPeriod   = 5 * time.Minute
+	DefaultRateLimitBurst    = 20
+	DefaultCacheTTL          = 30 * time.Second
+	DefaultRetries           = 3
+	DefaultMaxWait           = 20 * time.Second
+	DefaultBackoff           = time.Second
+	DefaultMaxBackoff        = 15 * time.Second
+	DefaultRequestTimeout    = 30 * time.Second
+	DefaultTunnelAttempts    = 5
+)
+
+// Config says which Cloudflare account a client talks to and how.
+type Config struct {
+	// BaseURL of the API; empty means DefaultBaseURL.
+	BaseURL string
+	// AccountID of the Cloudflare account.
+	AccountID string
+	// Token is the API token. It is sent as a bearer token and never
+	// appears in errors, metrics or String.
+	Token string
+}
+
+// String describes the Config without its token.
+func (c Config) String() string {
+	return fmt.Sprintf("{BaseURL:%s AccountID:%s Token:[redacted]}", c.baseURL(), c.AccountID)
+}
+
+// GoString describes the Config without its token.
+func (c Config) GoString() string {
+	return fmt.Sprintf("cloudflare.Config{BaseURL:%q, AccountID:%q, Token:\"[redacted]\"}", c.baseURL(), c.AccountID)
+}
+
+// baseURL is the API's URL with one trailing slash, the form the SDK uses
+// and the Registry keys clients by.
+func (c Config) baseURL() string {
+	if c.BaseURL == "" {
+		return DefaultBaseURL
+	}
+	return strings.TrimRight(c.BaseURL, "/") + "/"
+}
+
+func (c Config) validate() error {
+	switch {
+	case c.AccountID == "":
+		return errors.New("cannot create Cloudflare client: account ID is empty")
+	case c.Token == "":
+		return errors.New("cannot create Cloudflare client: API token is empty")
+	}
+	return nil
+}
+
+// tokenHash identifies a token in a cache key without keeping it.
+func tokenHash(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// Client is everything the provider's controllers do with Cloudflare.
+type Client interface {
+	Zones
+	Tunnels
+	DNSRecords
+	AccessApps
+	AccessPolicies
+	AccessGroups
+	ServiceTokens
+	Tokens
+}
+
+// RateLimit is a request budget: Requests per Period, of which Burst may be
+// sent at once. The bucket refills at (Requests-Burst)/Period, so no window
+// of Period ever holds more than Requests.
+type RateLimit struct {
+	Requests int
+	Period   time.Duration
+	Burst    int
+}
+
+func (r RateLimit) limiter() *rate.Limiter {
+	refill := max(r.Requests-r.Burst, 1)
+	return rate.NewLimiter(rate.Limit(float64(refill)/r.Period.Seconds()), r.Burst)
+}
+
+type options struct {
+	rateLimit      RateLimit
+	limiter        *rate.Limiter
+	cacheTTL       time.Duration
+	retries        int
+	maxWait        time.Duration
+	backoff        time.Duration
+	maxBackoff     time.Duration
+	transport      http.RoundTripper
+	metrics        *Metrics
+	tunnelAttempts int
+	clock          clock
+}
+
+func defaultOptions() options {
+	return options{
+		rateLimit:      RateLimit{Requests: DefaultRateLimitRequests, Period: DefaultRateLimitPeriod, Burst: DefaultRateLimitBurst},
+		cacheTTL:       DefaultCacheTTL,
+		retries:        DefaultRetries,
+		maxWait:        DefaultMaxWait,
+		backoff:        DefaultBackoff,
+		maxBackoff:     DefaultMaxBackoff,
+		tunnelAttempts: DefaultTunnelAttempts,
+		clock:          realClock{},
+	}
+}
+
+// An Option configures a Registry or a client.
+type Option func(*options)
+
+// WithRateLimit sets the request budget of each Cloudflare user (API token).
+func WithRateLimit(r RateLimit) Option {
+	return func(o *options) { o.rateLimit = r }
+}
+
+// WithLimiter makes every budget use l instead of one built from
+// WithRateLimit. Tests use it to observe tokens.
+func WithLimiter(l *rate.Limiter) Option {
+	return func(o *options) { o.limiter = l }
+}
+
+// WithCacheTTL sets how long cached reads are served; 0 disables caching but
+// keeps concurrent identical reads shared.
+func WithCacheTTL(d time.Duration) Option {
+	return func(o *options) { o.cacheTTL = d }
+}
+
+// WithRetries sets how many times an idempotent request is sent again after
+// 429, 5xx or a transport error.
+func WithRetries(n int) Option {
+	return func(o *options) { o.retries = max(n, 0) }
+}
+
+// WithMaxWait sets the longest a call waits for the budget or for a
+// Retry-After before it fails with a rate-limit error.
+func WithMaxWait(d time.Duration) Option {
+	return func(o *options) { o.maxWait = d }
+}
+
+// WithBackoff sets the first retry delay, doubled per attempt up to maxDelay,
+// used when a response names no Retry-After.
+func WithBackoff(first, maxDelay time.Duration) Option {
+	return func(o *options) { o.backoff, o.maxBackoff = first, maxDelay }
+}
+
+// WithTransport sets the HTTP transport requests finally go through. The
+// default is http.DefaultTransport with a response header timeout.
+func WithTransport(rt http.RoundTripper) Option {
+	return func(o *options) { o.transport = rt }
+}
+
+// WithMetrics makes the client count into m, registered by the caller.
+func WithMetrics(m *Metrics) Option {
+	return func(o *options) { o.metrics = m }
+}
+
+// WithTunnelAttempts sets how many times UpdateTunnelIngress reads, changes
+// and writes a tunnel configuration before it gives up on a busy tunnel.
+func WithTunnelAttempts(n int) Option {
+	return func(o *options) { o.tunnelAttempts = max(n, 1) }
+}
+
+// withClock replaces the clock, for tests.
+func withClock(c clock) Option {
+	return func(o *options) { o.clock = c }
+}
+
+func (o *options) newBudget() *budget {
+	l := o.limiter
+	if l == nil {
+		l = o.rateLimit.limiter()
+	}
+	return &budget{limiter: l, clock: o.clock, metrics: o.metrics, maxWait: o.maxWait}
+}
+
+func (o *options) baseTransport() http.RoundTripper {
+	if o.transport != nil {
+		return o.transport
+	}
+	d, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return http.DefaultTransport
+	}
+	t := d.Clone()
+	t.ResponseHeaderTimeout = DefaultRequestTimeout
+	return t
+}
+
+// New returns a client for cfg with a budget of its own. Controllers use a
+// Registry instead, so that they share one client and one budget.
+func New(cfg Config, opts ...Option) (Client, error) {
+	o := defaultOptions()
+	for _, fn := range opts {
+		fn(&o)
+	}
+	if o.metrics == nil {
+		o.metrics = NewMetrics()
+	}
+	return newClient(cfg, &o, o.newBudget(), newKeyedMutex())
+}
+
+// client implements Client. It is safe for concurrent use.
+type client struct {
+	sdk       *cf.Client
+	accountID string
+	clock     clock
+	metrics   *Metrics
+	attempts  int
+	budget    *budget
+
+	// tunnelLocks are shared by every client of the Registry; lockPrefix
+	// names the account, so that two tokens of one account share a lock.
+	tunnelLocks *keyedMutex
+	lockPrefix  string
+
+	zones    *cache[[]Zone]
+	tunnels  *cache[TunnelConfiguration]
+	records  *cache[*recordSet]
+	apps     *cache[[]AccessApp]
+	policies *cache[[]AccessPolicy]
+	groups   *cache[[]AccessGroup]
+	tokens   *cache[[]ServiceToken]
+}
+
+func newClient(cfg Config, o *options, b *budget, locks *keyedMutex) (*client, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	t := &transport{
+		next:       o.baseTransport(),
+		budget:     b,
+		clock:      o.clock,
+		metrics:    o.metrics,
+		retries:    o.retries,
+		backoff:    o.backoff,
+		maxBackoff: o.maxBackoff,
+	}
+	sdk := cf.NewClient(
+		option.WithBaseURL(cfg.baseURL()),
+		option.WithAPIToken(cfg.Token),
+		option.WithHTTPClient(&http.Client{Transport: t}),
+		option.WithMaxRetries(0),
+		// cf.NewClient applies credentials found in the environment first;
+		// only the token of cfg may be sent.
+		option.WithHeaderDel("X-Auth-Key"),
+		option.WithHeaderDel("X-Auth-Email"),
+		option.WithHeaderDel("X-Auth-User-Service-Key"),
+	)
+	return &client{
+		sdk:         sdk,
+		accountID:   cfg.AccountID,
+		clock:       o.clock,
+		metrics:     o.metrics,
+		attempts:    o.tunnelAttempts,
+		budget:      b,
+		tunnelLocks: locks,
+		lockPrefix:  cfg.baseURL() + "\x00" + cfg.AccountID + "\x00",
+		zones:       newCache[[]Zone](CacheZones, o.cacheTTL, o.clock, o.metrics),
+		tunnels:     newCache[TunnelConfiguration](CacheTunnelConfigurations, o.cacheTTL, o.clock, o.metrics),
+		records:     newCache[*recordSet](CacheDNSRecords, o.cacheTTL, o.clock, o.metrics),
+		apps:        newCache[[]AccessApp](CacheAccessApps, o.cacheTTL, o.clock, o.metrics),
+		policies:    newCache[[]AccessPolicy](CacheAccessPolicies, o.cacheTTL, o.clock, o.metrics),
+		groups:      newCache[[]AccessGroup](CacheAccessGroups, o.cacheTTL, o.clock, o.metrics),
+		tokens:      newCache[[]ServiceToken](CacheServiceTokens, o.cacheTTL, o.clock, o.metrics),
+	}, nil
+}
+
+// A keyedMutex is one lock per key that a waiter can stop waiting for.
+type keyedMutex struct {
+	mu    chan struct{}
+	locks map[string]chan struct{}
+}
+
+func newKeyedMutex() *keyedMutex {
+	return &keyedMutex{mu: make(chan struct{}, 1), locks: map[string]chan struct{}{}}
+}
+
+// lock takes the lock for key, or returns ctx's error. The unlock function
+// it returns must be called exactly once.
+func (k *keyedMutex) lock(ctx context.Context, key string) (func(), error) {
+	k.mu <- struct{}{}
+	l, ok := k.locks[key]
+	if !ok {
+		l = make(chan struct{}, 1)
+		k.locks[key] = l
+	}
+	<-k.mu
+	select {
+	case l <- struct{}{}:
+		return func() { <-l }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// normalizeName returns a DNS name the way Cloudflare returns it: lower case,
+// Punycode, no trailing dot.
+func normalizeName(s string) string {
+	s = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".")
+	if a, err := idna.Lookup.ToASCII(s); err == nil {
+		return a
+	}
+	// Names such as _acme-challenge.example.com are not valid IDNA but are
+	// valid DNS names.
+	return s
+}

@@ -1,0 +1,333 @@
+package cloudflare
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	cf "github.com/cloudflare/cloudflare-go/v4"
+	"github.com/cloudflare/cloudflare-go/v4/dns"
+	"github.com/cloudflare/cloudflare-go/v4/option"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+)
+
+// OwnerCommentPrefix starts the comment that marks a DNS record as ours; the
+// owner (usually <namespace>/<name> of the route) follows it.
+const OwnerCommentPrefix = "managed-by: cfzt "
+
+// OwnershipComment returns the comment that marks a record as owner's.
+func OwnershipComment(owner string) string {
+	return OwnerCommentPrefix + owner
+}
+
+// OwnerFromComment returns the owner a record's comment names, or "" when
+// the record is not marked as cfzt's. Text after the owner is ignored, so a
+// note added in the dashboard does not orphan the record.
+func OwnerFromComment(comment string) string {
+	rest, ok := strings.CutPrefix(comment, OwnerCommentPrefix)
+	if !ok {
+		return ""
+	}
+	if f := strings.Fields(rest); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}
+
+// A DNSRecord is a record of a zone. The client writes CNAME, A and AAAA
+// records and reads any type.
+type DNSRecord struct {
+	ID      string
+	ZoneID  string
+	Name    string
+	Type    string
+	Content string
+	Proxied bool
+	// TTL in seconds; 1 means automatic.
+	TTL     int64
+	Comment string
+	// Owner is the owner the comment names, "" when the record is not
+	// marked as cfzt's. When writing, the comment is made from Owner.
+	Owner string
+}
+
+// DNSRecords reads and writes DNS records, refusing to touch records another
+// owner marked, or nobody did.
+type DNSRecords interface {
+	// ListDNSRecordsByName returns the records of the zone named name, of
+	// any type and owner, from the zone's cached record list.
+	ListDNSRecordsByName(ctx context.Context, zoneID, name string) ([]DNSRecord, error)
+
+	// FindDNSRecord returns the record named name that owner marked,
+	// preferring one of recordType, from the cached list. When there is
+	// none but a record of another owner, or none, is in the way (any
+	// CNAME, or a record of recordType, or any A/AAAA when recordType is
+	// CNAME) it returns a *NotOwnedError. When the name is free it returns
+	// an error for which IsNotFound is true: the caller may then create.
+	FindDNSRecord(ctx context.Context, zoneID, name, recordType, owner string) (DNSRecord, error)
+
+	// GetDNSRecord returns the record, from the cached list if it is there,
+	// else from the API. The caller checks Owner.
+	GetDNSRecord(ctx context.Context, zoneID, recordID string) (DNSRecord, error)
+
+	// CreateDNSRecord creates r (Name, Type, Content, Proxied, TTL) with
+	// the comment that marks it as r.Owner's. It sends one POST and never
+	// retries it: call FindDNSRecord first, on every attempt.
+	CreateDNSRecord(ctx context.Context, zoneID string, r DNSRecord) (DNSRecord, error)
+
+	// UpdateDNSRecord overwrites the record with r, after reading it afresh
+	// and checking that r.Owner owns it; else it returns a *NotOwnedError.
+	UpdateDNSRecord(ctx context.Context, zoneID, recordID string, r DNSRecord) (DNSRecord, error)
+
+	// DeleteDNSRecord deletes the record if owner owns it, and returns a
+	// *NotOwnedError if not. A record that is already gone is not an error.
+	DeleteDNSRecord(ctx context.Context, zoneID, recordID, owner string) error
+}
+
+// dnsRecordsPerPage keeps a large zone to a few requests.
+const dnsRecordsPerPage = 1000
+
+type dnsRecordJSON struct {
+	ID      string  `json:"id"`
+	ZoneID  string  `json:"zone_id"`
+	Name    string  `json:"name"`
+	Type    string  `json:"type"`
+	Content string  `json:"content"`
+	Proxied bool    `json:"proxied"`
+	TTL     float64 `json:"ttl"`
+	Comment string  `json:"comment"`
+}
+
+func (r dnsRecordJSON) record(zoneID string) DNSRecord {
+	if r.ZoneID != "" {
+		zoneID = r.ZoneID
+	}
+	return DNSRecord{
+		ID:      r.ID,
+		ZoneID:  zoneID,
+		Name:    r.Name,
+		Type:    r.Type,
+		Content: r.Content,
+		Proxied: r.Proxied,
+		TTL:     int64(r.TTL),
+		Comment: r.Comment,
+		Owner:   OwnerFromComment(r.Comment),
+	}
+}
+
+// A recordSet is a zone's records, indexed by normalised name and by ID. It
+// is immutable once made; writes make a new one.
+type recordSet struct {
+	records []DNSRecord
+	byName  map[string][]DNSRecord
+	byID    map[string]DNSRecord
+}
+
+func newRecordSet(rs []DNSRecord) *recordSet {
+	s := &recordSet{records: rs, byName: make(map[string][]DNSRecord, len(rs)), byID: make(map[string]DNSRecord, len(rs))}
+	for _, r := range rs {
+		n := normalizeName(r.Name)
+		s.byName[n] = append(s.byName[n], r)
+		s.byID[r.ID] = r
+	}
+	return s
+}
+
+// without returns the set without the record id, and with add if it has an
+// ID.
+func (s *recordSet) without(id string, add DNSRecord) *recordSet {
+	out := slices.DeleteFunc(slices.Clone(s.records), func(x DNSRecord) bool { return x.ID == id })
+	if add.ID != "" {
+		out = append(out, add)
+	}
+	return newRecordSet(out)
+}
+
+func (c *client) zoneRecords(ctx context.Context, zoneID string) (*recordSet, error) {
+	rs, err := c.records.get(ctx, zoneID, func(ctx context.Context) (*recordSet, error) {
+		ctx = withOperation(ctx, OpDNSRecordsList)
+		raw, err := listAll(func(opts ...option.RequestOption) error {
+			_, err := c.sdk.DNS.Records.List(ctx, dns.RecordListParams{ZoneID: cf.F(zoneID)}, opts...)
+			return err
+		}, dnsRecordsPerPage, func(r dnsRecordJSON) string { return r.ID })
+		if err != nil {
+			return nil, err
+		}
+		out := make([]DNSRecord, len(raw))
+		for i, r := range raw {
+			out[i] = r.record(zoneID)
+		}
+		return newRecordSet(out), nil
+	})
+	return rs, errors.Wrapf(err, "cannot list DNS records of zone %q", zoneID)
+}
+
+func (c *client) ListDNSRecordsByName(ctx context.Context, zoneID, name string) ([]DNSRecord, error) {
+	rs, err := c.zoneRecords(ctx, zoneID)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(rs.byName[normalizeName(name)]), nil
+}
+
+func (c *client) FindDNSRecord(ctx context.Context, zoneID, name, recordType, owner string) (DNSRecord, error) {
+	rs, err := c.ListDNSRecordsByName(ctx, zoneID, name)
+	if err != nil {
+		return DNSRecord{}, err
+	}
+	// Ours, of the wanted type first.
+	slices.SortStableFunc(rs, func(a, b DNSRecord) int {
+		return boolRank(!strings.EqualFold(a.Type, recordType)) - boolRank(!strings.EqualFold(b.Type, recordType))
+	})
+	for _, r := range rs {
+		if r.Owner == owner {
+			return r, nil
+		}
+	}
+	for _, r := range rs {
+		if clashes(r.Type, recordType) {
+			return DNSRecord{}, &NotOwnedError{Kind: "DNS record", Name: name, ID: r.ID, Owner: r.Owner}
+		}
+	}
+	return DNSRecord{}, &NotFoundError{Kind: "DNS record", Name: name}
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// clashes reports whether an existing record of type have stops us creating
+// one of type want at the same name: a CNAME stands alone, and we never add
+// a second A or AAAA next to someone else's.
+func clashes(have, want string) bool {
+	have, want = strings.ToUpper(have), strings.ToUpper(want)
+	addr := func(t string) bool { return t == "A" || t == "AAAA" || t == "CNAME" }
+	return have == want || (have == "CNAME" && addr(want)) || (want == "CNAME" && addr(have))
+}
+
+func (c *client) GetDNSRecord(ctx context.Context, zoneID, recordID string) (DNSRecord, error) {
+	rs, err := c.zoneRecords(ctx, zoneID)
+	if err != nil {
+		return DNSRecord{}, err
+	}
+	if r, ok := rs.byID[recordID]; ok {
+		return r, nil
+	}
+	r, err := c.readDNSRecord(ctx, zoneID, recordID)
+	return r, errors.Wrapf(err, "cannot get DNS record %q", recordID)
+}
+
+func (c *client) readDNSRecord(ctx context.Context, zoneID, recordID string) (DNSRecord, error) {
+	ctx = withOperation(ctx, OpDNSRecordsGet)
+	raw := dnsRecordJSON{}
+	err := do(func(opts ...option.RequestOption) error {
+		_, err := c.sdk.DNS.Records.Get(ctx, recordID, dns.RecordGetParams{ZoneID: cf.F(zoneID)}, opts...)
+		return err
+	}, &raw)
+	return raw.record(zoneID), err
+}
+
+// recordBody is a record parameter the SDK accepts for both create and
+// update.
+type recordBody interface {
+	dns.RecordNewParamsBodyUnion
+	dns.RecordUpdateParamsBodyUnion
+}
+
+func newRecordBody(r DNSRecord) (recordBody, error) {
+	if r.Owner == "" {
+		return nil, errors.New("the record has no owner")
+	}
+	ttl := dns.TTL(max(r.TTL, 1))
+	comment := OwnershipComment(r.Owner)
+	switch strings.ToUpper(r.Type) {
+	case "CNAME":
+		return dns.CNAMERecordParam{Name: cf.F(r.Name), Type: cf.F(dns.CNAMERecordTypeCNAME), Content: cf.F(r.Content), Proxied: cf.F(r.Proxied), TTL: cf.F(ttl), Comment: cf.F(comment)}, nil
+	case "A":
+		return dns.ARecordParam{Name: cf.F(r.Name), Type: cf.F(dns.ARecordTypeA), Content: cf.F(r.Content), Proxied: cf.F(r.Proxied), TTL: cf.F(ttl), Comment: cf.F(comment)}, nil
+	case "AAAA":
+		return dns.AAAARecordParam{Name: cf.F(r.Name), Type: cf.F(dns.AAAARecordTypeAAAA), Content: cf.F(r.Content), Proxied: cf.F(r.Proxied), TTL: cf.F(ttl), Comment: cf.F(comment)}, nil
+	}
+	return nil, errors.Errorf("type %q is not one of CNAME, A and AAAA", r.Type)
+}
+
+func (c *client) CreateDNSRecord(ctx context.Context, zoneID string, r DNSRecord) (DNSRecord, error) {
+	body, err := newRecordBody(r)
+	if err != nil {
+		return DNSRecord{}, errors.Wrapf(err, "cannot create DNS record %q", r.Name)
+	}
+	ctx = withOperation(ctx, OpDNSRecordsCreate)
+	raw := dnsRecordJSON{}
+	err = do(func(opts ...option.RequestOption) error {
+		_, err := c.sdk.DNS.Records.New(ctx, dns.RecordNewParams{ZoneID: cf.F(zoneID), Body: body}, opts...)
+		return err
+	}, &raw)
+	if err != nil {
+		// The record may exist although we got no reply.
+		c.records.invalidate(zoneID)
+		return DNSRecord{}, errors.Wrapf(err, "cannot create DNS record %q", r.Name)
+	}
+	created := raw.record(zoneID)
+	c.records.update(zoneID, func(rs *recordSet) *recordSet { return rs.without(created.ID, created) })
+	return created, nil
+}
+
+func (c *client) UpdateDNSRecord(ctx context.Context, zoneID, recordID string, r DNSRecord) (DNSRecord, error) {
+	body, err := newRecordBody(r)
+	if err != nil {
+		return DNSRecord{}, errors.Wrapf(err, "cannot update DNS record %q", recordID)
+	}
+	cur, err := c.readDNSRecord(ctx, zoneID, recordID)
+	if err != nil {
+		return DNSRecord{}, errors.Wrapf(err, "cannot get DNS record %q", recordID)
+	}
+	if cur.Owner != r.Owner {
+		return DNSRecord{}, &NotOwnedError{Kind: "DNS record", Name: cur.Name, ID: cur.ID, Owner: cur.Owner}
+	}
+	ctx = withOperation(ctx, OpDNSRecordsUpdate)
+	raw := dnsRecordJSON{}
+	err = do(func(opts ...option.RequestOption) error {
+		_, err := c.sdk.DNS.Records.Update(ctx, recordID, dns.RecordUpdateParams{ZoneID: cf.F(zoneID), Body: body}, opts...)
+		return err
+	}, &raw)
+	if err != nil {
+		c.records.invalidate(zoneID)
+		return DNSRecord{}, errors.Wrapf(err, "cannot update DNS record %q", recordID)
+	}
+	updated := raw.record(zoneID)
+	c.records.update(zoneID, func(rs *recordSet) *recordSet { return rs.without(recordID, updated) })
+	return updated, nil
+}
+
+func (c *client) DeleteDNSRecord(ctx context.Context, zoneID, recordID, owner string) error {
+	cur, err := c.readDNSRecord(ctx, zoneID, recordID)
+	if IsNotFound(err) {
+		c.forgetRecord(zoneID, recordID)
+		return nil
+	}
+	if err != nil {
+		return errors.Wrapf(err, "cannot get DNS record %q", recordID)
+	}
+	if cur.Owner != owner {
+		return &NotOwnedError{Kind: "DNS record", Name: cur.Name, ID: cur.ID, Owner: cur.Owner}
+	}
+	ctx = withOperation(ctx, OpDNSRecordsDelete)
+	err = send(func(opts ...option.RequestOption) error {
+		_, err := c.sdk.DNS.Records.Delete(ctx, recordID, dns.RecordDeleteParams{ZoneID: cf.F(zoneID)}, opts...)
+		return err
+	})
+	if err != nil && !IsNotFound(err) {
+		c.records.invalidate(zoneID)
+		return errors.Wrapf(err, "cannot delete DNS record %q", recordID)
+	}
+	c.forgetRecord(zoneID, recordID)
+	return nil
+}
+
+func (c *client) forgetRecord(zoneID, recordID string) {
+	c.records.update(zoneID, func(rs *recordSet) *recordSet { return rs.without(recordID, DNSRecord{}) })
+}

@@ -1,0 +1,55 @@
+package cloudflare
+
+import (
+	"context"
+	"time"
+
+	cf "github.com/cloudflare/cloudflare-go/v4"
+	"github.com/cloudflare/cloudflare-go/v4/accounts"
+	"github.com/cloudflare/cloudflare-go/v4/option"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+)
+
+// TokenStatusActive is the status of a token that works.
+const TokenStatusActive = "active"
+
+// A TokenStatus is what Cloudflare says about the client's API token.
+type TokenStatus struct {
+	ID string `json:"id"`
+	// Status is active, disabled or expired.
+	Status    string     `json:"status"`
+	ExpiresOn *time.Time `json:"expires_on"`
+}
+
+// Tokens checks the client's own API token.
+type Tokens interface {
+	// VerifyToken asks Cloudflare about the client's API token: first as a
+	// user token, then, if Cloudflare does not know it as one, as a token
+	// owned by the client's account. Not cached.
+	VerifyToken(ctx context.Context) (TokenStatus, error)
+}
+
+func (c *client) VerifyToken(ctx context.Context) (TokenStatus, error) {
+	ts := TokenStatus{}
+	uerr := do(func(opts ...option.RequestOption) error {
+		_, err := c.sdk.User.Tokens.Verify(withOperation(ctx, OpUserTokensVerify), opts...)
+		return err
+	}, &ts)
+	if uerr == nil {
+		return ts, nil
+	}
+	if !IsAuth(uerr) && !IsNotFound(uerr) {
+		return TokenStatus{}, errors.Wrap(uerr, "cannot verify API token")
+	}
+	aerr := do(func(opts ...option.RequestOption) error {
+		_, err := c.sdk.Accounts.Tokens.Verify(withOperation(ctx, OpAccountTokensVerify), accounts.TokenVerifyParams{AccountID: cf.F(c.accountID)}, opts...)
+		return err
+	}, &ts)
+	if aerr != nil {
+		// The user endpoint's answer is the one that says why a user
+		// token, the common kind, was refused.
+		return TokenStatus{}, errors.Wrap(uerr, "cannot verify API token")
+	}
+	return ts, nil
+}

@@ -1,0 +1,483 @@
+package cloudflare
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"maps"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+
+	cf "github.com/cloudflare/cloudflare-go/v4"
+	"github.com/cloudflare/cloudflare-go/v4/option"
+	"github.com/cloudflare/cloudflare-go/v4/zero_trust"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+)
+
+// DefaultCatchAllService answers requests no rule matches, in a catch-all
+// rule added to a configuration that has none.
+const DefaultCatchAllService = "http_status:404"
+
+// A Tunnel is a Cloudflare Tunnel (cloudflared) of the account.
+type Tunnel struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Status string `json:"status"`
+	// RemoteConfig is true when the tunnel is configured from Cloudflare,
+	// the only kind whose ingress rules this client can change.
+	RemoteConfig bool       `json:"remote_config"`
+	DeletedAt    *time.Time `json:"deleted_at"`
+}
+
+// A TunnelConfiguration is a remotely managed tunnel's configuration.
+type TunnelConfiguration struct {
+	TunnelID string
+	// Version increases by one with every write.
+	Version int64
+	// Source is "cloudflare" when the configuration is managed remotely.
+	Source string
+	// Ingress rules in order; the last is the catch-all (no hostname, no
+	// path) unless the configuration is empty.
+	Ingress []IngressRule
+	// Extra holds the configuration's other keys, such as warp-routing and
+	// originRequest, exactly as read. They are written back unchanged.
+	Extra map[string]json.RawMessage
+}
+
+// An IngressRule routes a hostname (and optionally a path) to a service.
+type IngressRule struct {
+	Hostname      string         `json:"hostname,omitempty"`
+	Path          string         `json:"path,omitempty"`
+	Service       string         `json:"service"`
+	OriginRequest *OriginRequest `json:"originRequest,omitempty"`
+	// Extra holds the rule's keys this client does not model, exactly as
+	// read. They are written back unchanged.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// OriginRequest is the originRequest block of an ingress rule. Only the
+// fields set are written. Its fields match v1alpha1.OriginRequest.
+type OriginRequest struct {
+	NoTLSVerify            *bool  `json:"noTLSVerify,omitempty"`
+	OriginServerName       string `json:"originServerName,omitempty"`
+	CAPool                 string `json:"caPool,omitempty"`
+	ConnectTimeout         *int64 `json:"connectTimeout,omitempty"`
+	HTTP2Origin            *bool  `json:"http2Origin,omitempty"`
+	HTTPHostHeader         string `json:"httpHostHeader,omitempty"`
+	TLSTimeout             *int64 `json:"tlsTimeout,omitempty"`
+	KeepAliveConnections   *int64 `json:"keepAliveConnections,omitempty"`
+	KeepAliveTimeout       *int64 `json:"keepAliveTimeout,omitempty"`
+	TCPKeepAlive           *int64 `json:"tcpKeepAlive,omitempty"`
+	NoHappyEyeballs        *bool  `json:"noHappyEyeballs,omitempty"`
+	DisableChunkedEncoding *bool  `json:"disableChunkedEncoding,omitempty"`
+	ProxyType              string `json:"proxyType,omitempty"`
+	ProxyAddress           string `json:"proxyAddress,omitempty"`
+	ProxyPort              *int64 `json:"proxyPort,omitempty"`
+	// Extra holds keys this client does not model (matchSNItoHost, access,
+	// …) and modelled keys whose value it could not read, exactly as read.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// Tunnels reads a tunnel and changes its ingress rules.
+type Tunnels interface {
+	// GetTunnel returns the tunnel. The Tenant controller uses it to check
+	// the credentials and the tunnel at once. Not cached.
+	GetTunnel(ctx context.Context, tunnelID string) (Tunnel, error)
+
+	// GetTunnelConfiguration returns the tunnel's configuration from the
+	// cache, or reads it. Use it to observe; never to write back.
+	GetTunnelConfiguration(ctx context.Context, tunnelID string) (TunnelConfiguration, error)
+
+	// UpdateTunnelIngress changes the tunnel's ingress rules. Writers to
+	// one tunnel are serialised within the process. It reads the
+	// configuration afresh, calls mutate with the rules other than the
+	// catch-all, and, if they changed, writes them with the catch-all last
+	// (DefaultCatchAllService if there was none) and every unmodelled field
+	// as read. It then reads the configuration back and checks that mutate
+	// has nothing more to do; if another writer undid the change, it starts
+	// over, up to the configured attempts, and then fails with an error for
+	// which IsConflict is true. It returns the configuration as verified.
+	//
+	// mutate must change only the caller's own rules, keep every other
+	// rule, and be idempotent: applied to its own result it must return an
+	// equal list. UpsertIngressRule and RemoveIngressRule are such
+	// functions. It may be called more than once.
+	UpdateTunnelIngress(ctx context.Context, tunnelID string, mutate func(rules []IngressRule) []IngressRule) (TunnelConfiguration, error)
+}
+
+func (c *client) GetTunnel(ctx context.Context, tunnelID string) (Tunnel, error) {
+	ctx = withOperation(ctx, OpTunnelsGet)
+	t := Tunnel{}
+	err := do(func(opts ...option.RequestOption) error {
+		_, err := c.sdk.ZeroTrust.Tunnels.Cloudflared.Get(ctx, tunnelID, zero_trust.TunnelCloudflaredGetParams{AccountID: cf.F(c.accountID)}, opts...)
+		return err
+	}, &t)
+	return t, errors.Wrapf(err, "cannot get tunnel %q", tunnelID)
+}
+
+func (c *client) GetTunnelConfiguration(ctx context.Context, tunnelID string) (TunnelConfiguration, error) {
+	tc, err := c.tunnels.get(ctx, tunnelID, func(ctx context.Context) (TunnelConfiguration, error) {
+		return c.readTunnelConfiguration(ctx, tunnelID)
+	})
+	if err != nil {
+		return TunnelConfiguration{}, errors.Wrapf(err, "cannot get tunnel %q configuration", tunnelID)
+	}
+	return tc.clone(), nil
+}
+
+func (c *client) UpdateTunnelIngress(ctx context.Context, tunnelID string, mutate func(rules []IngressRule) []IngressRule) (TunnelConfiguration, error) {
+	unlock, err := c.tunnelLocks.lock(ctx, c.lockPrefix+tunnelID)
+	if err != nil {
+		return TunnelConfiguration{}, errors.Wrapf(err, "cannot wait for tunnel %q configuration", tunnelID)
+	}
+	defer unlock()
+
+	for range c.attempts {
+		cur, err := c.readTunnelConfiguration(ctx, tunnelID)
+		if err != nil {
+			return TunnelConfiguration{}, errors.Wrapf(err, "cannot get tunnel %q configuration", tunnelID)
+		}
+		rules, catchAll := splitCatchAll(cur.Ingress)
+		want := mutate(cloneRules(rules))
+		if ingressEqual(want, rules) && (catchAll != nil || len(rules) == 0) {
+			c.tunnels.set(tunnelID, cur)
+			return cur.clone(), nil
+		}
+		if catchAll == nil {
+			catchAll = &IngressRule{Service: DefaultCatchAllService}
+		}
+		next := cur
+		next.Ingress = append(append([]IngressRule{}, want...), *catchAll)
+
+		written, err := c.writeTunnelConfiguration(ctx, tunnelID, next)
+		if err != nil {
+			c.tunnels.invalidate(tunnelID)
+			return TunnelConfiguration{}, errors.Wrapf(err, "cannot update tunnel %q configuration", tunnelID)
+		}
+		if written.Version != 0 && cur.Version != 0 && written.Version != cur.Version+1 {
+			// Someone wrote between our read and our write, and our write
+			// replaced theirs. Nothing here can restore it; count it.
+			c.metrics.tunnelConflicts.Inc()
+		}
+
+		got, err := c.readTunnelConfiguration(ctx, tunnelID)
+		if err != nil {
+			c.tunnels.invalidate(tunnelID)
+			return TunnelConfiguration{}, errors.Wrapf(err, "cannot verify tunnel %q configuration", tunnelID)
+		}
+		gotRules, gotCatchAll := splitCatchAll(got.Ingress)
+		if gotCatchAll != nil && ingressEqual(mutate(cloneRules(gotRules)), gotRules) {
+			c.tunnels.set(tunnelID, got)
+			return got.clone(), nil
+		}
+		// Another writer replaced the document after our write.
+		c.metrics.tunnelConflicts.Inc()
+	}
+	c.tunnels.invalidate(tunnelID)
+	return TunnelConfiguration{}, &ConcurrentWriteError{TunnelID: tunnelID, Attempts: c.attempts}
+}
+
+// UpsertIngressRule returns rules with r in place of the rule for the same
+// hostname and path, or with r appended. Keys this client does not model
+// that the old rule had (its Extra and its originRequest's Extra, such as
+// matchSNItoHost set in the dashboard) are kept unless r sets its own.
+func UpsertIngressRule(rules []IngressRule, r IngressRule) []IngressRule {
+	out := make([]IngressRule, 0, len(rules)+1)
+	found := false
+	for _, old := range rules {
+		if !sameRule(old, r.Hostname, r.Path) {
+			out = append(out, old)
+			continue
+		}
+		if found {
+			// A duplicate rule for our hostname is dead weight: the first
+			// one always wins.
+			continue
+		}
+		found = true
+		nr := r
+		if nr.Extra == nil {
+			nr.Extra = old.Extra
+		}
+		if old.OriginRequest != nil && len(old.OriginRequest.Extra) > 0 {
+			o := OriginRequest{}
+			if nr.OriginRequest != nil {
+				o = *nr.OriginRequest
+			}
+			if o.Extra == nil {
+				o.Extra = old.OriginRequest.Extra
+				nr.OriginRequest = &o
+			}
+		}
+		out = append(out, nr)
+	}
+	if !found {
+		out = append(out, r)
+	}
+	return out
+}
+
+// RemoveIngressRule returns rules without the rules for hostname and path.
+func RemoveIngressRule(rules []IngressRule, hostname, path string) []IngressRule {
+	out := make([]IngressRule, 0, len(rules))
+	for _, r := range rules {
+		if !sameRule(r, hostname, path) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// FindIngressRule returns the first rule for hostname and path.
+func FindIngressRule(rules []IngressRule, hostname, path string) (IngressRule, bool) {
+	for _, r := range rules {
+		if sameRule(r, hostname, path) {
+			return r, true
+		}
+	}
+	return IngressRule{}, false
+}
+
+func sameRule(r IngressRule, hostname, path string) bool {
+	return strings.EqualFold(r.Hostname, hostname) && r.Path == path
+}
+
+// splitCatchAll returns the rules before a trailing catch-all, and the
+// catch-all if there is one.
+func splitCatchAll(rules []IngressRule) ([]IngressRule, *IngressRule) {
+	n := len(rules)
+	if n == 0 || rules[n-1].Hostname != "" || rules[n-1].Path != "" {
+		return rules, nil
+	}
+	last := rules[n-1]
+	return rules[:n-1], &last
+}
+
+func ingressEqual(a, b []IngressRule) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if len(a) == 0 {
+		return true
+	}
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && bytes.Equal(ja, jb)
+}
+
+// cloneRules deep-copies rules, so that neither mutate nor a caller can
+// change what the cache holds. Raw JSON values are shared: they are replaced,
+// never changed in place.
+func cloneRules(rules []IngressRule) []IngressRule {
+	if rules == nil {
+		return nil
+	}
+	out := make([]IngressRule, len(rules))
+	for i, r := range rules {
+		r.Extra = maps.Clone(r.Extra)
+		if r.OriginRequest != nil {
+			r.OriginRequest = r.OriginRequest.clone()
+		}
+		out[i] = r
+	}
+	return out
+}
+
+func (o *OriginRequest) clone() *OriginRequest {
+	c := *o
+	c.NoTLSVerify = clonePtr(o.NoTLSVerify)
+	c.ConnectTimeout = clonePtr(o.ConnectTimeout)
+	c.HTTP2Origin = clonePtr(o.HTTP2Origin)
+	c.TLSTimeout = clonePtr(o.TLSTimeout)
+	c.KeepAliveConnections = clonePtr(o.KeepAliveConnections)
+	c.KeepAliveTimeout = clonePtr(o.KeepAliveTimeout)
+	c.TCPKeepAlive = clonePtr(o.TCPKeepAlive)
+	c.NoHappyEyeballs = clonePtr(o.NoHappyEyeballs)
+	c.DisableChunkedEncoding = clonePtr(o.DisableChunkedEncoding)
+	c.ProxyPort = clonePtr(o.ProxyPort)
+	c.Extra = maps.Clone(o.Extra)
+	return &c
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+func (t TunnelConfiguration) clone() TunnelConfiguration {
+	t.Ingress = cloneRules(t.Ingress)
+	t.Extra = maps.Clone(t.Extra)
+	return t
+}
+
+// tunnelConfigurationJSON is the API's result for a tunnel configuration.
+type tunnelConfigurationJSON struct {
+	TunnelID string          `json:"tunnel_id"`
+	Version  int64           `json:"version"`
+	Source   string          `json:"source"`
+	Config   json.RawMessage `json:"config"`
+}
+
+func (t *tunnelConfigurationJSON) decode() (TunnelConfiguration, error) {
+	out := TunnelConfiguration{TunnelID: t.TunnelID, Version: t.Version, Source: t.Source}
+	if len(t.Config) == 0 || string(t.Config) == "null" {
+		return out, nil
+	}
+	m := map[string]json.RawMessage{}
+	if err := json.Unmarshal(t.Config, &m); err != nil {
+		return out, errors.Wrap(err, "cannot decode tunnel configuration")
+	}
+	if raw, ok := m["ingress"]; ok {
+		if err := json.Unmarshal(raw, &out.Ingress); err != nil {
+			return out, errors.Wrap(err, "cannot decode tunnel ingress rules")
+		}
+		delete(m, "ingress")
+	}
+	if len(m) > 0 {
+		out.Extra = m
+	}
+	return out, nil
+}
+
+func (c *client) readTunnelConfiguration(ctx context.Context, tunnelID string) (TunnelConfiguration, error) {
+	ctx = withOperation(ctx, OpTunnelConfigurationsGet)
+	raw := tunnelConfigurationJSON{}
+	err := do(func(opts ...option.RequestOption) error {
+		_, err := c.sdk.ZeroTrust.Tunnels.Cloudflared.Configurations.Get(ctx, tunnelID, zero_trust.TunnelCloudflaredConfigurationGetParams{AccountID: cf.F(c.accountID)}, opts...)
+		return err
+	}, &raw)
+	if err != nil {
+		return TunnelConfiguration{}, err
+	}
+	return raw.decode()
+}
+
+// writeTunnelConfiguration PUTs the whole configuration as raw JSON: the
+// SDK's typed parameters know no warp-routing and only some originRequest
+// keys, and would drop the rest.
+func (c *client) writeTunnelConfiguration(ctx context.Context, tunnelID string, tc TunnelConfiguration) (TunnelConfiguration, error) {
+	ctx = withOperation(ctx, OpTunnelConfigurationsUpdate)
+	cfg := maps.Clone(tc.Extra)
+	if cfg == nil {
+		cfg = map[string]json.RawMessage{}
+	}
+	ingress, err := json.Marshal(tc.Ingress)
+	if err != nil {
+		return TunnelConfiguration{}, errors.Wrap(err, "cannot encode tunnel ingress rules")
+	}
+	cfg["ingress"] = ingress
+	body, err := json.Marshal(map[string]any{"config": cfg})
+	if err != nil {
+		return TunnelConfiguration{}, errors.Wrap(err, "cannot encode tunnel configuration")
+	}
+	raw := tunnelConfigurationJSON{}
+	err = do(func(opts ...option.RequestOption) error {
+		_, err := c.sdk.ZeroTrust.Tunnels.Cloudflared.Configurations.Update(ctx, tunnelID, zero_trust.TunnelCloudflaredConfigurationUpdateParams{AccountID: cf.F(c.accountID)}, opts...)
+		return err
+	}, &raw, option.WithRequestBody("application/json", body))
+	if err != nil {
+		return TunnelConfiguration{}, err
+	}
+	return raw.decode()
+}
+
+// ingressRuleFields and originRequestFields encode the modelled fields
+// without the custom methods below.
+type (
+	ingressRuleFields   IngressRule
+	originRequestFields OriginRequest
+)
+
+// MarshalJSON writes the modelled fields over the unmodelled ones.
+func (r IngressRule) MarshalJSON() ([]byte, error) {
+	return encodeWithExtra(ingressRuleFields(r), r.Extra)
+}
+
+// UnmarshalJSON reads the modelled fields and keeps every other key.
+func (r *IngressRule) UnmarshalJSON(b []byte) error {
+	*r = IngressRule{}
+	extra, err := decodeKnown(b, (*ingressRuleFields)(r))
+	r.Extra = extra
+	return err
+}
+
+// MarshalJSON writes the modelled fields over the unmodelled ones.
+func (o OriginRequest) MarshalJSON() ([]byte, error) {
+	return encodeWithExtra(originRequestFields(o), o.Extra)
+}
+
+// UnmarshalJSON reads the modelled fields and keeps every other key.
+func (o *OriginRequest) UnmarshalJSON(b []byte) error {
+	*o = OriginRequest{}
+	extra, err := decodeKnown(b, (*originRequestFields)(o))
+	o.Extra = extra
+	return err
+}
+
+func encodeWithExtra(fields any, extra map[string]json.RawMessage) ([]byte, error) {
+	b, err := json.Marshal(fields)
+	if err != nil || len(extra) == 0 {
+		return b, err
+	}
+	m := map[string]json.RawMessage{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	out := maps.Clone(extra)
+	maps.Copy(out, m)
+	return json.Marshal(out)
+}
+
+// decodeKnown decodes each key of the JSON object b that names a field of
+// the struct dst points to into that field, and returns the other keys, and
+// the keys whose value does not fit the field, as they were.
+// fieldIndex caches jsonFields per struct type.
+var fieldIndex sync.Map
+
+// jsonFields maps the JSON names of t's fields to their index.
+func jsonFields(t reflect.Type) map[string]int {
+	if idx, ok := fieldIndex.Load(t); ok {
+		m, _ := idx.(map[string]int)
+		return m
+	}
+	idx := make(map[string]int, t.NumField())
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			idx[name] = i
+		}
+	}
+	fieldIndex.Store(t, idx)
+	return idx
+}
+
+func decodeKnown(b []byte, dst any) (map[string]json.RawMessage, error) {
+	m := map[string]json.RawMessage{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	v := reflect.ValueOf(dst).Elem()
+	t := v.Type()
+	idx := jsonFields(t)
+	var extra map[string]json.RawMessage
+	for k, raw := range m {
+		if i, ok := idx[k]; ok {
+			p := reflect.New(t.Field(i).Type)
+			if json.Unmarshal(raw, p.Interface()) == nil {
+				v.Field(i).Set(p.Elem())
+				continue
+			}
+		}
+		if extra == nil {
+			extra = map[string]json.RawMessage{}
+		}
+		extra[k] = raw
+	}
+	return extra, nil
+}

@@ -1,0 +1,69 @@
+package cloudflare
+
+import (
+	"context"
+	"strings"
+
+	cf "github.com/cloudflare/cloudflare-go/v4"
+	"github.com/cloudflare/cloudflare-go/v4/option"
+	"github.com/cloudflare/cloudflare-go/v4/zones"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+)
+
+// A Zone is a DNS zone of the account.
+type Zone struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Status string `json:"status"`
+}
+
+// Zones finds the zone a hostname belongs to.
+type Zones interface {
+	// ListZones returns every zone of the client's account. The list is
+	// cached.
+	ListZones(ctx context.Context) ([]Zone, error)
+
+	// ZoneForHostname returns the account's zone whose name is the longest
+	// suffix of hostname (a.b.example.com is in b.example.com before
+	// example.com), from the cached zone list. It returns an error for
+	// which IsNotFound is true when no zone matches.
+	ZoneForHostname(ctx context.Context, hostname string) (Zone, error)
+}
+
+// zonesPerPage is the API's largest page of zones.
+const zonesPerPage = 50
+
+func (c *client) ListZones(ctx context.Context) ([]Zone, error) {
+	zs, err := c.zones.get(ctx, c.accountID, func(ctx context.Context) ([]Zone, error) {
+		ctx = withOperation(ctx, OpZonesList)
+		params := zones.ZoneListParams{Account: cf.F(zones.ZoneListParamsAccount{ID: cf.F(c.accountID)})}
+		return listAll(func(opts ...option.RequestOption) error {
+			_, err := c.sdk.Zones.List(ctx, params, opts...)
+			return err
+		}, zonesPerPage, func(z Zone) string { return z.ID })
+	})
+	if err != nil {
+		return nil, errors.Wrapf(err, "cannot list zones of account %q", c.accountID)
+	}
+	return append([]Zone(nil), zs...), nil
+}
+
+func (c *client) ZoneForHostname(ctx context.Context, hostname string) (Zone, error) {
+	zs, err := c.ListZones(ctx)
+	if err != nil {
+		return Zone{}, err
+	}
+	host := normalizeName(hostname)
+	var best Zone
+	for _, z := range zs {
+		name := normalizeName(z.Name)
+		if (host == name || strings.HasSuffix(host, "."+name)) && len(name) > len(normalizeName(best.Name)) {
+			best = z
+		}
+	}
+	if best.ID == "" {
+		return Zone{}, &NotFoundError{Kind: "zone for hostname", Name: hostname}
+	}
+	return best, nil
+}
