@@ -1,0 +1,196 @@
+// Package tenant holds the Tenant controller. Each CloudflareZeroTrustTenant
+// gets a ProviderConfig named <namespace>.<name> (the name the composition
+// function puts on every managed resource of the Tenant's routes) that the
+// controller keeps in step with the Tenant, and a Ready condition saying
+// whether its API token works and its tunnel exists.
+package tenant
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	kerrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+
+	xpcontroller "github.com/crossplane/crossplane-runtime/v2/pkg/controller"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
+
+	"github.com/cfzt/cfzt/apis/v1alpha1"
+	"github.com/cfzt/cfzt/provider/internal/clients/cloudflare"
+)
+
+// Labels on a ProviderConfig made from a Tenant.
+const (
+	LabelTenantNamespace = "cfzt.cloudflare.com/tenant-namespace"
+	LabelTenantName      = "cfzt.cloudflare.com/tenant-name"
+)
+
+// Reasons of the Tenant's Ready condition.
+const (
+	ReasonAvailable      xpv2.ConditionReason = "Available"
+	ReasonSecretMissing  xpv2.ConditionReason = "CredentialsMissing"
+	ReasonTokenRefused   xpv2.ConditionReason = "TokenRefused"
+	ReasonTunnelNotFound xpv2.ConditionReason = "TunnelNotFound"
+	ReasonUnreachable    xpv2.ConditionReason = "CloudflareUnreachable"
+)
+
+// ProviderConfigName is the ProviderConfig kept for a Tenant. Namespaces
+// cannot contain dots, so the name is unambiguous.
+func ProviderConfigName(namespace, name string) string {
+	return namespace + "." + name
+}
+
+// A ClientFor returns the Cloudflare client for an account and token;
+// cloudflare.Registry's ClientFor is one.
+type ClientFor func(ctx context.Context, cfg cloudflare.Config) (cloudflare.Client, error)
+
+// Reconciler keeps a Tenant's ProviderConfig and status.
+type Reconciler struct {
+	kube     client.Client
+	clients  ClientFor
+	baseURL  string
+	interval time.Duration
+	log      logging.Logger
+	now      func() time.Time
+}
+
+// Setup adds the Tenant controller. Tenants are checked again every
+// interval, so that a revoked token or deleted tunnel shows up.
+func Setup(mgr ctrl.Manager, o xpcontroller.Options, clients ClientFor, baseURL string, interval time.Duration) error {
+	r := &Reconciler{
+		kube:     mgr.GetClient(),
+		clients:  clients,
+		baseURL:  baseURL,
+		interval: interval,
+		log:      o.Logger.WithValues("controller", "tenant"),
+		now:      time.Now,
+	}
+	return ctrl.NewControllerManagedBy(mgr).
+		Named("tenant").
+		WithOptions(o.ForControllerRuntime()).
+		For(&v1alpha1.CloudflareZeroTrustTenant{}).
+		Complete(r)
+}
+
+// Reconcile makes the Tenant's ProviderConfig match it, deletes the
+// ProviderConfig of a deleted Tenant, and reports whether the Tenant works.
+func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
+	t := &v1alpha1.CloudflareZeroTrustTenant{}
+	if err := r.kube.Get(ctx, req.NamespacedName, t); err != nil {
+		if !kerrors.IsNotFound(err) {
+			return reconcile.Result{}, errors.Wrapf(err, "cannot get Tenant %s", req.NamespacedName)
+		}
+		// Crossplane's ProviderConfig finalizer keeps it while managed
+		// resources still use it, so their deletion can finish.
+		pc := &v1alpha1.ProviderConfig{ObjectMeta: metav1.ObjectMeta{Name: ProviderConfigName(req.Namespace, req.Name)}}
+		return reconcile.Result{}, errors.Wrapf(client.IgnoreNotFound(r.kube.Delete(ctx, pc)), "cannot delete ProviderConfig %q of deleted Tenant %s", pc.Name, req.NamespacedName)
+	}
+	if !t.GetDeletionTimestamp().IsZero() {
+		return reconcile.Result{}, nil
+	}
+
+	if err := r.applyProviderConfig(ctx, t); err != nil {
+		return reconcile.Result{}, err
+	}
+
+	cond := r.check(ctx, t)
+	if !t.Status.GetCondition(xpv2.TypeReady).Equal(cond) || t.Status.ObservedGeneration != t.GetGeneration() {
+		t.Status.SetConditions(cond)
+		t.Status.ObservedGeneration = t.GetGeneration()
+		now := metav1.NewTime(r.now())
+		t.Status.LastSyncTime = &now
+		if err := r.kube.Status().Update(ctx, t); err != nil {
+			return reconcile.Result{}, errors.Wrapf(err, "cannot update the status of Tenant %s", req.NamespacedName)
+		}
+	}
+	return reconcile.Result{RequeueAfter: r.interval}, nil
+}
+
+func (r *Reconciler) applyProviderConfig(ctx context.Context, t *v1alpha1.CloudflareZeroTrustTenant) error {
+	pc := &v1alpha1.ProviderConfig{ObjectMeta: metav1.ObjectMeta{Name: ProviderConfigName(t.GetNamespace(), t.GetName())}}
+	_, err := controllerutil.CreateOrUpdate(ctx, r.kube, pc, func() error {
+		if ns, n := pc.GetLabels()[LabelTenantNamespace], pc.GetLabels()[LabelTenantName]; pc.GetResourceVersion() != "" && (ns != t.GetNamespace() || n != t.GetName()) {
+			return errors.Errorf("ProviderConfig %q exists and was not made from Tenant %s/%s: rename or delete it", pc.GetName(), t.GetNamespace(), t.GetName())
+		}
+		meta := pc.GetLabels()
+		if meta == nil {
+			meta = map[string]string{}
+		}
+		meta[LabelTenantNamespace] = t.GetNamespace()
+		meta[LabelTenantName] = t.GetName()
+		pc.SetLabels(meta)
+		pc.Spec = v1alpha1.ProviderConfigSpec{
+			AccountID: t.Spec.AccountID,
+			Credentials: v1alpha1.ProviderCredentials{
+				Source: xpv2.CredentialsSourceSecret,
+				CommonCredentialSelectors: xpv2.CommonCredentialSelectors{SecretRef: &xpv2.SecretKeySelector{
+					SecretReference: xpv2.SecretReference{Namespace: t.GetNamespace(), Name: t.Spec.CredentialRef.Name},
+					Key:             tokenKey(t),
+				}},
+			},
+			TenantRef: &v1alpha1.TenantReference{Namespace: t.GetNamespace(), Name: t.GetName()},
+		}
+		return nil
+	})
+	return errors.Wrapf(err, "cannot apply ProviderConfig %q of Tenant %s/%s", pc.GetName(), t.GetNamespace(), t.GetName())
+}
+
+// check reads the Tenant's token and asks Cloudflare whether it works and
+// whether the tunnel exists. The message never contains the token.
+func (r *Reconciler) check(ctx context.Context, t *v1alpha1.CloudflareZeroTrustTenant) xpv2.Condition {
+	ref := t.Spec.CredentialRef
+	s := &corev1.Secret{}
+	if err := r.kube.Get(ctx, types.NamespacedName{Namespace: t.GetNamespace(), Name: ref.Name}, s); err != nil {
+		return unavailable(ReasonSecretMissing, "cannot read Secret %s/%s named by spec.credentialRef: create it with the API token under key %q", t.GetNamespace(), ref.Name, tokenKey(t))
+	}
+	token := strings.TrimSpace(string(s.Data[tokenKey(t)]))
+	if token == "" {
+		return unavailable(ReasonSecretMissing, "Secret %s/%s has no API token under key %q: put the token there or set spec.credentialRef.key", t.GetNamespace(), ref.Name, tokenKey(t))
+	}
+	cl, err := r.clients(ctx, cloudflare.Config{BaseURL: r.baseURL, AccountID: t.Spec.AccountID, Token: token})
+	if err != nil {
+		return unavailable(ReasonUnreachable, "cannot make a Cloudflare client: %v", err)
+	}
+	st, err := cl.VerifyToken(ctx)
+	switch {
+	case cloudflare.IsAuth(err):
+		return unavailable(ReasonTokenRefused, "Cloudflare refused the API token in Secret %s/%s: create a token with the permissions listed in the README", t.GetNamespace(), ref.Name)
+	case err != nil:
+		return unavailable(ReasonUnreachable, "cannot verify the API token with Cloudflare: %v", err)
+	case st.Status != cloudflare.TokenStatusActive:
+		return unavailable(ReasonTokenRefused, "the API token in Secret %s/%s is %s: replace it", t.GetNamespace(), ref.Name, st.Status)
+	}
+	if _, err := cl.GetTunnel(ctx, t.Spec.TunnelID); err != nil {
+		if cloudflare.IsNotFound(err) {
+			return unavailable(ReasonTunnelNotFound, "tunnel %s named by spec.tunnelId does not exist in account %s: create it or fix the ID", t.Spec.TunnelID, t.Spec.AccountID)
+		}
+		if cloudflare.IsAuth(err) {
+			return unavailable(ReasonTokenRefused, "the API token cannot read tunnel %s: give it Cloudflare Tunnel read and edit permissions", t.Spec.TunnelID)
+		}
+		return unavailable(ReasonUnreachable, "cannot read tunnel %s: %v", t.Spec.TunnelID, err)
+	}
+	return xpv2.Available()
+}
+
+func tokenKey(t *v1alpha1.CloudflareZeroTrustTenant) string {
+	if t.Spec.CredentialRef.Key != "" {
+		return t.Spec.CredentialRef.Key
+	}
+	return "token"
+}
+
+func unavailable(reason xpv2.ConditionReason, format string, args ...any) xpv2.Condition {
+	c := xpv2.Unavailable().WithMessage(errors.Errorf(format, args...).Error())
+	c.Reason = reason
+	return c
+}

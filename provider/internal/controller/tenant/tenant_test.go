@@ -1,0 +1,217 @@
+package tenant
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	cfsdk "github.com/cloudflare/cloudflare-go/v4"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
+
+	"github.com/cfzt/cfzt/apis/v1alpha1"
+	"github.com/cfzt/cfzt/provider/internal/clients/cloudflare"
+	cffake "github.com/cfzt/cfzt/provider/internal/clients/cloudflare/fake"
+)
+
+const (
+	ns       = "cloudflare-zero-trust"
+	account  = "4f1c2a7e9b3d45e8a6c0d2f1b7e9a3c5"
+	tunnelID = "6ff42ae2-765d-4adf-8112-31c55c1551ef"
+	token    = "s3cr3t-token"
+)
+
+var errBoom = errors.New("boom")
+
+func tenant() *v1alpha1.CloudflareZeroTrustTenant {
+	return &v1alpha1.CloudflareZeroTrustTenant{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "home", Generation: 1},
+		Spec: v1alpha1.TenantSpec{
+			AccountID:     account,
+			TunnelID:      tunnelID,
+			CredentialRef: v1alpha1.CredentialRef{Name: "cloudflare-api-token"},
+		},
+	}
+}
+
+func secret(data string) *corev1.Secret {
+	return &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "cloudflare-api-token"},
+		Data:       map[string][]byte{"token": []byte(data)},
+	}
+}
+
+func working() *cffake.MockClient {
+	return &cffake.MockClient{
+		MockVerifyToken: func(context.Context) (cloudflare.TokenStatus, error) {
+			return cloudflare.TokenStatus{Status: cloudflare.TokenStatusActive}, nil
+		},
+		MockGetTunnel: func(_ context.Context, id string) (cloudflare.Tunnel, error) {
+			return cloudflare.Tunnel{ID: id}, nil
+		},
+	}
+}
+
+func TestReconcile(t *testing.T) {
+	s := runtime.NewScheme()
+	_ = clientgoscheme.AddToScheme(s)
+	_ = v1alpha1.AddToScheme(s)
+
+	wantPC := &v1alpha1.ProviderConfig{
+		ObjectMeta: metav1.ObjectMeta{
+			Name:   "cloudflare-zero-trust.home",
+			Labels: map[string]string{LabelTenantNamespace: ns, LabelTenantName: "home"},
+		},
+		Spec: v1alpha1.ProviderConfigSpec{
+			AccountID: account,
+			Credentials: v1alpha1.ProviderCredentials{
+				Source: xpv2.CredentialsSourceSecret,
+				CommonCredentialSelectors: xpv2.CommonCredentialSelectors{SecretRef: &xpv2.SecretKeySelector{
+					SecretReference: xpv2.SecretReference{Namespace: ns, Name: "cloudflare-api-token"},
+					Key:             "token",
+				}},
+			},
+			TenantRef: &v1alpha1.TenantReference{Namespace: ns, Name: "home"},
+		},
+	}
+
+	type want struct {
+		pc     *v1alpha1.ProviderConfig
+		ready  xpv2.Condition
+		result reconcile.Result
+		err    error
+	}
+	cases := map[string]struct {
+		reason  string
+		objects []client.Object
+		cf      *cffake.MockClient
+		want    want
+	}{
+		"Working": {
+			reason:  "A Tenant whose token works and whose tunnel exists gets its ProviderConfig and is Ready.",
+			objects: []client.Object{tenant(), secret(token + "\n")},
+			cf:      working(),
+			want:    want{pc: wantPC, ready: xpv2.Available(), result: reconcile.Result{RequeueAfter: time.Minute}},
+		},
+		"SecretMissing": {
+			reason:  "Without its Secret the Tenant still gets its ProviderConfig, and says which Secret to create.",
+			objects: []client.Object{tenant()},
+			want: want{pc: wantPC, result: reconcile.Result{RequeueAfter: time.Minute},
+				ready: unavailable(ReasonSecretMissing, `cannot read Secret cloudflare-zero-trust/cloudflare-api-token named by spec.credentialRef: create it with the API token under key "token"`)},
+		},
+		"TokenRefused": {
+			reason:  "A token Cloudflare refuses makes the Tenant unready with a message that never holds the token.",
+			objects: []client.Object{tenant(), secret(token)},
+			cf: &cffake.MockClient{MockVerifyToken: func(context.Context) (cloudflare.TokenStatus, error) {
+				return cloudflare.TokenStatus{}, &cfsdk.Error{StatusCode: http.StatusUnauthorized}
+			}},
+			want: want{pc: wantPC, result: reconcile.Result{RequeueAfter: time.Minute},
+				ready: unavailable(ReasonTokenRefused, "Cloudflare refused the API token in Secret cloudflare-zero-trust/cloudflare-api-token: create a token with the permissions listed in the README")},
+		},
+		"TunnelMissing": {
+			reason:  "A tunnel that does not exist makes the Tenant unready, naming the tunnel.",
+			objects: []client.Object{tenant(), secret(token)},
+			cf: func() *cffake.MockClient {
+				m := working()
+				m.MockGetTunnel = func(context.Context, string) (cloudflare.Tunnel, error) {
+					return cloudflare.Tunnel{}, &cloudflare.NotFoundError{}
+				}
+				return m
+			}(),
+			want: want{pc: wantPC, result: reconcile.Result{RequeueAfter: time.Minute},
+				ready: unavailable(ReasonTunnelNotFound, "tunnel %s named by spec.tunnelId does not exist in account %s: create it or fix the ID", tunnelID, account)},
+		},
+		"Deleted": {
+			reason:  "A deleted Tenant's ProviderConfig is deleted.",
+			objects: []client.Object{wantPC.DeepCopy()},
+			want:    want{},
+		},
+		"ForeignProviderConfig": {
+			reason: "A ProviderConfig of the same name that the Tenant did not make is never taken over.",
+			objects: []client.Object{tenant(), secret(token), &v1alpha1.ProviderConfig{
+				ObjectMeta: metav1.ObjectMeta{Name: "cloudflare-zero-trust.home"},
+				Spec:       v1alpha1.ProviderConfigSpec{AccountID: "ffffffffffffffffffffffffffffffff"},
+			}},
+			want: want{
+				pc:  &v1alpha1.ProviderConfig{ObjectMeta: metav1.ObjectMeta{Name: "cloudflare-zero-trust.home"}, Spec: v1alpha1.ProviderConfigSpec{AccountID: "ffffffffffffffffffffffffffffffff"}},
+				err: errors.New(`cannot apply ProviderConfig "cloudflare-zero-trust.home" of Tenant cloudflare-zero-trust/home: ProviderConfig "cloudflare-zero-trust.home" exists and was not made from Tenant cloudflare-zero-trust/home: rename or delete it`),
+			},
+		},
+	}
+
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			kube := fake.NewClientBuilder().WithScheme(s).WithObjects(tc.objects...).
+				WithStatusSubresource(&v1alpha1.CloudflareZeroTrustTenant{}).Build()
+			var gotToken string
+			r := &Reconciler{
+				kube: kube,
+				clients: func(_ context.Context, cfg cloudflare.Config) (cloudflare.Client, error) {
+					gotToken = cfg.Token
+					if tc.cf == nil {
+						return nil, errBoom
+					}
+					return tc.cf, nil
+				},
+				interval: time.Minute,
+				log:      logging.NewNopLogger(),
+				now:      func() time.Time { return time.Unix(0, 0) },
+			}
+			res, err := r.Reconcile(context.Background(), reconcile.Request{NamespacedName: types.NamespacedName{Namespace: ns, Name: "home"}})
+			if diff := cmp.Diff(errText(tc.want.err), errText(err)); diff != "" {
+				t.Errorf("%s\nReconcile(...): -want error, +got error:\n%s", tc.reason, diff)
+			}
+			if diff := cmp.Diff(tc.want.result, res); diff != "" {
+				t.Errorf("%s\nReconcile(...): -want result, +got result:\n%s", tc.reason, diff)
+			}
+			if gotToken != "" && gotToken != token {
+				t.Errorf("%s\nthe client got token %q; want it trimmed to %q", tc.reason, gotToken, token)
+			}
+
+			pc := &v1alpha1.ProviderConfig{}
+			err = kube.Get(context.Background(), types.NamespacedName{Name: "cloudflare-zero-trust.home"}, pc)
+			if tc.want.pc == nil {
+				if err == nil {
+					t.Errorf("%s\nProviderConfig still exists", tc.reason)
+				}
+				return
+			}
+			if diff := cmp.Diff(tc.want.pc, pc, cmpopts.IgnoreFields(metav1.ObjectMeta{}, "ResourceVersion"), cmpopts.IgnoreTypes(metav1.TypeMeta{})); diff != "" {
+				t.Errorf("%s\nProviderConfig: -want, +got:\n%s", tc.reason, diff)
+			}
+			if tc.want.err != nil {
+				return
+			}
+			got := &v1alpha1.CloudflareZeroTrustTenant{}
+			if err := kube.Get(context.Background(), types.NamespacedName{Namespace: ns, Name: "home"}, got); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want.ready, got.Status.GetCondition(xpv2.TypeReady), cmpopts.IgnoreFields(xpv2.Condition{}, "LastTransitionTime")); diff != "" {
+				t.Errorf("%s\nReady condition: -want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+// errText compares errors by message: the errors here are built by the
+// reconciler, not injected, so there is no sentinel to compare with.
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
