@@ -108,7 +108,7 @@
 // # Permissions
 //
 // The provider's ServiceAccount needs, for this controller, the rules in
-// package/provider/permissions.yaml: get, list, watch and patch on
+// examples/install/provider-rbac.yaml: get, list, watch and patch on
 // gateway.networking.k8s.io httproutes (patch writes only annotations),
 // update on httproutes/finalizers (a claim's blockOwnerDeletion owner
 // reference needs it where the OwnerReferencesPermissionEnforcement
