@@ -14,10 +14,16 @@ REGISTRY ?= ghcr.io/cfzt
 ARCHES   ?= arm64 amd64
 XPKG     := $(CACHE)/xpkg
 
+# The name Crossplane gives the Function it installs as the Configuration's
+# dependency: the DNS label of the package's repository path below the
+# registry host (ghcr.io/cfzt -> cfzt-function-cfzt). The Composition's
+# functionRef must name it, so make xpkg rewrites it with REGISTRY.
+FUNCTION_NAME = $(subst /,-,$(subst .,-,$(patsubst $(firstword $(subst /, ,$(REGISTRY)))/%,%,$(REGISTRY)/function-cfzt)))
+
 ROUTE ?= www
 FUNCTION_ADDR ?= 127.0.0.1:9443
 
-.PHONY: xpkg xpkg-push help build generate verify-generate vet test test-short render demo fake-cloudflare clean
+.PHONY: xpkg xpkg-push help build generate verify-generate vet test test-short e2e render render-examples demo demo-stack demo-down fake-cloudflare clean
 
 help: ## Show the targets.
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -36,8 +42,8 @@ verify-generate: generate ## Fail when generated files or go.mod are stale.
 vet: ## go vet every package.
 	$(GO) vet ./...
 
-test: tools verify-generate vet ## Everything CI runs: generation check, vet, unit, render golden and integration tests.
-	$(GO) test -count=1 ./...
+test: tools verify-generate vet xpkg ## Everything CI runs: generation check, vet, unit, render golden, package and integration tests.
+	$(GO) test -count=1 -timeout 30m $$($(GO) list ./... | grep -v /test/e2e)
 
 test-short: ## Unit tests only (skips tests that need built tools).
 	$(GO) test -short ./...
@@ -55,8 +61,28 @@ render: $(BIN)/crossplane ## Render one example route (ROUTE=www|admin|api|inter
 	$(BIN)/crossplane render examples/render/xr/$(ROUTE).yaml package/configuration/composition.yaml $$tmp/functions.yaml \
 		-e examples/setup -o examples/render/observed/$(ROUTE).yaml -r
 
-demo: $(BIN)/crossplane ## Walk through the four example routes with crossplane render.
+demo: render-examples ## For now: walk through the four example routes with crossplane render (see demo-stack).
+
+render-examples: $(BIN)/crossplane ## Walk through the four example routes with crossplane render.
 	@for r in www admin api internal-api; do $(MAKE) --no-print-directory render ROUTE=$$r; done
+
+e2e: tools xpkg ## Real-stack end-to-end tests: control plane, Crossplane core, the packages, provider, function, fake Cloudflare.
+	E2E_XPKG_DIR=$(XPKG) E2E_XPKG_VERSION=$(VERSION) $(GO) test -count=1 -timeout 30m -v ./test/e2e/...
+
+# The demo runs in the foreground until Ctrl-C; make demo-down stops it from
+# another terminal through its pid file.
+DEMO_DIR := $(CACHE)/demo
+
+demo-stack: tools xpkg ## Work in progress: run the real stack locally, publish the example routes and keep it running.
+	@$(GO) build -o $(BIN)/demo ./test/e2e/cmd/demo
+	E2E_XPKG_DIR=$(XPKG) E2E_XPKG_VERSION=$(VERSION) $(BIN)/demo --state-dir=$(DEMO_DIR)
+
+demo-down: ## Stop the stack make demo runs.
+	@if [ ! -f $(DEMO_DIR)/demo.pid ]; then echo "no demo running"; exit 0; fi; \
+	pid=$$(cat $(DEMO_DIR)/demo.pid); \
+	if ! kill -TERM $$pid 2>/dev/null; then echo "no demo running (stale pid file)"; rm -f $(DEMO_DIR)/demo.pid; exit 0; fi; \
+	echo "stopping the demo (pid $$pid)"; \
+	while kill -0 $$pid 2>/dev/null; do sleep 0.5; done
 
 fake-cloudflare: ## Serve the fake Cloudflare API in the foreground ($$FAKE_CF_ADDR, $$FAKE_CF_TOKEN).
 	$(GO) run ./test/fakecloudflare/cmd/fake-cloudflare --seed examples/fake-cloudflare/seed.yaml
@@ -85,6 +111,7 @@ xpkg: $(BIN)/crossplane ## Build provider, function (arm64 and amd64) and Config
 	done; \
 	stage=$(XPKG)/stage/configuration; mkdir -p $$stage; cp package/configuration/*.yaml $$stage/; \
 	sed 's|ghcr.io/cfzt/|$(REGISTRY)/|' crossplane.yaml > $$stage/crossplane.yaml; \
+	sed 's|name: cfzt-function-cfzt$$|name: $(FUNCTION_NAME)|' package/configuration/composition.yaml > $$stage/composition.yaml; \
 	$(BIN)/crossplane xpkg build --package-root=$$stage --examples-root=$$stage/none -o $(XPKG)/configuration.xpkg; \
 	ls -l $(XPKG)/*.xpkg
 

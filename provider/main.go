@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	// Embedded CA roots: the runtime image has no /etc/ssl.
@@ -32,24 +33,30 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/customresourcesgate"
 
 	"github.com/cfzt/cfzt/apis"
+	"github.com/cfzt/cfzt/apis/v1alpha1"
+	"github.com/cfzt/cfzt/provider/internal/clients/cloudflare"
+	cfztcontroller "github.com/cfzt/cfzt/provider/internal/controller"
+	"github.com/cfzt/cfzt/provider/internal/controller/config"
 	"github.com/cfzt/cfzt/provider/internal/controller/route"
+	"github.com/cfzt/cfzt/provider/internal/controller/tenant"
 )
 
 // CLI is the provider's command line.
 type CLI struct {
-	Debug             bool          `help:"Log debug output." short:"d"`
-	LeaderElection    bool          `help:"Elect a leader among replicas." env:"LEADER_ELECTION"`
-	PollInterval      time.Duration `help:"How often each managed resource is compared with Cloudflare." default:"1m"`
-	SyncInterval      time.Duration `help:"How often every watched object is reconciled again." default:"1h"`
-	MaxReconcileRate  int           `help:"Most reconciles per second across controllers." default:"10"`
-	OperatorNamespace string        `help:"Namespace of shared Tenants, Templates and state ConfigMaps; must match the function's operatorNamespace." default:"cloudflare-zero-trust" env:"OPERATOR_NAMESPACE"`
-	CloudflareAPIURL  string        `help:"Cloudflare API base URL, for ProviderConfigs that name none." default:"https://api.cloudflare.com/client/v4" env:"CLOUDFLARE_API_URL"`
-	APIRequests       int           `help:"Cloudflare requests allowed per account in each API window." default:"1200"`
-	APIWindow         time.Duration `help:"Cloudflare rate-limit window." default:"5m"`
-	SweepDelay        time.Duration `help:"Delay before the first sweep for orphaned claims and state." default:"60s"`
-	SweepInterval     time.Duration `help:"Time between sweeps for orphaned claims and state." default:"300s"`
-	MetricsAddress    string        `help:"Address of the Prometheus metrics endpoint." default:":8080" name:"metrics-bind-address"`
-	HealthAddress     string        `help:"Address of the health probes." default:":8081" name:"health-probe-bind-address"`
+	Debug               bool          `help:"Log debug output." short:"d"`
+	LeaderElection      bool          `help:"Elect a leader among replicas." env:"LEADER_ELECTION"`
+	PollInterval        time.Duration `help:"How often each managed resource is compared with Cloudflare." default:"1m"`
+	SyncInterval        time.Duration `help:"How often every watched object is reconciled again." default:"1h"`
+	MaxReconcileRate    int           `help:"Most reconciles per second across controllers." default:"10"`
+	OperatorNamespace   string        `help:"Namespace of shared Tenants, Templates and state ConfigMaps; must match the function's operatorNamespace." default:"cloudflare-zero-trust" env:"OPERATOR_NAMESPACE"`
+	CloudflareAPIURL    string        `help:"Cloudflare API base URL, for ProviderConfigs that name none." default:"https://api.cloudflare.com/client/v4" env:"CLOUDFLARE_API_URL" name:"cloudflare-api-url"`
+	APIRequests         int           `help:"Cloudflare requests allowed per account in each API window." default:"1200"`
+	APIWindow           time.Duration `help:"Cloudflare rate-limit window." default:"5m"`
+	TenantCheckInterval time.Duration `help:"How often each Tenant's API token and tunnel are checked." default:"5m"`
+	SweepDelay          time.Duration `help:"Delay before the first sweep for orphaned claims and state." default:"60s"`
+	SweepInterval       time.Duration `help:"Time between sweeps for orphaned claims and state." default:"300s"`
+	MetricsAddress      string        `help:"Address of the Prometheus metrics endpoint." default:":8080" name:"metrics-bind-address"`
+	HealthAddress       string        `help:"Address of the health probes." default:":8081" name:"health-probe-bind-address"`
 }
 
 func main() {
@@ -113,6 +120,24 @@ func (c *CLI) Run() error {
 	if err := customresourcesgate.Setup(mgr, o); err != nil {
 		return errors.Wrap(err, "cannot set up the CRD gate")
 	}
+	m := cloudflare.NewMetrics()
+	if err := m.Register(metrics.Registry); err != nil {
+		return errors.Wrap(err, "cannot register the Cloudflare client metrics")
+	}
+	registry := cloudflare.NewRegistry(
+		cloudflare.WithRateLimit(cloudflare.RateLimit{Requests: c.APIRequests, Period: c.APIWindow, Burst: min(cloudflare.DefaultRateLimitBurst, c.APIRequests)}),
+		cloudflare.WithMetrics(m))
+	conn := config.NewConnector(mgr.GetClient(), registry, c.CloudflareAPIURL)
+	if err := cfztcontroller.SetupGated(mgr, o, conn); err != nil {
+		return errors.Wrap(err, "cannot set up the managed resource controllers")
+	}
+	// Tenants and ProviderConfigs come with the provider's own CRDs, which
+	// may be established after the provider starts.
+	o.Gate.Register(func() {
+		if err := tenant.Setup(mgr, o, registry.ClientFor, c.CloudflareAPIURL, c.TenantCheckInterval); err != nil {
+			panic(errors.Wrap(err, "cannot set up the Tenant controller"))
+		}
+	}, v1alpha1.TenantGroupVersionKind, v1alpha1.ProviderConfigGroupVersionKind)
 	if err := route.SetupGated(mgr, route.Options{
 		Logger:            log,
 		OperatorNamespace: c.OperatorNamespace,

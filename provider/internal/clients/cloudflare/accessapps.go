@@ -168,6 +168,9 @@ func (c *client) listAccessApps(ctx context.Context) ([]AccessApp, error) {
 }
 
 func (c *client) FindAccessApp(ctx context.Context, domain, name string) (AccessApp, error) {
+	// A find runs before a create: a stale list would let an application
+	// made since it was read be made twice.
+	c.apps.invalidate(c.accountID)
 	as, err := c.listAccessApps(ctx)
 	if err != nil {
 		return AccessApp{}, err

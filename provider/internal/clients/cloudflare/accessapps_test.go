@@ -53,8 +53,9 @@ func TestFindAccessApp(t *testing.T) {
 			}
 		})
 	}
-	if diff := cmp.Diff(1, ops(f, fakecloudflare.OpAccessAppsList)); diff != "" {
-		t.Errorf("lists: -want, +got:\n%s", diff)
+	// A find runs before a create, so it never trusts a cached list.
+	if diff := cmp.Diff(len(cases), ops(f, fakecloudflare.OpAccessAppsList)); diff != "" {
+		t.Errorf("lists, one per find: -want, +got:\n%s", diff)
 	}
 }
 
@@ -94,12 +95,12 @@ func TestAccessAppWrites(t *testing.T) {
 		t.Errorf("type: -want, +got:\n%s", diff)
 	}
 
-	// Found without another list: the create updated the cached list.
+	// Found after the create; a find lists afresh, as it guards a create.
 	if a, err := c.FindAccessApp(ctx, "new.example.com", "cfzt-new.example.com"); err != nil || a.ID != created.ID {
 		t.Errorf("FindAccessApp after create: got %v, %v", a.ID, err)
 	}
 	if diff := cmp.Diff(1, ops(f, fakecloudflare.OpAccessAppsList)); diff != "" {
-		t.Errorf("lists: -want, +got:\n%s", diff)
+		t.Errorf("lists, one per find: -want, +got:\n%s", diff)
 	}
 
 	upd := want
@@ -153,7 +154,8 @@ func TestCreateAccessAppSentOnce(t *testing.T) {
 	if diff := cmp.Diff(1, ops(f, fakecloudflare.OpAccessAppCreate)); diff != "" {
 		t.Errorf("creates sent: -want, +got:\n%s", diff)
 	}
-	// The failed create dropped the cached list, so the next find lists again.
+	// Each find lists afresh, so the find after a failed create sees an
+	// application that create may have made.
 	_, _ = c.FindAccessApp(context.Background(), "new.example.com", "cfzt-new.example.com")
 	if diff := cmp.Diff(2, ops(f, fakecloudflare.OpAccessAppsList)); diff != "" {
 		t.Errorf("lists: -want, +got:\n%s", diff)

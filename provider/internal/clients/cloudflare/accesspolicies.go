@@ -159,6 +159,9 @@ func policyName(p AccessPolicy) string { return p.Name }
 func policyID(p AccessPolicy) string   { return p.ID }
 
 func (c *client) FindAccessPolicy(ctx context.Context, name string) (AccessPolicy, error) {
+	// A find runs before a create: a stale list would let a policy made
+	// since it was read be made twice.
+	c.policies.invalidate(c.accountID)
 	ps, err := c.listAccessPolicies(ctx)
 	if err != nil {
 		return AccessPolicy{}, err

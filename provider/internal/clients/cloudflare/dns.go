@@ -172,6 +172,9 @@ func (c *client) ListDNSRecordsByName(ctx context.Context, zoneID, name string) 
 }
 
 func (c *client) FindDNSRecord(ctx context.Context, zoneID, name, recordType, owner string) (DNSRecord, error) {
+	// A find runs before a create: a stale list would let a record made
+	// since it was read be made twice.
+	c.records.invalidate(zoneID)
 	rs, err := c.ListDNSRecordsByName(ctx, zoneID, name)
 	if err != nil {
 		return DNSRecord{}, err

@@ -116,8 +116,9 @@ func TestFindDNSRecord(t *testing.T) {
 			}
 		})
 	}
-	if diff := cmp.Diff(1, ops(f, fakecloudflare.OpDNSRecordsList)); diff != "" {
-		t.Errorf("every find was served from one list: -want, +got:\n%s", diff)
+	// A find runs before a create, so it never trusts a cached list.
+	if diff := cmp.Diff(len(cases), ops(f, fakecloudflare.OpDNSRecordsList)); diff != "" {
+		t.Errorf("lists, one per find: -want, +got:\n%s", diff)
 	}
 }
 
@@ -305,14 +306,14 @@ func TestDNSRecordCacheFollowsWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Found and got from the list the create updated: no further list or get.
+	// The find lists afresh; the get is served from the list the create updated.
 	if r, err := c.FindDNSRecord(ctx, testZone, "new.example.com", "CNAME", owner); err != nil || r.ID != created.ID {
 		t.Errorf("FindDNSRecord after create: got %v, %v", r, err)
 	}
 	if r, err := c.GetDNSRecord(ctx, testZone, created.ID); err != nil || r.ID != created.ID {
 		t.Errorf("GetDNSRecord after create: got %v, %v", r, err)
 	}
-	if diff := cmp.Diff([2]int{1, 0}, [2]int{ops(f, fakecloudflare.OpDNSRecordsList), ops(f, fakecloudflare.OpDNSRecordGet)}); diff != "" {
+	if diff := cmp.Diff([2]int{2, 0}, [2]int{ops(f, fakecloudflare.OpDNSRecordsList), ops(f, fakecloudflare.OpDNSRecordGet)}); diff != "" {
 		t.Errorf("[lists, gets] after create: -want, +got:\n%s", diff)
 	}
 

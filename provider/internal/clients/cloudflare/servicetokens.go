@@ -86,6 +86,9 @@ func (c *client) listServiceTokens(ctx context.Context) ([]ServiceToken, error) 
 }
 
 func (c *client) FindServiceToken(ctx context.Context, name string) (ServiceToken, error) {
+	// A find runs before a create: a stale list would let a token made
+	// since it was read be made twice.
+	c.tokens.invalidate(c.accountID)
 	ts, err := c.listServiceTokens(ctx)
 	if err != nil {
 		return ServiceToken{}, err

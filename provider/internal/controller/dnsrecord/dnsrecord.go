@@ -1,0 +1,304 @@
+package dnsrecord
+
+import (
+	"context"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+
+	"github.com/cfzt/cfzt/apis/v1alpha1"
+	"github.com/cfzt/cfzt/provider/internal/clients/cloudflare"
+)
+
+// A clientSource returns the Cloudflare client of a managed resource's
+// ProviderConfig; *config.Connector is one.
+type clientSource interface {
+	Client(ctx context.Context, mg resource.LegacyManaged) (cloudflare.Client, error)
+}
+
+// A connector makes an external client for a DNSRecord.
+type connector struct {
+	source clientSource
+}
+
+// Connect returns an external client for the DNSRecord's account.
+func (c *connector) Connect(ctx context.Context, cr *v1alpha1.DNSRecord) (managed.TypedExternalClient[*v1alpha1.DNSRecord], error) {
+	cl, err := c.source.Client(ctx, cr)
+	if err != nil {
+		return nil, err
+	}
+	pc := ""
+	if ref := cr.GetProviderConfigReference(); ref != nil {
+		pc = ref.Name
+	}
+	return &external{client: cl, providerConfig: pc}, nil
+}
+
+// The dnsClient is the part of the Cloudflare client a DNSRecord uses.
+type dnsClient interface {
+	cloudflare.Zones
+	cloudflare.DNSRecords
+}
+
+// An external keeps one DNS record. It never blocks: a rate-limited call
+// returns its error and the reconciler requeues. It never adopts, changes
+// or deletes a record that its owner did not mark.
+type external struct {
+	client dnsClient
+	// providerConfig names the account in messages.
+	providerConfig string
+}
+
+// Observe reads the record by its ID, or, before it has one, looks for the
+// record the owner marked: a record found is adopted (the reply to our
+// create was lost), a record of someone else in the way is a conflict.
+func (e *external) Observe(ctx context.Context, cr *v1alpha1.DNSRecord) (managed.ExternalObservation, error) {
+	p := cr.Spec.ForProvider
+	zoneID, err := e.findZone(ctx, p)
+	if cloudflare.IsNotFound(err) && meta.WasDeleted(cr) {
+		// Without its zone the record is gone too.
+		return managed.ExternalObservation{ResourceExists: false}, nil
+	}
+	if err != nil {
+		return managed.ExternalObservation{}, e.zoneError(ctx, p, err)
+	}
+
+	id := meta.GetExternalName(cr)
+	if id == "" {
+		r, err := e.client.FindDNSRecord(ctx, zoneID, p.Name, p.Type, p.Owner)
+		if isFree(err) || (err != nil && meta.WasDeleted(cr)) {
+			return managed.ExternalObservation{ResourceExists: false}, nil
+		}
+		if err != nil {
+			return managed.ExternalObservation{}, e.findError(ctx, zoneID, p, err)
+		}
+		meta.SetExternalName(cr, r.ID)
+		observe(cr, zoneID, r)
+		return managed.ExternalObservation{
+			ResourceExists:   true,
+			ResourceUpToDate: upToDate(p, r),
+			// Persists the external name of the adopted record.
+			ResourceLateInitialized: true,
+		}, nil
+	}
+
+	r, err := e.client.GetDNSRecord(ctx, zoneID, id)
+	if cloudflare.IsNotFound(err) {
+		return managed.ExternalObservation{ResourceExists: false}, nil
+	}
+	if err != nil {
+		return managed.ExternalObservation{}, errors.Wrapf(err, "cannot get DNS record %s %s (ID %s)", p.Type, p.Name, id)
+	}
+	if r.Owner != p.Owner {
+		if meta.WasDeleted(cr) {
+			// Not ours any more: let go of it without deleting it.
+			return managed.ExternalObservation{ResourceExists: false}, nil
+		}
+		return managed.ExternalObservation{}, errors.Errorf("DNS record %s %s (ID %s) is no longer marked as managed by cfzt for %q (comment %q): restore the comment, or delete the DNSRecord with deletionPolicy Orphan to let go of it", r.Type, r.Name, r.ID, p.Owner, r.Comment)
+	}
+	observe(cr, zoneID, r)
+	return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: upToDate(p, r)}, nil
+}
+
+// Create looks for the record the owner marked once more, adopting it if a
+// create whose reply was lost made it, and creates it only when the name is
+// free.
+func (e *external) Create(ctx context.Context, cr *v1alpha1.DNSRecord) (managed.ExternalCreation, error) {
+	p := cr.Spec.ForProvider
+	zoneID, err := e.zoneID(ctx, p)
+	if err != nil {
+		return managed.ExternalCreation{}, err
+	}
+	r, err := e.client.FindDNSRecord(ctx, zoneID, p.Name, p.Type, p.Owner)
+	switch {
+	case err == nil:
+		meta.SetExternalName(cr, r.ID)
+		return managed.ExternalCreation{}, nil
+	case !isFree(err):
+		return managed.ExternalCreation{}, e.findError(ctx, zoneID, p, err)
+	}
+	r, err = e.client.CreateDNSRecord(ctx, zoneID, desired(p))
+	if err != nil {
+		return managed.ExternalCreation{}, errors.Wrapf(err, "cannot create DNS record %s %s", p.Type, p.Name)
+	}
+	meta.SetExternalName(cr, r.ID)
+	return managed.ExternalCreation{}, nil
+}
+
+// Update overwrites the record with the desired content, proxy setting, TTL
+// and ownership comment.
+func (e *external) Update(ctx context.Context, cr *v1alpha1.DNSRecord) (managed.ExternalUpdate, error) {
+	p := cr.Spec.ForProvider
+	zoneID, err := e.zoneID(ctx, p)
+	if err != nil {
+		return managed.ExternalUpdate{}, err
+	}
+	id := meta.GetExternalName(cr)
+	_, err = e.client.UpdateDNSRecord(ctx, zoneID, id, desired(p))
+	var ne *cloudflare.NotOwnedError
+	if errors.As(err, &ne) {
+		return managed.ExternalUpdate{}, errors.Errorf("cannot update DNS record %s %s (ID %s): it is not marked as managed by cfzt for %q", p.Type, p.Name, id, p.Owner)
+	}
+	return managed.ExternalUpdate{}, errors.Wrapf(err, "cannot update DNS record %s %s (ID %s)", p.Type, p.Name, id)
+}
+
+// Delete deletes the record if it is still the owner's. A record already
+// gone is not an error; a record someone else marked is never deleted.
+func (e *external) Delete(ctx context.Context, cr *v1alpha1.DNSRecord) (managed.ExternalDelete, error) {
+	p := cr.Spec.ForProvider
+	id := meta.GetExternalName(cr)
+	if id == "" {
+		return managed.ExternalDelete{}, nil
+	}
+	zoneID, err := e.findZone(ctx, p)
+	if cloudflare.IsNotFound(err) {
+		// Without its zone the record is gone too.
+		return managed.ExternalDelete{}, nil
+	}
+	if err != nil {
+		return managed.ExternalDelete{}, e.zoneError(ctx, p, err)
+	}
+	err = e.client.DeleteDNSRecord(ctx, zoneID, id, p.Owner)
+	var ne *cloudflare.NotOwnedError
+	switch {
+	case errors.As(err, &ne):
+		return managed.ExternalDelete{}, errors.Errorf("cannot delete DNS record %s %s (ID %s): it is not marked as managed by cfzt for %q; delete the DNSRecord with deletionPolicy Orphan to let go of it", p.Type, p.Name, id, p.Owner)
+	case cloudflare.IsNotFound(err):
+		return managed.ExternalDelete{}, nil
+	}
+	return managed.ExternalDelete{}, errors.Wrapf(err, "cannot delete DNS record %s %s (ID %s)", p.Type, p.Name, id)
+}
+
+// Disconnect does nothing: clients are shared.
+func (e *external) Disconnect(_ context.Context) error {
+	return nil
+}
+
+// zoneID returns the record's zone, or an error that explains why there is
+// none.
+func (e *external) zoneID(ctx context.Context, p v1alpha1.DNSRecordParameters) (string, error) {
+	id, err := e.findZone(ctx, p)
+	if err != nil {
+		return "", e.zoneError(ctx, p, err)
+	}
+	return id, nil
+}
+
+// findZone returns the pinned zone, or the account's zone whose name is the
+// longest suffix of the record's name.
+func (e *external) findZone(ctx context.Context, p v1alpha1.DNSRecordParameters) (string, error) {
+	if p.ZoneID != "" {
+		return p.ZoneID, nil
+	}
+	z, err := e.client.ZoneForHostname(ctx, p.Name)
+	return z.ID, err
+}
+
+// zoneError explains why findZone failed, naming the account's zones when
+// the hostname is in none of them.
+func (e *external) zoneError(ctx context.Context, p v1alpha1.DNSRecordParameters, err error) error {
+	if !cloudflare.IsNotFound(err) {
+		return errors.Wrapf(err, "cannot find the zone of hostname %q", p.Name)
+	}
+	names := "no zone"
+	if zones, lerr := e.client.ListZones(ctx); lerr == nil && len(zones) > 0 {
+		n := make([]string, 0, len(zones))
+		for _, z := range zones {
+			n = append(n, z.Name)
+		}
+		slices.Sort(n)
+		names = strings.Join(n, ", ")
+	}
+	return errors.Wrapf(err, "cannot find a zone for hostname %q in the account of ProviderConfig %q: add the zone or use a hostname in one of %s", p.Name, e.providerConfig, names)
+}
+
+// findError explains why a record cannot be created: someone else's record
+// is in the way, the owner marked more than one, or the find failed.
+func (e *external) findError(ctx context.Context, zoneID string, p v1alpha1.DNSRecordParameters, err error) error {
+	var ne *cloudflare.NotOwnedError
+	if errors.As(err, &ne) {
+		typ, name, comment := p.Type, ne.Name, ""
+		if r, gerr := e.client.GetDNSRecord(ctx, zoneID, ne.ID); gerr == nil {
+			typ, name, comment = r.Type, r.Name, r.Comment
+		}
+		if name == "" {
+			name = p.Name
+		}
+		if ne.Owner != "" {
+			return errors.Errorf("DNS record %s %s already exists and is managed by cfzt for %q, not %q: remove it or choose another hostname", typ, name, ne.Owner, p.Owner)
+		}
+		return errors.Errorf("DNS record %s %s already exists and is not managed by cfzt (comment %q): remove it or choose another hostname", typ, name, comment)
+	}
+	var ae *cloudflare.AmbiguousError
+	if errors.As(err, &ae) {
+		return errors.Errorf("DNS record %s %s is marked as managed by cfzt for %q more than once (IDs %s): delete all but one", p.Type, p.Name, p.Owner, strings.Join(ae.IDs, ", "))
+	}
+	return errors.Wrapf(err, "cannot look for DNS record %s %s", p.Type, p.Name)
+}
+
+// isFree reports whether a find says that no record is in the way.
+func isFree(err error) bool {
+	return err != nil && cloudflare.IsNotFound(err) && !cloudflare.IsConflict(err)
+}
+
+// desired is the record p asks for. A proxied record's TTL is always
+// automatic, as Cloudflare sets it.
+func desired(p v1alpha1.DNSRecordParameters) cloudflare.DNSRecord {
+	r := cloudflare.DNSRecord{
+		Name:    p.Name,
+		Type:    p.Type,
+		Content: p.Content,
+		TTL:     1,
+		Owner:   p.Owner,
+	}
+	if p.Proxied != nil {
+		r.Proxied = *p.Proxied
+	}
+	if p.TTL != nil && !r.Proxied {
+		r.TTL = *p.TTL
+	}
+	return r
+}
+
+// upToDate reports whether got has the name, type, content, proxy setting,
+// TTL and ownership comment p asks for.
+func upToDate(p v1alpha1.DNSRecordParameters, got cloudflare.DNSRecord) bool {
+	w := desired(p)
+	return strings.EqualFold(got.Name, w.Name) &&
+		got.Type == w.Type &&
+		sameContent(w.Type, w.Content, got.Content) &&
+		got.Proxied == w.Proxied &&
+		got.TTL == w.TTL &&
+		got.Comment == cloudflare.OwnershipComment(w.Owner)
+}
+
+// sameContent compares IP addresses by value and host names without case
+// or a trailing dot, as Cloudflare may return them differently.
+func sameContent(recordType, want, got string) bool {
+	if recordType == "A" || recordType == "AAAA" {
+		w, werr := netip.ParseAddr(want)
+		g, gerr := netip.ParseAddr(got)
+		if werr == nil && gerr == nil {
+			return w == g
+		}
+		return want == got
+	}
+	return strings.EqualFold(strings.TrimSuffix(want, "."), strings.TrimSuffix(got, "."))
+}
+
+// observe records what Cloudflare holds in the DNSRecord's status.
+func observe(cr *v1alpha1.DNSRecord, zoneID string, r cloudflare.DNSRecord) {
+	cr.Status.AtProvider = v1alpha1.DNSRecordObservation{
+		ZoneID:  zoneID,
+		Content: r.Content,
+		Proxied: r.Proxied,
+		TTL:     r.TTL,
+	}
+	cr.SetConditions(xpv2.Available())
+}

@@ -1,0 +1,230 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	"github.com/cfzt/cfzt/apis/v1alpha1"
+	"github.com/cfzt/cfzt/test/fakecloudflare"
+)
+
+// published is what publishing one of the homelab routes creates.
+type published struct {
+	kinds    []string // managed resource kinds
+	tunnel   bool     // an ingress rule and a proxied CNAME to the tunnel
+	aRecord  string   // DNS-only: the A record's address
+	app      string   // the Access application's session duration
+	token    bool     // a service token with its Secret
+}
+
+var homelabPublished = map[string]published{
+	"www":          {kinds: []string{v1alpha1.TunnelRouteKind, v1alpha1.DNSRecordKind}, tunnel: true},
+	"admin":        {kinds: []string{v1alpha1.TunnelRouteKind, v1alpha1.DNSRecordKind, v1alpha1.AccessAppKind}, tunnel: true, app: "8h"},
+	"api":          {kinds: []string{v1alpha1.DNSRecordKind}, aRecord: traefikIP},
+	"internal-api": {kinds: []string{v1alpha1.TunnelRouteKind, v1alpha1.DNSRecordKind, v1alpha1.ServiceTokenKind}, tunnel: true, token: true},
+}
+
+// TestPublish is scenario 1: the seed's four homelab routes, in four
+// namespaces, share the tenant home and the template base-home. Once they
+// are applied, Cloudflare holds every object they ask for and nothing of
+// someone else's has changed, every managed resource is Ready and Synced,
+// the claims are Ready, and the routes, the state ConfigMaps and the
+// service token's Secret carry the results.
+func TestPublish(t *testing.T) {
+	s := fullStack(t)
+	publishHomelab(t, s)
+	c := s.Client()
+
+	for _, r := range homelab {
+		want := homelabPublished[r.file]
+		t.Run(r.file, func(t *testing.T) {
+			owner := r.namespace + "/" + r.name
+			eventually(t, s, "the managed resources of "+owner+" to be Ready and Synced", func(ctx context.Context) error {
+				mrs, err := managedOf(ctx, c, r.namespace, r.name)
+				if err != nil {
+					return err
+				}
+				var errs []error
+				if got := keys(mrs); got != strings.Join(sorted(want.kinds), ", ") {
+					errs = append(errs, fmt.Errorf("managed resources are %s, want %s", got, strings.Join(sorted(want.kinds), ", ")))
+				}
+				for k, mr := range mrs {
+					for _, typ := range []string{"Ready", "Synced"} {
+						if st, reason, msg := condition(mr, typ); st != "True" {
+							errs = append(errs, fmt.Errorf("%s %s: %s", k, mr.GetName(), &conditionError{typ, st, reason, msg}))
+						}
+					}
+				}
+				return errors.Join(errs...)
+			})
+
+			snap := s.Cloudflare().Snapshot()
+			if err := checkPublished(snap, r.hostname, owner, want); err != nil {
+				t.Errorf("Cloudflare objects of %s:\n%v", owner, err)
+			}
+
+			eventually(t, s, "the results of "+owner+" on its route and in its state ConfigMap", func(ctx context.Context) error {
+				return checkResults(ctx, t, s.Client(), snap, r.namespace, r.name, r.hostname, want)
+			})
+
+			if want.token {
+				tok := serviceToken(snap, "cfzt-"+r.hostname)
+				sec := &corev1.Secret{}
+				if err := c.Get(t.Context(), types.NamespacedName{Namespace: r.namespace, Name: "cfzt-svctoken-" + r.name}, sec); err != nil {
+					t.Fatalf("the service token's Secret: %v", err)
+				}
+				if got := string(sec.Data["client_id"]); tok == nil || got != tok.ClientID {
+					t.Errorf("Secret %s/cfzt-svctoken-%s client_id = %q, want the token's client ID", r.namespace, r.name, got)
+				}
+				if got := sec.Data["client_secret"]; tok == nil || len(got) == 0 || string(got) != tok.ClientSecret {
+					t.Errorf("Secret %s/cfzt-svctoken-%s client_secret should hold the secret Cloudflare returned when it created the token", r.namespace, r.name)
+				}
+			}
+		})
+	}
+
+	checkSeedUntouched(t, stacks.seed, s.Cloudflare().Snapshot())
+}
+
+// checkPublished checks the Cloudflare objects of one published route.
+func checkPublished(snap fakecloudflare.Seed, hostname, owner string, want published) error {
+	var errs []error
+	rule := rule(snap, hostname)
+	switch {
+	case want.tunnel && rule == nil:
+		errs = append(errs, fmt.Errorf("the tunnel has no ingress rule for %s", hostname))
+	case want.tunnel:
+		if rule["service"] != traefikOrigin {
+			errs = append(errs, fmt.Errorf("the ingress rule of %s points at %v, want %s (template base-home)", hostname, rule["service"], traefikOrigin))
+		}
+		or, _ := rule["originRequest"].(map[string]any)
+		if or["originServerName"] != hostname {
+			errs = append(errs, fmt.Errorf("the ingress rule of %s has originServerName %v, want the hostname ({{ hostname }} in base-home)", hostname, or["originServerName"]))
+		}
+	case rule != nil:
+		errs = append(errs, fmt.Errorf("a DNS-only route should have no ingress rule, got %v", rule))
+	}
+
+	recs := records(snap, hostname)
+	if len(recs) != 1 {
+		errs = append(errs, fmt.Errorf("want one DNS record for %s, got %d: %+v", hostname, len(recs), recs))
+	} else {
+		r := recs[0]
+		switch {
+		case want.tunnel && (r.Type != "CNAME" || r.Content != tunnelCNAME || !r.Proxied):
+			errs = append(errs, fmt.Errorf("DNS record of %s is %s %s proxied=%t, want a proxied CNAME to %s", hostname, r.Type, r.Content, r.Proxied, tunnelCNAME))
+		case want.aRecord != "" && (r.Type != "A" || r.Content != want.aRecord || r.Proxied || r.TTL != 120):
+			errs = append(errs, fmt.Errorf("DNS record of %s is %s %s proxied=%t ttl=%d, want an A record to %s, not proxied, ttl 120 (template dns-only)", hostname, r.Type, r.Content, r.Proxied, r.TTL, want.aRecord))
+		}
+		if !strings.Contains(r.Comment, owner) {
+			errs = append(errs, fmt.Errorf("DNS record of %s should be marked as %s's, its comment is %q", hostname, owner, r.Comment))
+		}
+	}
+
+	app := accessApp(snap, "cfzt-"+hostname)
+	switch {
+	case want.app != "" && app == nil:
+		errs = append(errs, fmt.Errorf("no Access application cfzt-%s", hostname))
+	case want.app != "":
+		if app.Domain != hostname || app.Type != "self_hosted" || app.SessionDuration != want.app {
+			errs = append(errs, fmt.Errorf("Access application cfzt-%s has domain %q, type %q, session %q; want %q, self_hosted, %s", hostname, app.Domain, app.Type, app.SessionDuration, hostname, want.app))
+		}
+		if !slices.ContainsFunc(app.Policies, func(p fakecloudflare.AppPolicyRef) bool { return p.ID == allowHomeUsersID }) {
+			errs = append(errs, fmt.Errorf("Access application cfzt-%s should use the existing policy Allow Home Users (%s), has %+v", hostname, allowHomeUsersID, app.Policies))
+		}
+	case app != nil:
+		errs = append(errs, fmt.Errorf("unexpected Access application cfzt-%s", hostname))
+	}
+
+	tok := serviceToken(snap, "cfzt-"+hostname)
+	switch {
+	case want.token && tok == nil:
+		errs = append(errs, fmt.Errorf("no service token cfzt-%s", hostname))
+	case want.token && tok.Duration != "8760h":
+		errs = append(errs, fmt.Errorf("service token cfzt-%s lasts %q, want 8760h (template machine)", hostname, tok.Duration))
+	case !want.token && tok != nil:
+		errs = append(errs, fmt.Errorf("unexpected service token cfzt-%s", hostname))
+	}
+	return errors.Join(errs...)
+}
+
+// checkResults checks the IDs written back to a route and its state
+// ConfigMap against Cloudflare.
+func checkResults(ctx context.Context, t *testing.T, c client.Client, snap fakecloudflare.Seed, namespace, name, hostname string, want published) error {
+	t.Helper()
+	r := &gatewayv1.HTTPRoute{}
+	if err := c.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, r); err != nil {
+		return err
+	}
+	a := r.GetAnnotations()
+	data, err := state(ctx, c, namespace, name)
+	if err != nil {
+		return err
+	}
+
+	wantA := map[string]string{}
+	wantS := map[string]string{
+		"hostname": hostname, "tenant_name": "home", "zone_id": zoneExampleCom,
+		"httproute_namespace": namespace, "httproute_name": name,
+	}
+	if recs := records(snap, hostname); len(recs) == 1 {
+		if want.tunnel {
+			wantA[v1alpha1.AnnotationCNAMERecordID] = recs[0].ID
+			wantS["cname_record_id"] = recs[0].ID
+		} else {
+			wantA[v1alpha1.AnnotationDNSRecordID] = recs[0].ID
+			wantA[v1alpha1.AnnotationDNSRecordIP] = want.aRecord
+			wantS["dns_record_id"] = recs[0].ID
+			wantS["dns_record_ip"] = want.aRecord
+		}
+	}
+	if want.tunnel {
+		wantA[v1alpha1.AnnotationHostnameRouteID] = hostname
+		wantS["hostname_route_id"] = hostname
+		wantS["tunnel_id"] = tunnelID
+	}
+	if app := accessApp(snap, "cfzt-"+hostname); want.app != "" && app != nil {
+		wantA[v1alpha1.AnnotationAccessAppID] = app.ID
+		wantS["access_app_id"] = app.ID
+	}
+	if tok := serviceToken(snap, "cfzt-"+hostname); want.token && tok != nil {
+		wantA[v1alpha1.AnnotationServiceTokenID] = tok.ID
+		wantA[v1alpha1.AnnotationServiceTokenSecretName] = "cfzt-svctoken-" + name
+		wantS["service_token_id"] = tok.ID
+		wantS["service_token_secret_name"] = "cfzt-svctoken-" + name
+	}
+
+	var errs []error
+	for k, v := range wantA {
+		if a[k] != v {
+			errs = append(errs, fmt.Errorf("route annotation %s = %q, want %q", k, a[k], v))
+		}
+	}
+	if a[v1alpha1.AnnotationLastReconcile] == "" {
+		errs = append(errs, fmt.Errorf("route annotation %s is missing", v1alpha1.AnnotationLastReconcile))
+	}
+	for _, k := range stateKeys {
+		got, ok := data[k]
+		switch {
+		case !ok:
+			errs = append(errs, fmt.Errorf("state ConfigMap lacks key %s", k))
+		case k == "annotation_hash" || k == "last_reconcile":
+			if got == "" {
+				errs = append(errs, fmt.Errorf("state ConfigMap %s is empty", k))
+			}
+		case got != wantS[k]:
+			// Keys that do not apply to the route are empty.
+			errs = append(errs, fmt.Errorf("state ConfigMap %s = %q, want %q", k, got, wantS[k]))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,67 @@
+package stack
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+
+	"github.com/cfzt/cfzt/test/fakecloudflare"
+)
+
+// providerStartTimeout bounds how long the provider may take to be ready.
+const providerStartTimeout = time.Minute
+
+// startCloudflare serves the fake Cloudflare API, seeded with
+// Options.CloudflareSeed, on a free loopback port.
+func (s *Stack) startCloudflare() error {
+	seed, err := fakecloudflare.Load(s.o.CloudflareSeed)
+	if err != nil {
+		return errors.Wrapf(err, "cannot load the fake Cloudflare API's seed %s", s.o.CloudflareSeed)
+	}
+	if s.cloudflare, err = fakecloudflare.New(seed); err != nil {
+		return errors.Wrap(err, "cannot create the fake Cloudflare API")
+	}
+	if s.cfServer, err = serve(s.cloudflare); err != nil {
+		return err
+	}
+	s.progress("fake Cloudflare API serving on %s", s.CloudflareURL())
+	return nil
+}
+
+// startProvider runs the provider binary as a cluster admin, pointed at the
+// fake Cloudflare API through $CLOUDFLARE_API_URL, and waits until it is
+// ready.
+func (s *Stack) startProvider(ctx context.Context, bin string) error {
+	ports, err := freePorts(2)
+	if err != nil {
+		return err
+	}
+	s.progress("starting the provider (poll interval %s)", s.o.PollInterval)
+	p, err := startProcess(s.dir, "provider", bin, []string{
+		"--debug",
+		"--poll-interval=" + s.o.PollInterval.String(),
+		"--metrics-bind-address=127.0.0.1:" + ports[0],
+		"--health-probe-bind-address=127.0.0.1:" + ports[1],
+	}, []string{"KUBECONFIG=" + s.Kubeconfig(), "CLOUDFLARE_API_URL=" + s.CloudflareURL()})
+	if err != nil {
+		return err
+	}
+	s.add(p)
+	ctx, cancel := context.WithTimeout(ctx, providerStartTimeout)
+	defer cancel()
+	hc := &http.Client{Timeout: 5 * time.Second}
+	return s.Poll(ctx, "the provider to be ready", func(ctx context.Context) (bool, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:"+ports[1]+"/readyz", nil)
+		if err != nil {
+			return false, err
+		}
+		rsp, err := hc.Do(req)
+		if err != nil {
+			return false, err
+		}
+		_ = rsp.Body.Close()
+		return rsp.StatusCode == http.StatusOK, errors.Errorf("/readyz answered %s", rsp.Status)
+	})
+}

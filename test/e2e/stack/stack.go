@@ -1,0 +1,457 @@
+// Package stack runs the whole product on one machine, for the end-to-end
+// tests and `make demo`: etcd, kube-apiserver and kube-controller-manager
+// (test/kubeenv), Crossplane core out of cluster with the External package
+// runtime, an OCI registry holding the project's packages, the composition
+// function and the provider as local processes, and the fake Cloudflare API.
+//
+// The packages are the ones `make xpkg` builds. The Configuration is
+// installed the way a user installs it, a pkg.crossplane.io Configuration
+// object, and Crossplane resolves the Provider and Function it depends on
+// from the local registry. Because nothing runs the packages' images, the
+// stack serves the function with mTLS and points each active
+// FunctionRevision at it, and runs the provider binary with an admin
+// kubeconfig.
+//
+//	s, err := stack.New(ctx, stack.Options{Provider: true})
+//	defer s.Stop()
+package stack
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+
+	"github.com/cfzt/cfzt/test/fakecloudflare"
+	"github.com/cfzt/cfzt/test/kubeenv"
+)
+
+// Environment variables that override Options left empty.
+const (
+	// EnvPackageDir names the directory holding the packages `make xpkg`
+	// builds: provider-<arch>.xpkg, function-<arch>.xpkg and
+	// configuration.xpkg.
+	EnvPackageDir = "E2E_XPKG_DIR"
+	// EnvPackageVersion is the tag the packages are pushed with; it must
+	// satisfy the Configuration's dependency constraints.
+	EnvPackageVersion = "E2E_XPKG_VERSION"
+	// EnvFunctionBinary and EnvProviderBinary name prebuilt binaries; by
+	// default the stack builds them from the working tree.
+	EnvFunctionBinary = "E2E_FUNCTION_BIN"
+	EnvProviderBinary = "E2E_PROVIDER_BIN"
+)
+
+// Defaults.
+const (
+	defaultPackageVersion = "v0.1.0"
+	defaultPollInterval   = 10 * time.Second
+	defaultSeed           = "examples/fake-cloudflare/seed.yaml"
+	crossplaneCRDs        = ".cache/crossplane/crds"
+	gatewayAPIModule      = "sigs.k8s.io/gateway-api"
+	gatewayAPICRDs        = "config/crd/standard"
+	binCrossplane         = "crossplane-core"
+	binCrossplaneCLI      = "crossplane"
+	tempPrefix            = "cfzt-e2e-"
+	ownerFile             = "owner.pid"
+	readHeaderTimeout     = 10 * time.Second
+)
+
+// Options configure a stack. Empty fields take their defaults.
+type Options struct {
+	// Progress, when set, receives a line for each step of the start, so
+	// that a person waiting sees what takes the time.
+	Progress func(format string, args ...any)
+
+	// BinDir holds etcd, kube-apiserver, kube-controller-manager and
+	// crossplane-core, as `make tools` builds them. Default: kubeenv.BinDir().
+	BinDir string
+
+	// PackageDir holds the packages; default $E2E_XPKG_DIR, else .cache/xpkg.
+	PackageDir string
+	// PackageVersion is the tag packages are pushed with; default
+	// $E2E_XPKG_VERSION, else v0.1.0.
+	PackageVersion string
+
+	// FunctionBinary is the function to run; default $E2E_FUNCTION_BIN, else
+	// built from ./function.
+	FunctionBinary string
+
+	// Provider also runs the fake Cloudflare API and the provider.
+	Provider bool
+	// ProviderBinary is the provider to run; default $E2E_PROVIDER_BIN, else
+	// built from ./provider.
+	ProviderBinary string
+	// PollInterval is the provider's --poll-interval: how soon drift in
+	// Cloudflare is repaired. Default 10s.
+	PollInterval time.Duration
+	// CloudflareSeed is the fake Cloudflare API's starting state. Default
+	// examples/fake-cloudflare/seed.yaml.
+	CloudflareSeed string
+}
+
+// A Stack is the running product. Its methods are safe for concurrent use.
+type Stack struct {
+	o     Options
+	root  string
+	dir   string
+	start time.Time
+
+	env      *kubeenv.Env
+	kube     client.Client
+	registry *registry
+	packages *packageSet
+
+	ca           *tls.Certificate
+	caPEM        []byte
+	functionCert certificate
+	providerCert certificate
+	functionAddr string
+	runtimeErr   atomic.Value // the last error of playRuntime, a string
+	cloudflare   *fakecloudflare.Server
+	cfServer     *httpServer
+
+	cancel context.CancelFunc // stops the stack's background loops
+	loops  sync.WaitGroup
+
+	mu    sync.Mutex
+	procs []*process
+	once  sync.Once
+	err   error
+}
+
+// Check returns an error naming every prerequisite of the stack that is
+// missing: binaries that `make tools` builds and packages that `make xpkg`
+// builds.
+func Check(o Options) error {
+	root, err := repoRoot()
+	if err != nil {
+		return err
+	}
+	o = o.withDefaults(root)
+	var missing []string
+	for _, b := range []string{"etcd", "kube-apiserver", "kube-controller-manager", binCrossplane, binCrossplaneCLI} {
+		if !executable(filepath.Join(o.BinDir, b)) {
+			missing = append(missing, filepath.Join(o.BinDir, b)+" (make tools)")
+		}
+	}
+	if _, err := os.Stat(filepath.Join(root, crossplaneCRDs)); err != nil {
+		missing = append(missing, crossplaneCRDs+" (make tools)")
+	}
+	for _, f := range packageFiles(o.PackageDir) {
+		if _, err := os.Stat(f); err != nil {
+			missing = append(missing, f+" (make xpkg ARCHES="+runtime.GOARCH+")")
+		}
+	}
+	for _, b := range []string{o.FunctionBinary, o.ProviderBinary} {
+		if b != "" && !executable(b) {
+			missing = append(missing, b)
+		}
+	}
+	if len(missing) > 0 {
+		return errors.Errorf("the real stack needs %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// New starts a stack. The context bounds the start only. When New fails it
+// has already stopped what it started.
+func New(ctx context.Context, o Options) (*Stack, error) {
+	root, err := repoRoot()
+	if err != nil {
+		return nil, err
+	}
+	if err := Check(o); err != nil {
+		return nil, err
+	}
+	sweepStale()
+	dir, err := os.MkdirTemp("", tempPrefix)
+	if err != nil {
+		return nil, errors.Wrap(err, "cannot create temporary directory")
+	}
+	loopCtx, cancel := context.WithCancel(context.Background())
+	s := &Stack{o: o.withDefaults(root), root: root, dir: dir, start: time.Now(), cancel: cancel}
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o600); err != nil {
+		_ = s.Stop()
+		return nil, errors.Wrap(err, "cannot record the owner of the temporary directory")
+	}
+	if err := s.up(ctx, loopCtx); err != nil {
+		err = errors.Wrapf(err, "cannot start the stack (logs in %s)", dir)
+		if tails := s.LogTails(30); tails != "" {
+			err = errors.Errorf("%v\n%s", err, tails)
+		}
+		_ = s.Stop()
+		return nil, err
+	}
+	s.progress("stack is up")
+	return s, nil
+}
+
+func (s *Stack) up(ctx, loopCtx context.Context) error {
+	fnBin, provBin, err := s.buildBinaries(ctx)
+	if err != nil {
+		return err
+	}
+
+	s.progress("starting etcd, kube-apiserver and kube-controller-manager")
+	gwCRDs, err := s.gatewayCRDs(ctx)
+	if err != nil {
+		return err
+	}
+	s.env, err = kubeenv.New(ctx,
+		kubeenv.WithBinDir(s.o.BinDir),
+		kubeenv.WithControllerManager(),
+		kubeenv.WithCRDs(filepath.Join(s.root, crossplaneCRDs), gwCRDs))
+	if err != nil {
+		return errors.Wrap(err, "cannot start the control plane")
+	}
+	if s.kube, err = newClient(s.env.Config()); err != nil {
+		return err
+	}
+
+	s.progress("starting the package registry")
+	if s.registry, err = startRegistry(); err != nil {
+		return err
+	}
+	if err := s.pushPackages(ctx); err != nil {
+		return err
+	}
+
+	if err := s.startCrossplane(ctx); err != nil {
+		return err
+	}
+	if err := s.startFunction(ctx, fnBin); err != nil {
+		return err
+	}
+	s.loops.Add(1)
+	go func() {
+		defer s.loops.Done()
+		s.playRuntime(loopCtx)
+	}()
+	if err := s.installPackages(ctx); err != nil {
+		return err
+	}
+	if !s.o.Provider {
+		return nil
+	}
+	if err := s.startCloudflare(); err != nil {
+		return err
+	}
+	return s.startProvider(ctx, provBin)
+}
+
+// Stop stops every process the stack started, in reverse order, and removes
+// its temporary files. It is idempotent.
+func (s *Stack) Stop() error {
+	s.once.Do(func() {
+		s.cancel()
+		s.loops.Wait()
+		s.mu.Lock()
+		procs := s.procs
+		s.mu.Unlock()
+		for i := len(procs) - 1; i >= 0; i-- {
+			procs[i].stop()
+		}
+		if s.cfServer != nil {
+			s.cfServer.stop()
+		}
+		if s.registry != nil {
+			s.registry.stop()
+		}
+		var errs []error
+		if s.env != nil {
+			errs = append(errs, s.env.Stop())
+		}
+		errs = append(errs, errors.Wrapf(os.RemoveAll(s.dir), "cannot remove %s", s.dir))
+		s.err = errors.Join(errs...)
+	})
+	return s.err
+}
+
+// Config returns an admin client configuration.
+func (s *Stack) Config() *rest.Config { return s.env.Config() }
+
+// Kubeconfig returns the path of an admin kubeconfig file.
+func (s *Stack) Kubeconfig() string { return s.env.Kubeconfig() }
+
+// Client returns an admin client that knows the project's, Crossplane's and
+// Gateway API's types.
+func (s *Stack) Client() client.Client { return s.kube }
+
+// Cloudflare returns the fake Cloudflare API, nil unless Options.Provider.
+func (s *Stack) Cloudflare() *fakecloudflare.Server { return s.cloudflare }
+
+// CloudflareURL returns the base URL of the fake Cloudflare API, as given to
+// the provider.
+func (s *Stack) CloudflareURL() string {
+	if s.cfServer == nil {
+		return ""
+	}
+	return s.cfServer.url + fakecloudflare.APIPrefix
+}
+
+// Dir returns the stack's temporary directory, which holds the process logs.
+func (s *Stack) Dir() string { return s.dir }
+
+// Root returns the repository root.
+func (s *Stack) Root() string { return s.root }
+
+// PollInterval returns the provider's poll interval.
+func (s *Stack) PollInterval() time.Duration { return s.o.PollInterval }
+
+// LogTails returns the last n lines of each process log, headed by the
+// process's name.
+func (s *Stack) LogTails(n int) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var b strings.Builder
+	for _, p := range s.procs {
+		fmt.Fprintf(&b, "----- last lines of %s (%s) -----\n%s\n", p.name, p.log, p.tail(n))
+	}
+	return b.String()
+}
+
+// Exited returns an error for each process of the stack that is no longer
+// running, nil while all run.
+func (s *Stack) Exited() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var errs []error
+	for _, p := range s.procs {
+		errs = append(errs, p.exited())
+	}
+	return errors.Join(errs...)
+}
+
+func (s *Stack) add(p *process) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.procs = append(s.procs, p)
+}
+
+func (s *Stack) progress(format string, args ...any) {
+	if s.o.Progress == nil {
+		return
+	}
+	s.o.Progress("[%5.1fs] %s", time.Since(s.start).Seconds(), fmt.Sprintf(format, args...))
+}
+
+// buildBinaries returns the function and provider binaries, building from the
+// working tree those not given.
+func (s *Stack) buildBinaries(ctx context.Context) (fn, prov string, err error) {
+	build := func(pkg string) (string, error) {
+		s.progress("building ./%s", pkg)
+		out := filepath.Join(s.dir, "bin", pkg)
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", out, "./"+pkg)
+		cmd.Dir = s.root
+		if b, err := cmd.CombinedOutput(); err != nil {
+			return "", errors.Wrapf(err, "cannot build ./%s:\n%s", pkg, b)
+		}
+		return out, nil
+	}
+	fn, prov = s.o.FunctionBinary, s.o.ProviderBinary
+	if fn == "" {
+		if fn, err = build("function"); err != nil {
+			return "", "", err
+		}
+	}
+	if s.o.Provider && prov == "" {
+		if prov, err = build("provider"); err != nil {
+			return "", "", err
+		}
+	}
+	return fn, prov, nil
+}
+
+func (o Options) withDefaults(root string) Options {
+	if o.BinDir == "" {
+		o.BinDir = kubeenv.BinDir()
+	}
+	if o.PackageDir == "" {
+		o.PackageDir = os.Getenv(EnvPackageDir)
+	}
+	if o.PackageDir == "" {
+		o.PackageDir = filepath.Join(root, ".cache", "xpkg")
+	}
+	if o.PackageVersion == "" {
+		o.PackageVersion = os.Getenv(EnvPackageVersion)
+	}
+	if o.PackageVersion == "" {
+		o.PackageVersion = defaultPackageVersion
+	}
+	if o.FunctionBinary == "" {
+		o.FunctionBinary = os.Getenv(EnvFunctionBinary)
+	}
+	if o.ProviderBinary == "" {
+		o.ProviderBinary = os.Getenv(EnvProviderBinary)
+	}
+	if o.PollInterval == 0 {
+		o.PollInterval = defaultPollInterval
+	}
+	if o.CloudflareSeed == "" {
+		o.CloudflareSeed = filepath.Join(root, defaultSeed)
+	}
+	return o
+}
+
+// packageFiles returns the provider, function and Configuration package files
+// for this machine's architecture.
+func packageFiles(dir string) []string {
+	return []string{
+		filepath.Join(dir, "provider-"+runtime.GOARCH+".xpkg"),
+		filepath.Join(dir, "function-"+runtime.GOARCH+".xpkg"),
+		filepath.Join(dir, "configuration.xpkg"),
+	}
+}
+
+func executable(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && !fi.IsDir() && fi.Mode().Perm()&0o111 != 0
+}
+
+// repoRoot returns the nearest directory at or above the working directory
+// that holds a go.mod.
+func repoRoot() (string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", errors.Wrap(err, "cannot get the working directory")
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", errors.Errorf("cannot find the repository root: no go.mod at or above %s", wd)
+		}
+	}
+}
+
+// sweepStale removes the temporary directories of stacks whose process died
+// without cleaning up; the kernel already killed their processes.
+func sweepStale() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), tempPrefix+"*"))
+	for _, d := range dirs {
+		b, err := os.ReadFile(filepath.Join(d, ownerFile)) //nolint:gosec // G304: our own temporary directories.
+		if err != nil {
+			continue
+		}
+		pid, err := strconv.Atoi(string(b))
+		if err != nil || syscall.Kill(pid, 0) != syscall.ESRCH {
+			continue
+		}
+		_ = os.RemoveAll(d)
+	}
+}
