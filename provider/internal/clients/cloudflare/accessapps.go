@@ -143,6 +143,8 @@ func (j accessAppJSON) app() AccessApp {
 	return a
 }
 
+func (a AccessApp) id() string { return a.ID }
+
 func (a AccessApp) clone() AccessApp {
 	a.PolicyIDs = slices.Clone(a.PolicyIDs)
 	return a
@@ -175,30 +177,18 @@ func (c *client) FindAccessApp(ctx context.Context, domain, name string) (Access
 	if err != nil {
 		return AccessApp{}, err
 	}
-	var named []AccessApp
-	for _, a := range as {
-		if a.Name == name {
-			named = append(named, a)
-		}
+	found, err := findByName(as, "Access application", name, func(a AccessApp) string { return a.Name }, AccessApp.id)
+	if !IsNotFound(err) {
+		return found.clone(), err
 	}
-	switch len(named) {
-	case 0:
-	case 1:
-		return named[0].clone(), nil
-	default:
-		ids := make([]string, len(named))
-		for i, a := range named {
-			ids[i] = a.ID
-		}
-		return AccessApp{}, &AmbiguousError{Kind: "Access application", Name: name, IDs: ids}
-	}
+	// None is called name, so one on our domain is someone else's.
 	d := normalizeName(domain)
 	for _, a := range as {
 		if normalizeName(a.Domain) == d {
 			return AccessApp{}, &NotOwnedError{Kind: "Access application for", Name: domain, ID: a.ID}
 		}
 	}
-	return AccessApp{}, &NotFoundError{Kind: "Access application", Name: name}
+	return AccessApp{}, err
 }
 
 func (c *client) GetAccessApp(ctx context.Context, appID string) (AccessApp, error) {
@@ -244,15 +234,10 @@ func (c *client) UpdateAccessApp(ctx context.Context, appID string, a AccessApp)
 		_, err := c.sdk.ZeroTrust.Access.Applications.Update(ctx, appID, zero_trust.AccessApplicationUpdateParams{AccountID: cf.F(c.accountID), Body: updateAppBody(a)}, opts...)
 		return err
 	}, &raw)
-	if err != nil {
-		c.apps.invalidate(c.accountID)
+	updated := raw.app()
+	if err = cacheWrite(c.apps, c.accountID, appID, &updated, err); err != nil {
 		return AccessApp{}, errors.Wrapf(err, "cannot update Access application %q", appID)
 	}
-	updated := raw.app()
-	c.apps.update(c.accountID, func(as []AccessApp) []AccessApp {
-		out := slices.DeleteFunc(slices.Clone(as), func(x AccessApp) bool { return x.ID == appID })
-		return append(out, updated)
-	})
 	return updated.clone(), nil
 }
 
@@ -262,14 +247,11 @@ func (c *client) DeleteAccessApp(ctx context.Context, appID string) error {
 		_, err := c.sdk.ZeroTrust.Access.Applications.Delete(ctx, appID, zero_trust.AccessApplicationDeleteParams{AccountID: cf.F(c.accountID)}, opts...)
 		return err
 	})
-	if err != nil && !IsNotFound(err) {
-		c.apps.invalidate(c.accountID)
-		return errors.Wrapf(err, "cannot delete Access application %q", appID)
+	if IsNotFound(err) {
+		// Already gone, as the caller wants it.
+		err = nil
 	}
-	c.apps.update(c.accountID, func(as []AccessApp) []AccessApp {
-		return slices.DeleteFunc(slices.Clone(as), func(x AccessApp) bool { return x.ID == appID })
-	})
-	return nil
+	return errors.Wrapf(cacheWrite(c.apps, c.accountID, appID, nil, err), "cannot delete Access application %q", appID)
 }
 
 // newAppBody and updateAppBody fill the SDK's create and update bodies,

@@ -91,6 +91,8 @@ func (j accessPolicyJSON) policy() AccessPolicy {
 	return p
 }
 
+func (p AccessPolicy) id() string { return p.ID }
+
 func (p AccessPolicy) clone() AccessPolicy {
 	p.IncludeGroupIDs = slices.Clone(p.IncludeGroupIDs)
 	p.IncludeEmails = slices.Clone(p.IncludeEmails)
@@ -155,8 +157,31 @@ func findByName[T any](items []T, kind, name string, nameOf, idOf func(T) string
 	return zero, &AmbiguousError{Kind: kind, Name: name, IDs: ids}
 }
 
+// A listed is an object of a cached list, which cacheWrite finds by its ID.
+type listed interface {
+	id() string
+}
+
+// cacheWrite keeps the list cached under key in step with a write to the
+// object whose ID is id; err is the write's outcome. A failed write may
+// still have been done, so the list is dropped. A done one takes the object
+// out of the list and, when v is not nil, puts *v in its place.
+func cacheWrite[T listed](c *cache[[]T], key, id string, v *T, err error) error {
+	if err != nil {
+		c.invalidate(key)
+		return err
+	}
+	c.update(key, func(items []T) []T {
+		out := slices.DeleteFunc(slices.Clone(items), func(x T) bool { return x.id() == id })
+		if v != nil {
+			out = append(out, *v)
+		}
+		return out
+	})
+	return nil
+}
+
 func policyName(p AccessPolicy) string { return p.Name }
-func policyID(p AccessPolicy) string   { return p.ID }
 
 func (c *client) FindAccessPolicy(ctx context.Context, name string) (AccessPolicy, error) {
 	// A find runs before a create: a stale list would let a policy made
@@ -166,7 +191,7 @@ func (c *client) FindAccessPolicy(ctx context.Context, name string) (AccessPolic
 	if err != nil {
 		return AccessPolicy{}, err
 	}
-	p, err := findByName(ps, "Access policy", name, policyName, policyID)
+	p, err := findByName(ps, "Access policy", name, policyName, AccessPolicy.id)
 	return p.clone(), err
 }
 
@@ -180,7 +205,7 @@ func (c *client) ResolveAccessPolicyIDs(ctx context.Context, names []string) ([]
 	}
 	ids := make([]string, len(names))
 	for i, n := range names {
-		p, err := findByName(ps, "Access policy", n, policyName, policyID)
+		p, err := findByName(ps, "Access policy", n, policyName, AccessPolicy.id)
 		if err != nil {
 			return nil, err
 		}
@@ -242,15 +267,10 @@ func (c *client) UpdateAccessPolicy(ctx context.Context, policyID string, p Acce
 		}, opts...)
 		return err
 	}, &raw)
-	if err != nil {
-		c.policies.invalidate(c.accountID)
+	updated := raw.policy()
+	if err = cacheWrite(c.policies, c.accountID, policyID, &updated, err); err != nil {
 		return AccessPolicy{}, errors.Wrapf(err, "cannot update Access policy %q", policyID)
 	}
-	updated := raw.policy()
-	c.policies.update(c.accountID, func(ps []AccessPolicy) []AccessPolicy {
-		out := slices.DeleteFunc(slices.Clone(ps), func(x AccessPolicy) bool { return x.ID == policyID })
-		return append(out, updated)
-	})
 	return updated.clone(), nil
 }
 
@@ -260,12 +280,9 @@ func (c *client) DeleteAccessPolicy(ctx context.Context, policyID string) error 
 		_, err := c.sdk.ZeroTrust.Access.Policies.Delete(ctx, policyID, zero_trust.AccessPolicyDeleteParams{AccountID: cf.F(c.accountID)}, opts...)
 		return err
 	})
-	if err != nil && !IsNotFound(err) {
-		c.policies.invalidate(c.accountID)
-		return errors.Wrapf(err, "cannot delete Access policy %q", policyID)
+	if IsNotFound(err) {
+		// Already gone, as the caller wants it.
+		err = nil
 	}
-	c.policies.update(c.accountID, func(ps []AccessPolicy) []AccessPolicy {
-		return slices.DeleteFunc(slices.Clone(ps), func(x AccessPolicy) bool { return x.ID == policyID })
-	})
-	return nil
+	return errors.Wrapf(cacheWrite(c.policies, c.accountID, policyID, nil, err), "cannot delete Access policy %q", policyID)
 }

@@ -2,7 +2,9 @@ package cloudflare
 
 import (
 	"context"
+	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -128,5 +130,58 @@ func TestAccessPolicies(t *testing.T) {
 	// list the writes keep.
 	if diff := cmp.Diff(1+3, ops(f, fakecloudflare.OpAccessPoliciesList)); diff != "" {
 		t.Errorf("lists, one per find: -want, +got:\n%s", diff)
+	}
+}
+
+func TestCacheWrite(t *testing.T) {
+	errWrite := errors.New("boom")
+	a, b := AccessPolicy{ID: "a", Name: "A"}, AccessPolicy{ID: "b", Name: "B"}
+	type want struct {
+		err    error
+		cached []AccessPolicy
+		kept   bool
+	}
+	cases := map[string]struct {
+		reason string
+		id     string
+		v      *AccessPolicy
+		err    error
+		want   want
+	}{
+		"Replaced": {
+			reason: "A done update swaps the cached object for the one the API returned.",
+			id:     "a",
+			v:      &AccessPolicy{ID: "a", Name: "A2"},
+			want:   want{cached: []AccessPolicy{b, {ID: "a", Name: "A2"}}, kept: true},
+		},
+		"Removed": {
+			reason: "A done delete takes the object out of the cached list.",
+			id:     "a",
+			want:   want{cached: []AccessPolicy{b}, kept: true},
+		},
+		"Failed": {
+			reason: "A failed write may still have been done: the list is dropped and the error returned.",
+			id:     "a",
+			v:      &AccessPolicy{ID: "a", Name: "A2"},
+			err:    errWrite,
+			want:   want{err: errWrite},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			c := newCache[[]AccessPolicy]("test", time.Minute, newFakeClock(), NewMetrics())
+			before := []AccessPolicy{a, b}
+			c.set("acct", before)
+			err := cacheWrite(c, "acct", tc.id, tc.v, tc.err)
+			e, kept := c.entries["acct"]
+			got := want{err: err, cached: e.value, kept: kept}
+			if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(want{}), cmpopts.EquateErrors()); diff != "" {
+				t.Errorf("\n%s\ncacheWrite(...): -want, +got:\n%s", tc.reason, diff)
+			}
+			// Readers may hold the cached list, so a write must not change it.
+			if diff := cmp.Diff([]AccessPolicy{a, b}, before); diff != "" {
+				t.Errorf("the list cached before the write changed: -want, +got:\n%s", diff)
+			}
+		})
 	}
 }

@@ -6,62 +6,25 @@ import (
 	"context"
 
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/ratelimiter"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/provider/internal/clients/cloudflare"
 	"github.com/cfzt/cfzt/provider/internal/controller/config"
+	"github.com/cfzt/cfzt/provider/internal/controller/managedctrl"
 )
 
-// SetupGated sets the controller up once the AccessPolicy kind is served, when
-// o.Gate is set, and at once otherwise.
+// SetupGated adds the AccessPolicy controller once its kind is served, when
+// o.Gate is set, and at once otherwise. Its clients come from conn.
 func SetupGated(mgr ctrl.Manager, o controller.Options, conn *config.Connector) error {
-	if o.Gate == nil {
-		return Setup(mgr, o, conn)
-	}
-	o.Gate.Register(func() {
-		if err := Setup(mgr, o, conn); err != nil {
-			panic(errors.Wrap(err, "cannot set up the AccessPolicy controller"))
-		}
-	}, v1alpha1.AccessPolicyGroupVersionKind)
-	return nil
-}
-
-// Setup adds the AccessPolicy controller to the manager.
-func Setup(mgr ctrl.Manager, o controller.Options, conn *config.Connector) error {
-	name := managed.ControllerName(v1alpha1.AccessPolicyGroupVersionKind.GroupKind().String())
-	opts := []managed.ReconcilerOption{
-		managed.WithTypedExternalConnector[*v1alpha1.AccessPolicy](&connector{clients: conn}),
-		// External names are Cloudflare IDs, known only after a create: no
-		// initializer may default them to the resource's name.
-		managed.WithInitializers(),
-		managed.WithLogger(o.Logger.WithValues("controller", name)),
-		managed.WithPollInterval(o.PollInterval),
-		//nolint:staticcheck // SA1019: crossplane-runtime's event.Recorder wraps the core/v1 recorder.
-		managed.WithRecorder(event.NewAPIRecorder(mgr.GetEventRecorderFor(name))),
+	return managedctrl.SetupGated(mgr, o,
+		managed.ControllerName(v1alpha1.AccessPolicyGroupVersionKind.GroupKind().String()), v1alpha1.AccessPolicyGroupVersionKind,
+		&v1alpha1.AccessPolicy{}, &connector{clients: conn},
 		managed.WithManagementPolicies(),
-	}
-	if o.MetricOptions != nil {
-		opts = append(opts, managed.WithMetricRecorder(o.MetricOptions.MRMetrics))
-	}
-	var r reconcile.Reconciler = managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.AccessPolicyGroupVersionKind), opts...)
-	if o.GlobalRateLimiter != nil {
-		r = ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter)
-	}
-
-	return errors.Wrap(ctrl.NewControllerManagedBy(mgr).
-		Named(name).
-		WithOptions(o.ForControllerRuntime()).
-		WithEventFilter(resource.DesiredStateChanged()).
-		For(&v1alpha1.AccessPolicy{}).
-		Complete(r), "cannot set up the AccessPolicy controller")
+		managedctrl.WithMetrics(o))
 }
 
 // A clientSource gives a managed resource the Cloudflare client of its

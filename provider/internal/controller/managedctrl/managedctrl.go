@@ -1,0 +1,72 @@
+// Package managedctrl adds the provider's managed resource controllers to a
+// manager. They differ only in their kind, their connector and a few
+// reconciler options; what they share is here.
+package managedctrl
+
+import (
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/ratelimiter"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+)
+
+// SetupGated adds the controller Setup describes once the gvk kind is
+// served, when o.Gate is set, and at once otherwise.
+func SetupGated[T resource.Managed](mgr ctrl.Manager, o controller.Options, name string, gvk schema.GroupVersionKind, obj T, c managed.TypedExternalConnector[T], extra ...managed.ReconcilerOption) error {
+	if o.Gate == nil {
+		return Setup(mgr, o, name, gvk, obj, c, extra...)
+	}
+	o.Gate.Register(func() {
+		// The gate calls back once the CRD is established, when nobody
+		// is left to return the error to.
+		if err := Setup(mgr, o, name, gvk, obj, c, extra...); err != nil {
+			panic(err)
+		}
+	}, gvk)
+	return nil
+}
+
+// Setup adds to mgr the controller called name, which reconciles managed
+// resources of the gvk kind (obj is one, of the kind's Go type) with the
+// external clients c makes. extra holds the reconciler options the kind
+// does not share with the others.
+func Setup[T resource.Managed](mgr ctrl.Manager, o controller.Options, name string, gvk schema.GroupVersionKind, obj T, c managed.TypedExternalConnector[T], extra ...managed.ReconcilerOption) error {
+	opts := append([]managed.ReconcilerOption{
+		managed.WithTypedExternalConnector(c),
+		// No kind's external name is its metadata.name: it is a Cloudflare
+		// ID, or a TunnelRoute's hostname, set by Create (or by adopting
+		// our own object). No initializer may default it.
+		managed.WithInitializers(),
+		managed.WithLogger(o.Logger.WithValues("controller", name)),
+		//nolint:staticcheck // SA1019: crossplane-runtime's event.Recorder wraps the core/v1 recorder.
+		managed.WithRecorder(event.NewAPIRecorder(mgr.GetEventRecorderFor(name))),
+		managed.WithPollInterval(o.PollInterval),
+	}, extra...)
+	var r reconcile.Reconciler = managed.NewReconciler(mgr, resource.ManagedKind(gvk), opts...)
+	if o.GlobalRateLimiter != nil {
+		r = ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter)
+	}
+
+	return errors.Wrapf(ctrl.NewControllerManagedBy(mgr).
+		Named(name).
+		WithOptions(o.ForControllerRuntime()).
+		WithEventFilter(resource.DesiredStateChanged()).
+		For(obj).
+		Complete(r), "cannot set up the %s controller", gvk.Kind)
+}
+
+// WithMetrics has the reconciler record managed resource metrics when o
+// asks for them (o.MetricOptions is set).
+func WithMetrics(o controller.Options) managed.ReconcilerOption {
+	return func(r *managed.Reconciler) {
+		if o.MetricOptions != nil {
+			managed.WithMetricRecorder(o.MetricOptions.MRMetrics)(r)
+		}
+	}
+}
