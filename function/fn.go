@@ -3,10 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
-	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/crossplane/function-sdk-go/errors"
 	"github.com/crossplane/function-sdk-go/logging"
@@ -34,33 +35,41 @@ type Function struct {
 // RunFunction renders a route's managed resources and state ConfigMap from
 // the composite, the route's Tenant and Templates and, for a DNS-only route,
 // a LoadBalancer Service. A user mistake becomes a fatal result naming what
-// to fix. Until Crossplane has fetched the extra resources the function asks
-// for, the desired state passes through untouched: an empty desired state
-// would delete every composed resource.
+// to fix, and condition Accepted=False on the composite and its claim; a
+// rendered route gets Accepted=True. Until Crossplane has fetched the extra
+// resources the function asks for, the desired state passes through
+// untouched: an empty desired state would delete every composed resource.
 func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) (*fnv1.RunFunctionResponse, error) {
 	rsp := response.To(req, response.DefaultTTL)
+	rendered, err := f.run(req, rsp)
+	switch {
+	case err != nil:
+		refuse(rsp, err)
+	case rendered:
+		response.ConditionTrue(rsp, v1alpha1.TypeAccepted, v1alpha1.ReasonAccepted).TargetCompositeAndClaim()
+	}
+	return rsp, nil
+}
 
+// run does RunFunction's work. It reports whether it rendered the route:
+// false with no error means it waits for Crossplane to fetch extra resources.
+func (f *Function) run(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionResponse) (bool, error) {
 	operatorNS, err := operatorNamespace(req)
 	if err != nil {
-		response.Fatal(rsp, err)
-		return rsp, nil
+		return false, err
 	}
 	xr, spec, err := routeSpec(req)
 	if err != nil {
-		response.Fatal(rsp, err)
-		return rsp, nil
+		return false, err
 	}
-	xrName := xr.GetName()
 	route, err := merge.Identify(spec)
 	if err != nil {
-		response.Fatal(rsp, err)
-		return rsp, nil
+		return false, err
 	}
 	if err := merge.CheckClaimNamespace(route, xr.GetLabels()[labelClaimNamespace]); err != nil {
-		response.Fatal(rsp, err)
-		return rsp, nil
+		return false, err
 	}
-	log := f.log.WithValues("xr", xrName, "route", route.String())
+	log := f.log.WithValues("xr", xr.GetName(), "route", route.String())
 
 	for _, k := range merge.Unknown(spec.Annotations) {
 		response.Warning(rsp, errors.Errorf("ignoring unknown annotation %s on route %s; check its spelling", k, route)).TargetCompositeAndClaim()
@@ -68,17 +77,14 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 
 	got := req.GetExtraResources() //nolint:staticcheck // The design uses the extra resources API, the only one crossplane render honours.
 	in, err := fetch(rsp, got, route, operatorNS)
-	if err != nil {
-		response.Fatal(rsp, err)
-		return rsp, nil
-	}
-	if in == nil {
-		log.Debug("Waiting for Crossplane to fetch the Tenant and Templates")
-		return rsp, nil
+	if err != nil || in == nil {
+		if err == nil {
+			log.Debug("Waiting for Crossplane to fetch the Tenant and Templates")
+		}
+		return false, err
 	}
 	if err := merge.CheckFences(route, in.tenant); err != nil {
-		response.Fatal(rsp, err)
-		return rsp, nil
+		return false, err
 	}
 
 	settings, err := merge.Merge(merge.Inputs{
@@ -90,28 +96,57 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		BaseTemplate: in.base,
 	})
 	if err != nil {
-		response.Fatal(rsp, err)
-		return rsp, nil
+		return false, err
 	}
 	if settings.DNSOnly.Enabled && settings.DNSOnly.IP == "" {
 		ip, err := serviceAddress(rsp, got, route, settings.DNSOnly.Service)
-		if err != nil {
-			response.Fatal(rsp, err)
-			return rsp, nil
-		}
-		if ip == "" {
-			log.Debug("Waiting for Crossplane to fetch the ingress Service")
-			return rsp, nil
+		if err != nil || ip == "" {
+			if err == nil {
+				log.Debug("Waiting for Crossplane to fetch the ingress Service")
+			}
+			return false, err
 		}
 		settings.DNSOnly.IP = ip
 	}
 
 	if err := render(req, rsp, route, operatorNS, spec.Annotations, in, settings); err != nil {
-		response.Fatal(rsp, err)
-		return rsp, nil
+		return false, err
 	}
 	log.Debug("Composed route", "dnsOnly", settings.DNSOnly.Enabled, "access", settings.Access.Enabled, "serviceToken", settings.ServiceToken.Enabled)
-	return rsp, nil
+	return true, nil
+}
+
+// A refusal is an error with the reason of the Accepted=False condition it
+// becomes. Errors that are not refusals are the user's input being invalid.
+type refusal struct {
+	reason string
+	err    error
+}
+
+func (r *refusal) Error() string { return r.err.Error() }
+func (r *refusal) Unwrap() error { return r.err }
+
+// waiting marks an error as a Tenant, Template or Service that does not exist
+// or has no address yet.
+func waiting(err error) error { return &refusal{reason: v1alpha1.ReasonWaitingForInput, err: err} }
+
+// internal marks an error, if any, as the function's own failure.
+func internal(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &refusal{reason: v1alpha1.ReasonInternalError, err: err}
+}
+
+// refuse returns a fatal result and sets Accepted=False on the composite and
+// its claim, with the same message.
+func refuse(rsp *fnv1.RunFunctionResponse, err error) {
+	reason := v1alpha1.ReasonInvalidInput
+	if r := (&refusal{}); errors.As(err, &r) {
+		reason = r.reason
+	}
+	response.Fatal(rsp, err)
+	response.ConditionFalse(rsp, v1alpha1.TypeAccepted, reason).WithMessage(err.Error()).TargetCompositeAndClaim()
 }
 
 // operatorNamespace reads the function's Input. Without one, shared Tenants
@@ -182,8 +217,8 @@ func fetch(rsp *fnv1.RunFunctionResponse, got map[string]*fnv1.Resources, r merg
 		return nil, err
 	}
 	if !ok {
-		return nil, errors.Errorf("cannot find CloudflareZeroTrustTenant %q in %s: create it, or set annotation %s to an existing Tenant",
-			r.Tenant, namespaces(tenantLookup), v1alpha1.AnnotationTenant)
+		return nil, waiting(errors.Errorf("cannot find CloudflareZeroTrustTenant %q in %s: create it, or set annotation %s to an existing Tenant",
+			r.Tenant, namespaces(tenantLookup), v1alpha1.AnnotationTenant))
 	}
 	if templateLookup != nil {
 		in.template = &v1alpha1.CloudflareZeroTrustTemplate{}
@@ -192,8 +227,8 @@ func fetch(rsp *fnv1.RunFunctionResponse, got map[string]*fnv1.Resources, r merg
 			return nil, err
 		}
 		if !ok {
-			return nil, errors.Errorf("cannot find CloudflareZeroTrustTemplate %q in %s: create it, or change or remove annotation %s",
-				r.Template, namespaces(*templateLookup), v1alpha1.AnnotationTemplate)
+			return nil, waiting(errors.Errorf("cannot find CloudflareZeroTrustTemplate %q in %s: create it, or change or remove annotation %s",
+				r.Template, namespaces(*templateLookup), v1alpha1.AnnotationTemplate))
 		}
 	}
 	// The base template is optional.
@@ -223,11 +258,15 @@ func serviceAddress(rsp *fnv1.RunFunctionResponse, got map[string]*fnv1.Resource
 		return "", err
 	}
 	if found.Object == nil {
-		return "", errors.Errorf("cannot find Service %s/%s named by %s: create it, or fix the reference", svc.Namespace, svc.Name, svc.From)
+		return "", waiting(errors.Errorf("cannot find Service %s/%s named by %s: create it, or fix the reference", svc.Namespace, svc.Name, svc.From))
 	}
 	ip, err := extra.LoadBalancerIP(found.Object)
 	if err != nil {
-		return "", errors.Errorf("cannot take the address of route %s from Service %s/%s (%s): it %w", r, svc.Namespace, svc.Name, svc.From, err)
+		err = errors.Errorf("cannot take the address of route %s from Service %s/%s (%s): it %w", r, svc.Namespace, svc.Name, svc.From, err)
+		if errors.Is(err, extra.ErrNoAddressYet) {
+			return "", waiting(err)
+		}
+		return "", err
 	}
 	return ip, nil
 }
@@ -241,11 +280,11 @@ func render(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionResponse, r merge
 		BaseTemplate: specOf(in.base),
 	})
 	if err != nil {
-		return err
+		return internal(err)
 	}
 	observed, err := request.GetObservedComposedResources(req)
 	if err != nil {
-		return errors.Wrap(err, "cannot read the observed composed resources")
+		return internal(errors.Wrap(err, "cannot read the observed composed resources"))
 	}
 	desired, err := compose.Managed(compose.Inputs{
 		Route:           r,
@@ -264,11 +303,29 @@ func render(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionResponse, r merge
 	}
 	desired[compose.NameState] = compose.StateConfigMap(r, operatorNS, rec.Data())
 	compose.MarkReady(desired, observed)
+	setPublished(rsp, compose.Publish(desired, observed))
 
 	if err := response.SetDesiredComposedResources(rsp, desired); err != nil {
-		return errors.Wrap(err, "cannot set the desired composed resources")
+		return internal(errors.Wrap(err, "cannot set the desired composed resources"))
 	}
-	return setStatus(req, rsp, rec.Status())
+	return internal(setStatus(req, rsp, rec.Status()))
+}
+
+// setPublished sets condition Published on the composite and its claim.
+func setPublished(rsp *fnv1.RunFunctionResponse, p compose.Publication) {
+	var c *response.ConditionOption
+	switch p.Status {
+	case corev1.ConditionTrue:
+		c = response.ConditionTrue(rsp, v1alpha1.TypePublished, p.Reason)
+	case corev1.ConditionFalse:
+		c = response.ConditionFalse(rsp, v1alpha1.TypePublished, p.Reason)
+	default:
+		c = response.ConditionUnknown(rsp, v1alpha1.TypePublished, p.Reason)
+	}
+	if p.Message != "" {
+		c = c.WithMessage(p.Message)
+	}
+	c.TargetCompositeAndClaim()
 }
 
 // require adds the lookups' extra resource requirements to the response.

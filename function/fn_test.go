@@ -192,8 +192,32 @@ func meta() *fnv1.ResponseMeta {
 	return &fnv1.ResponseMeta{Tag: "t", Ttl: durationpb.New(response.DefaultTTL)}
 }
 
-func fatal(msg string) []*fnv1.Result {
-	return []*fnv1.Result{{Severity: fnv1.Severity_SEVERITY_FATAL, Message: msg, Target: fnv1.Target_TARGET_COMPOSITE.Enum()}}
+// refused returns rsp with the fatal result and the Accepted=False condition
+// of a refused route.
+func refused(reason, msg string, rsp *fnv1.RunFunctionResponse) *fnv1.RunFunctionResponse {
+	rsp.Results = append(rsp.Results, &fnv1.Result{Severity: fnv1.Severity_SEVERITY_FATAL, Message: msg, Target: fnv1.Target_TARGET_COMPOSITE.Enum()})
+	rsp.Conditions = append(rsp.Conditions, &fnv1.Condition{
+		Type: v1alpha1.TypeAccepted, Status: fnv1.Status_STATUS_CONDITION_FALSE, Reason: reason, Message: &msg,
+		Target: fnv1.Target_TARGET_COMPOSITE_AND_CLAIM.Enum(),
+	})
+	return rsp
+}
+
+// accepted returns rsp with the conditions of a rendered route whose managed
+// resources of the waiting kinds are not Ready yet: Published first, as the
+// function sets it while rendering, then Accepted=True.
+func accepted(waiting string, rsp *fnv1.RunFunctionResponse) *fnv1.RunFunctionResponse {
+	msg := "waiting for " + waiting
+	rsp.Conditions = append(rsp.Conditions,
+		&fnv1.Condition{
+			Type: v1alpha1.TypePublished, Status: fnv1.Status_STATUS_CONDITION_UNKNOWN, Reason: v1alpha1.ReasonPublishing, Message: &msg,
+			Target: fnv1.Target_TARGET_COMPOSITE_AND_CLAIM.Enum(),
+		},
+		&fnv1.Condition{
+			Type: v1alpha1.TypeAccepted, Status: fnv1.Status_STATUS_CONDITION_TRUE, Reason: v1alpha1.ReasonAccepted,
+			Target: fnv1.Target_TARGET_COMPOSITE_AND_CLAIM.Enum(),
+		})
+	return rsp
 }
 
 const labels = `{
@@ -364,7 +388,7 @@ func TestRunFunction(t *testing.T) {
 		"TunnelMode": {
 			reason: "A route composes an ingress rule to its backendRef, a CNAME to the tunnel and its state, with the operator namespace's Tenant.",
 			args:   args{req: routeRequest(nil, withExtra(extraResources(nil)))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: accepted("DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("", false),
 				Desired: &fnv1.State{
@@ -375,14 +399,14 @@ func TestRunFunction(t *testing.T) {
 						"state":        stateConfigMap(stateData(hash(t, tunnelAnn, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
 					},
 				},
-			}},
+			})},
 		},
 		"TenantInRouteNamespaceWins": {
 			reason: "A Tenant in the route's namespace wins: its tunnel and its ProviderConfig are used.",
 			args: args{req: routeRequest(nil, withExtra(extraResources(map[string]*fnv1.Resources{
 				"tenant-route-namespace": items(tenantJSON("web", routeNSTun)),
 			})))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: accepted("DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("", false),
 				Desired: &fnv1.State{
@@ -393,7 +417,7 @@ func TestRunFunction(t *testing.T) {
 						"state":        stateConfigMap(stateData(hash(t, tunnelAnn, routeNSTun, nil, nil), map[string]string{"tunnel_id": routeNSTun})),
 					},
 				},
-			}},
+			})},
 		},
 		"TemplatesMerged": {
 			reason: "The per-route template wins over the base template, found in either namespace, and the tunnelId annotation over the Tenant.",
@@ -405,7 +429,7 @@ func TestRunFunction(t *testing.T) {
 				"template-operator-namespace":      {},
 				"base-template-operator-namespace": items(templateJSON(opNS, "base-home", `{"originService": {"url": "https://traefik.traefik.svc:443"}}`)),
 			})))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: accepted("DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("protected", false),
 				Desired: &fnv1.State{
@@ -423,14 +447,14 @@ func TestRunFunction(t *testing.T) {
 							map[string]string{"tunnel_id": routeNSTun})),
 					},
 				},
-			}},
+			})},
 		},
 		"DNSOnlyStaticIP": {
 			reason: "A base template's static IP gives a DNS-only route an A record and no tunnel route.",
 			args: args{req: routeRequest(nil, withExtra(extraResources(map[string]*fnv1.Resources{
 				"base-template-operator-namespace": items(templateJSON(opNS, "base-home", `{"dnsOnly": {"enabled": true, "staticIp": "192.0.2.10", "ttl": 300}}`)),
 			})))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: accepted("DNSRecord", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("", false),
 				Desired: &fnv1.State{
@@ -440,7 +464,7 @@ func TestRunFunction(t *testing.T) {
 						"state":      stateConfigMap(stateData(hash(t, nil, tunnelID, nil, &v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: ptr(true), StaticIP: "192.0.2.10", TTL: ptr(int64(300))}}), nil)),
 					},
 				},
-			}},
+			})},
 		},
 		"DNSOnlyAnnotation": {
 			reason: "The seed's internal-dnsonly template takes the address from the dnsIp annotation.",
@@ -451,7 +475,7 @@ func TestRunFunction(t *testing.T) {
 				"template-route-namespace":    {},
 				"template-operator-namespace": items(templateJSON(opNS, "internal-dnsonly", dnsTemplate)),
 			})))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: accepted("DNSRecord", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("internal-dnsonly", false),
 				Desired: &fnv1.State{
@@ -463,7 +487,7 @@ func TestRunFunction(t *testing.T) {
 							&v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: ptr(true), Proxied: ptr(false), TTL: ptr(int64(120))}}, nil), nil)),
 					},
 				},
-			}},
+			})},
 		},
 		"DNSOnlyIPv6": {
 			reason: "An IPv6 address gives an AAAA record.",
@@ -474,7 +498,7 @@ func TestRunFunction(t *testing.T) {
 				"template-route-namespace":    items(templateJSON("web", "internal-dnsonly", dnsTemplate)),
 				"template-operator-namespace": {},
 			})))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: accepted("DNSRecord", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("internal-dnsonly", false),
 				Desired: &fnv1.State{
@@ -486,7 +510,7 @@ func TestRunFunction(t *testing.T) {
 							&v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: ptr(true), Proxied: ptr(false), TTL: ptr(int64(120))}}, nil), nil)),
 					},
 				},
-			}},
+			})},
 		},
 		"DNSOnlyServiceRequested": {
 			reason: "A DNS-only route without an address asks for its ingress Service and leaves the desired state alone meanwhile.",
@@ -505,7 +529,7 @@ func TestRunFunction(t *testing.T) {
 				"base-template-operator-namespace": items(templateJSON(opNS, "base-home", svcTemplate)),
 				"ingress-service":                  items(serviceJSON(`[{"ip": "192.168.1.240"}]`)),
 			})))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: accepted("DNSRecord", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("", true),
 				Desired: &fnv1.State{
@@ -515,7 +539,7 @@ func TestRunFunction(t *testing.T) {
 						"state":      stateConfigMap(stateData(hash(t, nil, tunnelID, nil, &v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: ptr(true), IngressServiceRef: &v1alpha1.ServiceRef{Name: "traefik", Namespace: "traefik"}}}), nil)),
 					},
 				},
-			}},
+			})},
 		},
 		"DNSOnlyServicePending": {
 			reason: "A Service still waiting for its load balancer is reported, naming the Service and the template that references it.",
@@ -523,12 +547,11 @@ func TestRunFunction(t *testing.T) {
 				"base-template-operator-namespace": items(templateJSON(opNS, "base-home", svcTemplate)),
 				"ingress-service":                  items(serviceJSON(`[]`)),
 			})))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: refused(v1alpha1.ReasonWaitingForInput, "cannot take the address of route web/app from Service traefik/traefik (CloudflareZeroTrustTemplate cloudflare-zero-trust/base-home field spec.dnsOnly.ingressServiceRef): "+
+				"it has no LoadBalancer address yet; the route is published once the load balancer assigns one", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("", true),
-				Results: fatal("cannot take the address of route web/app from Service traefik/traefik (CloudflareZeroTrustTemplate cloudflare-zero-trust/base-home field spec.dnsOnly.ingressServiceRef): " +
-					"it has no LoadBalancer address yet; the route is published once the load balancer assigns one"),
-			}},
+			})},
 		},
 		"DNSOnlyServiceMissing": {
 			reason: "A missing Service is reported with what references it.",
@@ -536,11 +559,10 @@ func TestRunFunction(t *testing.T) {
 				"base-template-operator-namespace": items(templateJSON(opNS, "base-home", svcTemplate)),
 				"ingress-service":                  {},
 			})))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: refused(v1alpha1.ReasonWaitingForInput, "cannot find Service traefik/traefik named by CloudflareZeroTrustTemplate cloudflare-zero-trust/base-home field spec.dnsOnly.ingressServiceRef: create it, or fix the reference", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("", true),
-				Results:      fatal("cannot find Service traefik/traefik named by CloudflareZeroTrustTemplate cloudflare-zero-trust/base-home field spec.dnsOnly.ingressServiceRef: create it, or fix the reference"),
-			}},
+			})},
 		},
 		"AccessExistingPolicies": {
 			reason: "Access by annotation composes an application attached to existing policies by name, and no policy of its own.",
@@ -548,7 +570,7 @@ func TestRunFunction(t *testing.T) {
 				v1alpha1.AnnotationAccessEnabled:             "true",
 				v1alpha1.AnnotationAccessExistingPolicyNames: "Allow Home Users, ADAUTH",
 			}, withExtra(extraResources(nil)))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: accepted("AccessApp, DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("", false),
 				Desired: &fnv1.State{
@@ -565,7 +587,7 @@ func TestRunFunction(t *testing.T) {
 						}, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
 					},
 				},
-			}},
+			})},
 		},
 		"AccessAllowPolicy": {
 			reason: "Allowed groups and emails compose the allow policy; once observed with an ID the application is attached to it, and the IDs are recorded.",
@@ -577,7 +599,7 @@ func TestRunFunction(t *testing.T) {
 				"access-app":    `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessApp", "metadata": {"name": "app-x7k2p-a", "annotations": {"crossplane.io/external-name": "app-uuid"}}}`,
 				"access-policy": `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessPolicy", "metadata": {"name": "app-x7k2p-p", "annotations": {"crossplane.io/external-name": "policy-uuid"}}}`,
 			}))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: accepted("AccessApp, AccessPolicy, DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("", false),
 				Desired: &fnv1.State{
@@ -596,7 +618,7 @@ func TestRunFunction(t *testing.T) {
 						}, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID, "access_app_id": "app-uuid", "access_policy_ids": "policy-uuid"})),
 					},
 				},
-			}},
+			})},
 		},
 		"ServiceToken": {
 			reason: "A service token writes its credentials to cfzt-svctoken-<route> in the route's namespace.",
@@ -604,7 +626,7 @@ func TestRunFunction(t *testing.T) {
 				v1alpha1.AnnotationServiceTokenEnabled:  "true",
 				v1alpha1.AnnotationServiceTokenDuration: "720h",
 			}, withExtra(extraResources(nil)))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: accepted("DNSRecord, ServiceToken, TunnelRoute", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("", false),
 				Desired: &fnv1.State{
@@ -622,7 +644,7 @@ func TestRunFunction(t *testing.T) {
 						}, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
 					},
 				},
-			}},
+			})},
 		},
 		"StateFromObserved": {
 			reason: "The state ConfigMap and status carry the IDs of the observed resources still desired, and the zone of the record.",
@@ -637,7 +659,7 @@ func TestRunFunction(t *testing.T) {
 					"metadata": {"name": "app-x7k2p-s", "annotations": {"crossplane.io/external-name": "token-uuid"}},
 					"spec": {"writeConnectionSecretToRef": {"name": "cfzt-svctoken-app", "namespace": "web"}}}`,
 			}))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: accepted("DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("", false),
 				Desired: &fnv1.State{
@@ -654,12 +676,12 @@ func TestRunFunction(t *testing.T) {
 						})),
 					},
 				},
-			}},
+			})},
 		},
 		"UnknownAnnotation": {
 			reason: "A misspelt annotation is reported as a warning and the route is still composed.",
 			args:   args{req: routeRequest(map[string]string{"cfzt.cloudflare.com/acess.enabled": "true"}, withExtra(extraResources(nil)))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: accepted("DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("", false),
 				Results: []*fnv1.Result{{
@@ -675,16 +697,15 @@ func TestRunFunction(t *testing.T) {
 						"state":        stateConfigMap(stateData(hash(t, tunnelAnn, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
 					},
 				},
-			}},
+			})},
 		},
 		"ClaimInOtherNamespace": {
 			reason: "A claim may not publish a route of another namespace, so it cannot borrow that namespace's Tenant.",
 			args:   args{req: routeRequest(nil, withDesired(existing), withClaimNamespace("other"), withExtra(extraResources(nil)))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: refused(v1alpha1.ReasonInvalidInput, `spec.route.namespace "web" of route web/app is not the claim's namespace "other": a claim may only publish a route of its own namespace`, &fnv1.RunFunctionResponse{
 				Meta:    meta(),
 				Desired: existing,
-				Results: fatal(`spec.route.namespace "web" of route web/app is not the claim's namespace "other": a claim may only publish a route of its own namespace`),
-			}},
+			})},
 		},
 		"TenantFenceRefusesNamespace": {
 			reason: "A Tenant that lists the namespaces allowed to use it refuses a route from any other, before anything is composed.",
@@ -696,24 +717,22 @@ func TestRunFunction(t *testing.T) {
 					"spec": {"accountId": "` + accountID + `", "tunnelId": "` + tunnelID + `", "credentialRef": {"name": "cloudflare-token"}, "allowedNamespaces": ["blog"]}
 				}`),
 			})))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: refused(v1alpha1.ReasonInvalidInput, `route web/app may not use CloudflareZeroTrustTenant cloudflare-zero-trust/home: its spec.allowedNamespaces (blog) does not list namespace "web"`, &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Desired:      existing,
 				Requirements: requirements("", false),
-				Results:      fatal(`route web/app may not use CloudflareZeroTrustTenant cloudflare-zero-trust/home: its spec.allowedNamespaces (blog) does not list namespace "web"`),
-			}},
+			})},
 		},
 		"MissingTenant": {
 			reason: "A Tenant in neither namespace is fatal, with the namespaces searched and what to do.",
 			args: args{req: routeRequest(nil, withDesired(existing), withExtra(extraResources(map[string]*fnv1.Resources{
 				"tenant-operator-namespace": {},
 			})))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: refused(v1alpha1.ReasonWaitingForInput, `cannot find CloudflareZeroTrustTenant "home" in namespace "web" or "cloudflare-zero-trust": create it, or set annotation cfzt.cloudflare.com/tenant to an existing Tenant`, &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Desired:      existing,
 				Requirements: requirements("", false),
-				Results:      fatal(`cannot find CloudflareZeroTrustTenant "home" in namespace "web" or "cloudflare-zero-trust": create it, or set annotation cfzt.cloudflare.com/tenant to an existing Tenant`),
-			}},
+			})},
 		},
 		"MissingTemplate": {
 			reason: "A named template in neither namespace is fatal, with what to do.",
@@ -721,20 +740,18 @@ func TestRunFunction(t *testing.T) {
 				"template-route-namespace":    {},
 				"template-operator-namespace": {},
 			})))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: refused(v1alpha1.ReasonWaitingForInput, `cannot find CloudflareZeroTrustTemplate "protected" in namespace "web" or "cloudflare-zero-trust": create it, or change or remove annotation cfzt.cloudflare.com/template`, &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("protected", false),
-				Results:      fatal(`cannot find CloudflareZeroTrustTemplate "protected" in namespace "web" or "cloudflare-zero-trust": create it, or change or remove annotation cfzt.cloudflare.com/template`),
-			}},
+			})},
 		},
 		"InvalidSetting": {
 			reason: "An invalid setting is fatal, naming the annotation and the value.",
 			args:   args{req: routeRequest(map[string]string{v1alpha1.AnnotationAccessSessionDuration: "1 day"}, withExtra(extraResources(nil)))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: refused(v1alpha1.ReasonInvalidInput, `cannot use annotation cfzt.cloudflare.com/access.sessionDuration: "1 day" is not a duration; use a number with a unit of h, m, s, ms, us or ns, such as "24h" or "90m"`, &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("", false),
-				Results:      fatal(`cannot use annotation cfzt.cloudflare.com/access.sessionDuration: "1 day" is not a duration; use a number with a unit of h, m, s, ms, us or ns, such as "24h" or "90m"`),
-			}},
+			})},
 		},
 		"DNSOnlyWithAccess": {
 			reason: "DNS-only with Access is fatal: Access needs the tunnel.",
@@ -744,20 +761,18 @@ func TestRunFunction(t *testing.T) {
 			}, withExtra(extraResources(map[string]*fnv1.Resources{
 				"base-template-operator-namespace": items(templateJSON(opNS, "base-home", dnsTemplate)),
 			})))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: refused(v1alpha1.ReasonInvalidInput, "cannot enable Access (annotation cfzt.cloudflare.com/access.enabled) in DNS-only mode (CloudflareZeroTrustTemplate cloudflare-zero-trust/base-home field spec.dnsOnly.enabled): an Access application needs the tunnel; disable one of them", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("", false),
-				Results:      fatal("cannot enable Access (annotation cfzt.cloudflare.com/access.enabled) in DNS-only mode (CloudflareZeroTrustTemplate cloudflare-zero-trust/base-home field spec.dnsOnly.enabled): an Access application needs the tunnel; disable one of them"),
-			}},
+			})},
 		},
 		"NotManaged": {
 			reason: "A route without a hostname is fatal before anything is requested.",
 			args:   args{req: routeRequest(map[string]string{v1alpha1.AnnotationHostname: "-"}, withDesired(existing))},
-			want: want{rsp: &fnv1.RunFunctionResponse{
+			want: want{rsp: refused(v1alpha1.ReasonInvalidInput, "cannot publish route web/app: annotation cfzt.cloudflare.com/hostname is missing; set it to the public hostname, such as app.example.com", &fnv1.RunFunctionResponse{
 				Meta:    meta(),
 				Desired: existing,
-				Results: fatal("cannot publish route web/app: annotation cfzt.cloudflare.com/hostname is missing; set it to the public hostname, such as app.example.com"),
-			}},
+			})},
 		},
 		"BadComposite": {
 			reason: "A composite whose spec cannot be read is fatal, not a panic.",
@@ -766,18 +781,16 @@ func TestRunFunction(t *testing.T) {
 				Observed: &fnv1.State{Composite: &fnv1.Resource{Resource: resource.MustStructJSON(
 					`{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "XZeroTrustRoute", "metadata": {"name": "app-x7k2p"}, "spec": {"route": "web/app"}}`)}},
 			}},
-			want: want{rsp: &fnv1.RunFunctionResponse{
-				Meta:    meta(),
-				Results: fatal(`cannot read the spec of composite "app-x7k2p": cannot unmarshal value from JSON: json: cannot unmarshal string into Go struct field RouteSpec.route of type v1alpha1.RouteReference`),
-			}},
+			want: want{rsp: refused(v1alpha1.ReasonInvalidInput, `cannot read the spec of composite "app-x7k2p": cannot unmarshal value from JSON: json: cannot unmarshal string into Go struct field RouteSpec.route of type v1alpha1.RouteReference`, &fnv1.RunFunctionResponse{
+				Meta: meta(),
+			})},
 		},
 		"EmptyRequest": {
 			reason: "An empty request is fatal, not a panic.",
 			args:   args{req: &fnv1.RunFunctionRequest{}},
-			want: want{rsp: &fnv1.RunFunctionResponse{
-				Meta:    &fnv1.ResponseMeta{Ttl: durationpb.New(response.DefaultTTL)},
-				Results: fatal(`cannot read the spec of composite "": spec: no such field`),
-			}},
+			want: want{rsp: refused(v1alpha1.ReasonInvalidInput, `cannot read the spec of composite "": spec: no such field`, &fnv1.RunFunctionResponse{
+				Meta: &fnv1.ResponseMeta{Ttl: durationpb.New(response.DefaultTTL)},
+			})},
 		},
 		"BadInput": {
 			reason: "An Input whose operator namespace is not a namespace name is fatal.",
@@ -786,10 +799,9 @@ func TestRunFunction(t *testing.T) {
 				r.Input = resource.MustStructJSON(`{"apiVersion": "fn.cfzt.cloudflare.com/v1alpha1", "kind": "Input", "operatorNamespace": "Not_A_Namespace"}`)
 				return r
 			}()},
-			want: want{rsp: &fnv1.RunFunctionResponse{
-				Meta:    meta(),
-				Results: fatal(`the function's input operatorNamespace "Not_A_Namespace" is not a namespace name: use at most 63 lower case letters, digits and '-' in the Composition's input`),
-			}},
+			want: want{rsp: refused(v1alpha1.ReasonInvalidInput, `the function's input operatorNamespace "Not_A_Namespace" is not a namespace name: use at most 63 lower case letters, digits and '-' in the Composition's input`, &fnv1.RunFunctionResponse{
+				Meta: meta(),
+			})},
 		},
 		"CustomOperatorNamespace": {
 			reason: "The Input's operator namespace is where shared Tenants and Templates are looked up.",

@@ -11,6 +11,43 @@ const (
 	ClaimKind     = "ZeroTrustRoute"
 )
 
+// The function reports on every composite, and on its claim, whether it could
+// turn the route's input into Cloudflare objects, as condition Accepted (the
+// word Gateway API uses for a route its controller took). Crossplane copies
+// only such function-set conditions to the claim: a claim's own Synced stays
+// True when the function refuses the input, so without this the claim would
+// show nothing but "waiting".
+const (
+	// TypeAccepted is the condition type.
+	TypeAccepted = "Accepted"
+	// ReasonAccepted: the route was rendered.
+	ReasonAccepted = "Accepted"
+	// ReasonInvalidInput: an annotation, Tenant or Template field is wrong;
+	// the message names it. Permanent until the input changes.
+	ReasonInvalidInput = "InvalidInput"
+	// ReasonWaitingForInput: a Tenant, Template or Service the route names
+	// does not exist or has no address yet; the route is published once it does.
+	ReasonWaitingForInput = "WaitingForInput"
+	// ReasonInternalError: the function failed for a reason that is not the
+	// user's input.
+	ReasonInternalError = "InternalError"
+)
+
+// The function also reports, as condition Published, what the composed
+// managed resources say: Crossplane does not copy their conditions to the
+// claim, so a Cloudflare error would otherwise show there only as "waiting".
+const (
+	// TypePublished is the condition type.
+	TypePublished = "Published"
+	// ReasonPublished: every managed resource is Ready. When one reports a
+	// problem the condition is False with that resource's reason and
+	// message.
+	ReasonPublished = "Published"
+	// ReasonPublishing (status Unknown): some managed resource is not Ready
+	// yet, and none reports a problem.
+	ReasonPublishing = "Publishing"
+)
+
 // A RouteReference names the HTTPRoute a composite stands for.
 type RouteReference struct {
 	Namespace string `json:"namespace"`

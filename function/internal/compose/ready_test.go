@@ -1,13 +1,17 @@
 package compose
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
+
+	"github.com/cfzt/cfzt/apis/v1alpha1"
 )
 
 func TestMarkReady(t *testing.T) {
@@ -62,6 +66,78 @@ func TestMarkReady(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("%s\nMarkReady(...): -want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestPublish(t *testing.T) {
+	mr := func(kind, name string, c ...xpv2.Condition) resource.ObservedComposed {
+		cd := composed.New()
+		cd.SetAPIVersion("cfzt.cloudflare.com/v1alpha1")
+		cd.SetKind(kind)
+		cd.SetName(name)
+		cd.SetConditions(c...)
+		return resource.ObservedComposed{Resource: cd}
+	}
+	desiredOf := func(kinds map[resource.Name]string) map[resource.Name]*resource.DesiredComposed {
+		out := map[resource.Name]*resource.DesiredComposed{NameState: {Resource: composed.New(), Ready: resource.ReadyTrue}}
+		for n, k := range kinds {
+			cd := composed.New()
+			cd.SetKind(k)
+			out[n] = &resource.DesiredComposed{Resource: cd}
+		}
+		return out
+	}
+	desired := desiredOf(map[resource.Name]string{NameDNSRecord: "DNSRecord", NameTunnelRoute: "TunnelRoute"})
+	conflict := xpv2.ReconcileError(errors.New(`DNS record CNAME www.example.com is not marked as managed by cfzt`))
+
+	cases := map[string]struct {
+		reason   string
+		observed map[resource.Name]resource.ObservedComposed
+		want     Publication
+	}{
+		"NothingObserved": {
+			reason: "Resources not created yet are waited for, by kind, in a stable order.",
+			want:   Publication{Status: corev1.ConditionUnknown, Reason: v1alpha1.ReasonPublishing, Message: "waiting for DNSRecord, TunnelRoute"},
+		},
+		"Creating": {
+			reason: "Ready=False while creating is progress.",
+			observed: map[resource.Name]resource.ObservedComposed{
+				NameDNSRecord:   mr("DNSRecord", "www-d", xpv2.ReconcileSuccess(), xpv2.Creating()),
+				NameTunnelRoute: mr("TunnelRoute", "www-t", xpv2.ReconcileSuccess(), xpv2.Available()),
+			},
+			want: Publication{Status: corev1.ConditionUnknown, Reason: v1alpha1.ReasonPublishing, Message: "waiting for DNSRecord"},
+		},
+		"AllReady": {
+			reason: "When every managed resource is Ready the route is published.",
+			observed: map[resource.Name]resource.ObservedComposed{
+				NameDNSRecord:   mr("DNSRecord", "www-d", xpv2.ReconcileSuccess(), xpv2.Available()),
+				NameTunnelRoute: mr("TunnelRoute", "www-t", xpv2.ReconcileSuccess(), xpv2.Available()),
+			},
+			want: Publication{Status: corev1.ConditionTrue, Reason: v1alpha1.ReasonPublished},
+		},
+		"SyncedFalse": {
+			reason: "A managed resource that cannot sync is the problem, with its kind, name, reason and message, even while another waits.",
+			observed: map[resource.Name]resource.ObservedComposed{
+				NameDNSRecord: mr("DNSRecord", "www-d", conflict, xpv2.Creating()),
+			},
+			want: Publication{Status: corev1.ConditionFalse, Reason: string(xpv2.ReasonReconcileError),
+				Message: "DNSRecord www-d: " + conflict.Message},
+		},
+		"ReadyFalse": {
+			reason: "Ready=False for another reason than progress is a problem.",
+			observed: map[resource.Name]resource.ObservedComposed{
+				NameDNSRecord:   mr("DNSRecord", "www-d", xpv2.ReconcileSuccess(), xpv2.Available()),
+				NameTunnelRoute: mr("TunnelRoute", "www-t", xpv2.ReconcileSuccess(), xpv2.Unavailable().WithMessage("tunnel is down")),
+			},
+			want: Publication{Status: corev1.ConditionFalse, Reason: string(xpv2.ReasonUnavailable), Message: "TunnelRoute www-t: tunnel is down"},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, Publish(desired, tc.observed)); diff != "" {
+				t.Errorf("%s\nPublish(...): -want, +got:\n%s", tc.reason, diff)
 			}
 		})
 	}

@@ -9,6 +9,10 @@ import (
 	"github.com/cfzt/cfzt/function/internal/validate"
 )
 
+// ErrNoAddressYet is LoadBalancerIP's error for a Service whose load balancer
+// has not assigned an address yet: the route waits, it is not wrong.
+var ErrNoAddressYet = errors.New("has no LoadBalancer address yet; the route is published once the load balancer assigns one")
+
 // LoadBalancerIP returns the first IP address in a LoadBalancer Service's
 // status.loadBalancer.ingress, in canonical form.
 func LoadBalancerIP(u *unstructured.Unstructured) (string, error) {
@@ -36,5 +40,5 @@ func LoadBalancerIP(u *unstructured.Unstructured) (string, error) {
 	if hostname != "" {
 		return "", errors.Errorf("has the LoadBalancer hostname %q but no IP, and a DNS-only record needs an IP; use a static address instead", hostname)
 	}
-	return "", errors.New("has no LoadBalancer address yet; the route is published once the load balancer assigns one")
+	return "", ErrNoAddressYet
 }

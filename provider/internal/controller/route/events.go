@@ -53,13 +53,19 @@ var progressReasons = map[xpv2.ConditionReason]bool{
 	"":                  true,
 }
 
-// claimHealth reads a claim's Synced and Ready conditions. Synced=False
-// (the function or Crossplane failed) wins over Ready; the condition's reason
-// and message are copied into the Event, so the route shows the same words
-// as `kubectl describe zerotrustroute`.
+// claimHealth reads a claim's Accepted, Published, Synced and Ready
+// conditions. Crossplane copies the function's conditions to the claim, while
+// the claim's own Synced stays True and its Ready only says "waiting":
+// Accepted=False (the function refused the route's input) wins, then
+// Published=False (a managed resource reports a Cloudflare problem), then
+// Synced=False (Crossplane failed), then Ready. The
+// condition's reason and message are copied into the Event, so the route
+// shows the same words as `kubectl describe zerotrustroute`.
 func claimHealth(c *claim.Unstructured) health {
-	if s := c.GetCondition(xpv2.TypeSynced); s.Status == corev1.ConditionFalse {
-		return health{Problem: problem(s)}
+	for _, t := range []xpv2.ConditionType{v1alpha1.TypeAccepted, v1alpha1.TypePublished, xpv2.TypeSynced} {
+		if c := c.GetCondition(t); c.Status == corev1.ConditionFalse {
+			return health{Problem: problem(c)}
+		}
 	}
 	r := c.GetCondition(xpv2.TypeReady)
 	switch {
