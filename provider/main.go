@@ -52,6 +52,7 @@ type CLI struct {
 	CloudflareAPIURL    string        `help:"Cloudflare API base URL, for ProviderConfigs that name none." default:"https://api.cloudflare.com/client/v4" env:"CLOUDFLARE_API_URL" name:"cloudflare-api-url"`
 	APIRequests         int           `help:"Cloudflare requests allowed per account in each API window." default:"1200"`
 	APIWindow           time.Duration `help:"Cloudflare rate-limit window." default:"5m"`
+	CacheTTL            time.Duration `help:"How long one read of a Cloudflare list (a zone's records, a tunnel's rules, Access apps) serves every managed resource; a change made in the dashboard is repaired within poll-interval plus this." default:"15s" name:"cache-ttl"`
 	TenantCheckInterval time.Duration `help:"How often each Tenant's API token and tunnel are checked." default:"5m"`
 	SweepDelay          time.Duration `help:"Delay before the first sweep for orphaned claims and state." default:"60s"`
 	SweepInterval       time.Duration `help:"Time between sweeps for orphaned claims and state." default:"300s"`
@@ -126,6 +127,7 @@ func (c *CLI) Run() error {
 	}
 	registry := cloudflare.NewRegistry(
 		cloudflare.WithRateLimit(cloudflare.RateLimit{Requests: c.APIRequests, Period: c.APIWindow, Burst: min(cloudflare.DefaultRateLimitBurst, c.APIRequests)}),
+		cloudflare.WithCacheTTL(c.CacheTTL),
 		cloudflare.WithMetrics(m))
 	conn := config.NewConnector(mgr.GetClient(), registry, c.CloudflareAPIURL)
 	if err := cfztcontroller.SetupGated(mgr, o, conn); err != nil {
