@@ -72,9 +72,12 @@
 //   - AccessAttached, ServiceTokenIssued (Normal): an Access application or a
 //     service token ID appeared in the results.
 //   - Unpublished (Normal): the controller deleted the route's claim.
-//   - The claim's Synced or Ready condition turned False for a reason other
-//     than progress (Warning, with the condition's reason and message, such
-//     as the function's message naming a wrong field).
+//   - The claim's Accepted, Published, Synced or Ready condition turned
+//     False for a reason other than progress (Warning, with the condition's
+//     reason and message). The function sets Accepted=False when it refuses
+//     the route's input, naming the wrong annotation or field, and
+//     Published=False when a managed resource reports a problem, naming the
+//     resource; Crossplane copies both to the claim.
 //
 // A route the controller refuses gets a Warning Event and no claim:
 //
