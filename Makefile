@@ -23,7 +23,7 @@ FUNCTION_NAME = $(subst /,-,$(subst .,-,$(patsubst $(firstword $(subst /, ,$(REG
 ROUTE ?= www
 FUNCTION_ADDR ?= 127.0.0.1:9443
 
-.PHONY: xpkg xpkg-push help build generate verify-generate vet test test-short e2e render render-examples demo demo-stack demo-down fake-cloudflare clean
+.PHONY: xpkg xpkg-push help build generate verify-generate vet test test-short e2e render render-examples demo demo-down fake-cloudflare clean
 
 help: ## Show the targets.
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -42,10 +42,16 @@ verify-generate: generate ## Fail when generated files or go.mod are stale.
 vet: ## go vet every package.
 	$(GO) vet ./...
 
-test: tools verify-generate vet xpkg ## Everything CI runs: generation check, vet, unit, render golden, package and integration tests.
-	$(GO) test -count=1 -timeout 30m $$($(GO) list ./... | grep -v /test/e2e)
+# The end-to-end package runs alone, after the others: it starts a whole
+# control plane and Crossplane, and two cores shared with the controller
+# integration tests would only slow both down.
+E2E_ENV = E2E_XPKG_DIR=$(XPKG) E2E_XPKG_VERSION=$(VERSION)
 
-test-short: ## Unit tests only (skips tests that need built tools).
+test: tools verify-generate vet xpkg ## Everything CI runs: generation check, vet, unit, render golden, package, integration and end-to-end tests.
+	$(GO) test -count=1 -timeout 30m $$($(GO) list ./... | grep -v '/test/e2e$$')
+	$(E2E_ENV) $(GO) test -count=1 -timeout 30m ./test/e2e
+
+test-short: ## Unit tests only (skips the tests that need built tools, the end-to-end tests among them).
 	$(GO) test -short ./...
 
 render: $(BIN)/crossplane ## Render one example route (ROUTE=www|admin|api|internal-api) with crossplane render.
@@ -61,21 +67,20 @@ render: $(BIN)/crossplane ## Render one example route (ROUTE=www|admin|api|inter
 	$(BIN)/crossplane render examples/render/xr/$(ROUTE).yaml package/configuration/composition.yaml $$tmp/functions.yaml \
 		-e examples/setup -o examples/render/observed/$(ROUTE).yaml -r
 
-demo: render-examples ## For now: walk through the four example routes with crossplane render (see demo-stack).
-
 render-examples: $(BIN)/crossplane ## Walk through the four example routes with crossplane render.
 	@for r in www admin api internal-api; do $(MAKE) --no-print-directory render ROUTE=$$r; done
 
-e2e: tools xpkg ## Real-stack end-to-end tests: control plane, Crossplane core, the packages, provider, function, fake Cloudflare.
-	E2E_XPKG_DIR=$(XPKG) E2E_XPKG_VERSION=$(VERSION) $(GO) test -count=1 -timeout 30m -v ./test/e2e/...
+e2e: tools xpkg ## Only the real-stack end-to-end tests, verbose: control plane, Crossplane core, the packages, provider, function, fake Cloudflare.
+	$(E2E_ENV) $(GO) test -count=1 -timeout 30m -v ./test/e2e
 
-# The demo runs in the foreground until Ctrl-C; make demo-down stops it from
-# another terminal through its pid file.
+# The demo starts the real stack in the background, publishes the examples,
+# prints what they created and returns, leaving the stack running;
+# make demo-down stops it through its pid file.
 DEMO_DIR := $(CACHE)/demo
 
-demo-stack: tools xpkg ## Work in progress: run the real stack locally, publish the example routes and keep it running.
+demo: tools xpkg ## Run the whole product locally on the fake Cloudflare API, publish examples/ and leave it running.
 	@$(GO) build -o $(BIN)/demo ./test/e2e/cmd/demo
-	E2E_XPKG_DIR=$(XPKG) E2E_XPKG_VERSION=$(VERSION) $(BIN)/demo --state-dir=$(DEMO_DIR)
+	@$(E2E_ENV) $(BIN)/demo --state-dir=$(DEMO_DIR)
 
 demo-down: ## Stop the stack make demo runs.
 	@if [ ! -f $(DEMO_DIR)/demo.pid ]; then echo "no demo running"; exit 0; fi; \

@@ -3,9 +3,9 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,8 +21,11 @@ import (
 	kyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/test/e2e/stack"
+	"github.com/cfzt/cfzt/test/kubeenv"
 )
 
 // Timeouts of the scenarios' waits. Crossplane and the provider act within
@@ -252,4 +255,35 @@ func sorted(s []string) []string {
 	out := slices.Clone(s)
 	slices.Sort(out)
 	return out
+}
+
+// within polls check until it returns nil and returns its last error after
+// timeout.
+func within(s *stack.Stack, timeout time.Duration, check func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var last error
+	err := s.Poll(ctx, "", func(ctx context.Context) (bool, error) {
+		last = check(ctx)
+		return last == nil, last
+	})
+	if err != nil && last != nil {
+		return last
+	}
+	return err
+}
+
+// kubectl runs the stack's kubectl with its admin kubeconfig and returns what
+// it printed.
+func kubectl(t *testing.T, s *stack.Stack, args ...string) string {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), filepath.Join(kubeenv.BinDir(), "kubectl"), args...) //nolint:gosec // G204: our own kubectl and arguments.
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+s.Kubeconfig())
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("kubectl %s: %v: %s", strings.Join(args, " "), err, stderr.String())
+	}
+	return string(out)
 }

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +12,8 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/test/e2e/stack"
@@ -39,8 +40,10 @@ var stateKeys = []string{
 }
 
 // publishHomelab applies examples/setup and examples/routes, as a user
-// would, and waits until every route's claim is Ready. Scenarios start with
-// it, so that each finds the homelab published whatever the one before did.
+// would, and waits until every route's claim is Ready and Cloudflare holds
+// what the routes ask for. Scenarios start with it, so that each finds the
+// homelab published, and nothing left to repair, whatever the one before
+// did.
 func publishHomelab(t *testing.T, s *stack.Stack) {
 	t.Helper()
 	setupExamples(t, s)
@@ -50,6 +53,14 @@ func publishHomelab(t *testing.T, s *stack.Stack) {
 	for _, r := range homelab {
 		waitClaimReady(t, s, r.namespace, r.name)
 	}
+	eventually(t, s, "Cloudflare to hold the homelab routes", func(context.Context) error {
+		snap := s.Cloudflare().Snapshot()
+		var errs []error
+		for _, r := range homelab {
+			errs = append(errs, checkPublished(snap, r.hostname, r.namespace+"/"+r.name, homelabPublished[r.file]))
+		}
+		return errors.Join(errs...)
+	})
 }
 
 // waitClaimReady waits until a route's claim exists and is Ready.
@@ -113,7 +124,7 @@ func managedOf(ctx context.Context, c client.Client, namespace, name string) (ma
 		}
 		for i := range l.Items {
 			if _, dup := out[k]; dup {
-				return nil, fmt.Errorf("claim %s/%s has more than one %s", namespace, name, k)
+				return nil, errors.Errorf("claim %s/%s has more than one %s", namespace, name, k)
 			}
 			out[k] = &l.Items[i]
 		}

@@ -2,16 +2,17 @@ package e2e
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/test/fakecloudflare"
@@ -19,11 +20,11 @@ import (
 
 // published is what publishing one of the homelab routes creates.
 type published struct {
-	kinds    []string // managed resource kinds
-	tunnel   bool     // an ingress rule and a proxied CNAME to the tunnel
-	aRecord  string   // DNS-only: the A record's address
-	app      string   // the Access application's session duration
-	token    bool     // a service token with its Secret
+	kinds   []string // managed resource kinds
+	tunnel  bool     // an ingress rule and a proxied CNAME to the tunnel
+	aRecord string   // DNS-only: the A record's address
+	app     string   // the Access application's session duration
+	token   bool     // a service token with its Secret
 }
 
 var homelabPublished = map[string]published{
@@ -55,12 +56,12 @@ func TestPublish(t *testing.T) {
 				}
 				var errs []error
 				if got := keys(mrs); got != strings.Join(sorted(want.kinds), ", ") {
-					errs = append(errs, fmt.Errorf("managed resources are %s, want %s", got, strings.Join(sorted(want.kinds), ", ")))
+					errs = append(errs, errors.Errorf("managed resources are %s, want %s", got, strings.Join(sorted(want.kinds), ", ")))
 				}
 				for k, mr := range mrs {
 					for _, typ := range []string{"Ready", "Synced"} {
 						if st, reason, msg := condition(mr, typ); st != "True" {
-							errs = append(errs, fmt.Errorf("%s %s: %s", k, mr.GetName(), &conditionError{typ, st, reason, msg}))
+							errs = append(errs, errors.Errorf("%s %s: %s", k, mr.GetName(), &conditionError{typ, st, reason, msg}))
 						}
 					}
 				}
@@ -92,6 +93,34 @@ func TestPublish(t *testing.T) {
 		})
 	}
 
+	t.Run("KubectlGetManaged", func(t *testing.T) {
+		// What a user types: the resources are in category managed, and
+		// the printer columns READY and SYNCED read True.
+		out := kubectl(t, s, "get", "managed", "--no-headers", "-o", "custom-columns="+
+			"KIND:.kind,CLAIM:.metadata.labels.crossplane\\.io/claim-namespace,"+
+			"READY:.status.conditions[?(@.type=='Ready')].status,SYNCED:.status.conditions[?(@.type=='Synced')].status")
+		got := map[string]int{}
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			f := strings.Fields(line)
+			if len(f) != 4 {
+				t.Fatalf("kubectl get managed printed %q", line)
+			}
+			if f[2] != "True" || f[3] != "True" {
+				t.Errorf("kubectl get managed: %s of claim namespace %s is READY=%s SYNCED=%s", f[0], f[1], f[2], f[3])
+			}
+			got[f[1]+"/"+f[0]]++
+		}
+		want := map[string]int{}
+		for _, r := range homelab {
+			for _, k := range homelabPublished[r.file].kinds {
+				want[r.namespace+"/"+k]++
+			}
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("kubectl get managed, by claim namespace and kind: -want, +got:\n%s", diff)
+		}
+	})
+
 	checkSeedUntouched(t, stacks.seed, s.Cloudflare().Snapshot())
 }
 
@@ -101,58 +130,58 @@ func checkPublished(snap fakecloudflare.Seed, hostname, owner string, want publi
 	rule := rule(snap, hostname)
 	switch {
 	case want.tunnel && rule == nil:
-		errs = append(errs, fmt.Errorf("the tunnel has no ingress rule for %s", hostname))
+		errs = append(errs, errors.Errorf("the tunnel has no ingress rule for %s", hostname))
 	case want.tunnel:
 		if rule["service"] != traefikOrigin {
-			errs = append(errs, fmt.Errorf("the ingress rule of %s points at %v, want %s (template base-home)", hostname, rule["service"], traefikOrigin))
+			errs = append(errs, errors.Errorf("the ingress rule of %s points at %v, want %s (template base-home)", hostname, rule["service"], traefikOrigin))
 		}
 		or, _ := rule["originRequest"].(map[string]any)
 		if or["originServerName"] != hostname {
-			errs = append(errs, fmt.Errorf("the ingress rule of %s has originServerName %v, want the hostname ({{ hostname }} in base-home)", hostname, or["originServerName"]))
+			errs = append(errs, errors.Errorf("the ingress rule of %s has originServerName %v, want the hostname ({{ hostname }} in base-home)", hostname, or["originServerName"]))
 		}
 	case rule != nil:
-		errs = append(errs, fmt.Errorf("a DNS-only route should have no ingress rule, got %v", rule))
+		errs = append(errs, errors.Errorf("a DNS-only route should have no ingress rule, got %v", rule))
 	}
 
 	recs := records(snap, hostname)
 	if len(recs) != 1 {
-		errs = append(errs, fmt.Errorf("want one DNS record for %s, got %d: %+v", hostname, len(recs), recs))
+		errs = append(errs, errors.Errorf("want one DNS record for %s, got %d: %+v", hostname, len(recs), recs))
 	} else {
 		r := recs[0]
 		switch {
 		case want.tunnel && (r.Type != "CNAME" || r.Content != tunnelCNAME || !r.Proxied):
-			errs = append(errs, fmt.Errorf("DNS record of %s is %s %s proxied=%t, want a proxied CNAME to %s", hostname, r.Type, r.Content, r.Proxied, tunnelCNAME))
+			errs = append(errs, errors.Errorf("DNS record of %s is %s %s proxied=%t, want a proxied CNAME to %s", hostname, r.Type, r.Content, r.Proxied, tunnelCNAME))
 		case want.aRecord != "" && (r.Type != "A" || r.Content != want.aRecord || r.Proxied || r.TTL != 120):
-			errs = append(errs, fmt.Errorf("DNS record of %s is %s %s proxied=%t ttl=%d, want an A record to %s, not proxied, ttl 120 (template dns-only)", hostname, r.Type, r.Content, r.Proxied, r.TTL, want.aRecord))
+			errs = append(errs, errors.Errorf("DNS record of %s is %s %s proxied=%t ttl=%d, want an A record to %s, not proxied, ttl 120 (template dns-only)", hostname, r.Type, r.Content, r.Proxied, r.TTL, want.aRecord))
 		}
 		if !strings.Contains(r.Comment, owner) {
-			errs = append(errs, fmt.Errorf("DNS record of %s should be marked as %s's, its comment is %q", hostname, owner, r.Comment))
+			errs = append(errs, errors.Errorf("DNS record of %s should be marked as %s's, its comment is %q", hostname, owner, r.Comment))
 		}
 	}
 
 	app := accessApp(snap, "cfzt-"+hostname)
 	switch {
 	case want.app != "" && app == nil:
-		errs = append(errs, fmt.Errorf("no Access application cfzt-%s", hostname))
+		errs = append(errs, errors.Errorf("no Access application cfzt-%s", hostname))
 	case want.app != "":
 		if app.Domain != hostname || app.Type != "self_hosted" || app.SessionDuration != want.app {
-			errs = append(errs, fmt.Errorf("Access application cfzt-%s has domain %q, type %q, session %q; want %q, self_hosted, %s", hostname, app.Domain, app.Type, app.SessionDuration, hostname, want.app))
+			errs = append(errs, errors.Errorf("Access application cfzt-%s has domain %q, type %q, session %q; want %q, self_hosted, %s", hostname, app.Domain, app.Type, app.SessionDuration, hostname, want.app))
 		}
 		if !slices.ContainsFunc(app.Policies, func(p fakecloudflare.AppPolicyRef) bool { return p.ID == allowHomeUsersID }) {
-			errs = append(errs, fmt.Errorf("Access application cfzt-%s should use the existing policy Allow Home Users (%s), has %+v", hostname, allowHomeUsersID, app.Policies))
+			errs = append(errs, errors.Errorf("Access application cfzt-%s should use the existing policy Allow Home Users (%s), has %+v", hostname, allowHomeUsersID, app.Policies))
 		}
 	case app != nil:
-		errs = append(errs, fmt.Errorf("unexpected Access application cfzt-%s", hostname))
+		errs = append(errs, errors.Errorf("unexpected Access application cfzt-%s", hostname))
 	}
 
 	tok := serviceToken(snap, "cfzt-"+hostname)
 	switch {
 	case want.token && tok == nil:
-		errs = append(errs, fmt.Errorf("no service token cfzt-%s", hostname))
+		errs = append(errs, errors.Errorf("no service token cfzt-%s", hostname))
 	case want.token && tok.Duration != "8760h":
-		errs = append(errs, fmt.Errorf("service token cfzt-%s lasts %q, want 8760h (template machine)", hostname, tok.Duration))
+		errs = append(errs, errors.Errorf("service token cfzt-%s lasts %q, want 8760h (template machine)", hostname, tok.Duration))
 	case !want.token && tok != nil:
-		errs = append(errs, fmt.Errorf("unexpected service token cfzt-%s", hostname))
+		errs = append(errs, errors.Errorf("unexpected service token cfzt-%s", hostname))
 	}
 	return errors.Join(errs...)
 }
@@ -206,24 +235,24 @@ func checkResults(ctx context.Context, t *testing.T, c client.Client, snap fakec
 	var errs []error
 	for k, v := range wantA {
 		if a[k] != v {
-			errs = append(errs, fmt.Errorf("route annotation %s = %q, want %q", k, a[k], v))
+			errs = append(errs, errors.Errorf("route annotation %s = %q, want %q", k, a[k], v))
 		}
 	}
 	if a[v1alpha1.AnnotationLastReconcile] == "" {
-		errs = append(errs, fmt.Errorf("route annotation %s is missing", v1alpha1.AnnotationLastReconcile))
+		errs = append(errs, errors.Errorf("route annotation %s is missing", v1alpha1.AnnotationLastReconcile))
 	}
 	for _, k := range stateKeys {
 		got, ok := data[k]
 		switch {
 		case !ok:
-			errs = append(errs, fmt.Errorf("state ConfigMap lacks key %s", k))
+			errs = append(errs, errors.Errorf("state ConfigMap lacks key %s", k))
 		case k == "annotation_hash" || k == "last_reconcile":
 			if got == "" {
-				errs = append(errs, fmt.Errorf("state ConfigMap %s is empty", k))
+				errs = append(errs, errors.Errorf("state ConfigMap %s is empty", k))
 			}
 		case got != wantS[k]:
 			// Keys that do not apply to the route are empty.
-			errs = append(errs, fmt.Errorf("state ConfigMap %s = %q, want %q", k, got, wantS[k]))
+			errs = append(errs, errors.Errorf("state ConfigMap %s = %q, want %q", k, got, wantS[k]))
 		}
 	}
 	return errors.Join(errs...)

@@ -10,6 +10,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/test/fakecloudflare"
 )
@@ -76,10 +78,10 @@ func TestTemplateEdit(t *testing.T) {
 	eventually(t, s, "the admin route's Access application to take the template's session duration", func(context.Context) error {
 		app := accessApp(cf.Snapshot(), "cfzt-admin.example.com")
 		if app == nil {
-			return fmt.Errorf("Access application cfzt-admin.example.com is gone")
+			return errors.Errorf("Access application cfzt-admin.example.com is gone")
 		}
 		if app.SessionDuration != "4h" {
-			return fmt.Errorf("session duration is %q, want 4h", app.SessionDuration)
+			return errors.Errorf("session duration is %q, want 4h", app.SessionDuration)
 		}
 		return nil
 	})
@@ -91,7 +93,7 @@ func TestTemplateEdit(t *testing.T) {
 		for _, r := range homelab {
 			changed := after[r.file] != before[r.file]
 			if changed != (r.file == "admin") {
-				return fmt.Errorf("inputsHash/annotation_hash of %s went from %s to %s; only admin uses template protected", r.file, before[r.file], after[r.file])
+				return errors.Errorf("inputsHash/annotation_hash of %s went from %s to %s; only admin uses template protected", r.file, before[r.file], after[r.file])
 			}
 		}
 		return nil

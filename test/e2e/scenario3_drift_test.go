@@ -2,10 +2,11 @@ package e2e
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/test/e2e/stack"
@@ -18,8 +19,9 @@ func TestDrift(t *testing.T) {
 	s := fullStack(t)
 	publishHomelab(t, s)
 	cf := s.Cloudflare()
-	// One poll, plus time for the write and for a loaded machine.
-	within := s.PollInterval() + 15*time.Second
+	// One poll after the provider's cached lists expire, plus time for the
+	// write and for a loaded machine.
+	within := s.DriftWindow() + 10*time.Second
 
 	t.Run("ChangedDNSRecord", func(t *testing.T) {
 		recs := records(cf.Snapshot(), "www.example.com")
@@ -36,7 +38,7 @@ func TestDrift(t *testing.T) {
 		repairedWithin(t, s, within, "the www CNAME to be put back", func(context.Context) error {
 			recs := records(cf.Snapshot(), "www.example.com")
 			if len(recs) != 1 || recs[0].Type != "CNAME" || recs[0].Content != tunnelCNAME || !recs[0].Proxied {
-				return fmt.Errorf("DNS records of www.example.com are %+v, want one proxied CNAME to %s", recs, tunnelCNAME)
+				return errors.Errorf("DNS records of www.example.com are %+v, want one proxied CNAME to %s", recs, tunnelCNAME)
 			}
 			return nil
 		})
@@ -60,7 +62,7 @@ func TestDrift(t *testing.T) {
 		}
 		repairedWithin(t, s, within, "the admin ingress rule to be put back", func(context.Context) error {
 			if rule(cf.Snapshot(), "admin.example.com") == nil {
-				return fmt.Errorf("the tunnel has no rule for admin.example.com")
+				return errors.Errorf("the tunnel has no rule for admin.example.com")
 			}
 			return nil
 		})
@@ -79,14 +81,14 @@ func TestDrift(t *testing.T) {
 		repairedWithin(t, s, within, "the admin Access application to be created again", func(context.Context) error {
 			again := accessApp(cf.Snapshot(), "cfzt-admin.example.com")
 			if again == nil {
-				return fmt.Errorf("no Access application cfzt-admin.example.com")
+				return errors.Errorf("no Access application cfzt-admin.example.com")
 			}
 			id = again.ID
 			return nil
 		})
 		eventually(t, s, "the admin route to carry the new application ID", func(context.Context) error {
 			if got := route(t, s, "admin", "admin").Annotations[v1alpha1.AnnotationAccessAppID]; got != id {
-				return fmt.Errorf("annotation %s = %q, want %q", v1alpha1.AnnotationAccessAppID, got, id)
+				return errors.Errorf("annotation %s = %q, want %q", v1alpha1.AnnotationAccessAppID, got, id)
 			}
 			return nil
 		})

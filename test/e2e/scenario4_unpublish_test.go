@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -11,6 +9,8 @@ import (
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 )
@@ -49,33 +49,33 @@ func TestUnpublish(t *testing.T) {
 			var errs []error
 			cl := newUnstructured(v1alpha1.ClaimKind)
 			if err := c.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, cl); !kerrors.IsNotFound(err) {
-				errs = append(errs, fmt.Errorf("claim %s/%s still exists (%v)", namespace, name, err))
+				errs = append(errs, errors.Errorf("claim %s/%s still exists (%v)", namespace, name, err))
 			}
 			mrs, err := managedOf(ctx, c, namespace, name)
 			if err != nil {
 				return err
 			}
 			if len(mrs) > 0 {
-				errs = append(errs, fmt.Errorf("managed resources %s remain", keys(mrs)))
+				errs = append(errs, errors.Errorf("managed resources %s remain", keys(mrs)))
 			}
 			if _, err := state(ctx, c, namespace, name); !kerrors.IsNotFound(err) {
-				errs = append(errs, fmt.Errorf("state ConfigMap cfzt-%s-%s still exists (%v)", namespace, name, err))
+				errs = append(errs, errors.Errorf("state ConfigMap cfzt-%s-%s still exists (%v)", namespace, name, err))
 			}
 			if secret {
 				err := c.Get(ctx, types.NamespacedName{Namespace: namespace, Name: "cfzt-svctoken-" + name}, &corev1.Secret{})
 				if !kerrors.IsNotFound(err) {
-					errs = append(errs, fmt.Errorf("Secret %s/cfzt-svctoken-%s still exists (%v)", namespace, name, err))
+					errs = append(errs, errors.Errorf("Secret %s/cfzt-svctoken-%s still exists (%v)", namespace, name, err))
 				}
 			}
 			snap := cf.Snapshot()
 			if r := rule(snap, hostname); r != nil {
-				errs = append(errs, fmt.Errorf("the tunnel still routes %s: %v", hostname, r))
+				errs = append(errs, errors.Errorf("the tunnel still routes %s: %v", hostname, r))
 			}
 			if recs := records(snap, hostname); len(recs) > 0 {
-				errs = append(errs, fmt.Errorf("DNS records of %s remain: %+v", hostname, recs))
+				errs = append(errs, errors.Errorf("DNS records of %s remain: %+v", hostname, recs))
 			}
 			if accessApp(snap, "cfzt-"+hostname) != nil || serviceToken(snap, "cfzt-"+hostname) != nil {
-				errs = append(errs, fmt.Errorf("Access objects of %s remain", hostname))
+				errs = append(errs, errors.Errorf("Access objects of %s remain", hostname))
 			}
 			return errors.Join(errs...)
 		}
@@ -100,7 +100,7 @@ func TestUnpublish(t *testing.T) {
 			}
 		}
 		if len(left) > 0 {
-			return fmt.Errorf("annotations %v remain", left)
+			return errors.Errorf("annotations %v remain", left)
 		}
 		return nil
 	})

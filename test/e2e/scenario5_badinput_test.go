@@ -2,16 +2,19 @@ package e2e
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
+	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/test/e2e/stack"
@@ -20,7 +23,11 @@ import (
 // badNamespace holds the routes of the bad input scenario.
 const badNamespace = "e2e-bad-input"
 
-// badRoutes are a route with a broken annotation and a route whose tenant
+// badInputTimeout bounds the wait for a refusal: the function refuses bad
+// input on its first run, within seconds.
+const badInputTimeout = time.Minute
+
+// badRoutes are two routes with a broken annotation and a route whose tenant
 // does not exist (yet).
 const badRoutes = `
 apiVersion: v1
@@ -43,6 +50,23 @@ spec:
   rules:
     - backendRefs:
         - name: broken
+          port: 8080
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: bad-ip
+  namespace: e2e-bad-input
+  annotations:
+    cfzt.cloudflare.com/enabled: "true"
+    cfzt.cloudflare.com/tenant: home
+    cfzt.cloudflare.com/hostname: bad-ip.example.com
+    cfzt.cloudflare.com/template: dns-only
+    cfzt.cloudflare.com/dnsIp: 300.1.2.3
+spec:
+  rules:
+    - backendRefs:
+        - name: bad-ip
           port: 8080
 ---
 apiVersion: gateway.networking.k8s.io/v1
@@ -84,10 +108,13 @@ spec:
     key: token
 `
 
-// TestBadInput is scenario 5: a broken annotation and a missing tenant each
-// show as a False condition with a message naming what to fix, on the claim,
-// and as a Warning Event on the route, and nothing is written to
-// Cloudflare. Fixing the input publishes the route.
+// TestBadInput is scenario 5. A broken annotation shows as condition
+// Accepted=False on the route's claim, with a message naming the annotation,
+// and as a Warning Event on the route. A route whose tenant does not exist
+// gets a Warning Event naming the tenant and no claim (the route controller
+// does not publish a route it cannot check against its Tenant's fences).
+// Nothing is written to Cloudflare meanwhile, and fixing the input
+// publishes the routes.
 func TestBadInput(t *testing.T) {
 	s := fullStack(t)
 	publishHomelab(t, s)
@@ -97,7 +124,7 @@ func TestBadInput(t *testing.T) {
 	t.Cleanup(func() {
 		// Routes first, so that their claims are deleted, and with them
 		// their Cloudflare objects, while the lab tenant still exists.
-		for _, name := range []string{"broken", "lab"} {
+		for _, name := range []string{"broken", "bad-ip", "lab"} {
 			r := &gatewayv1.HTTPRoute{}
 			r.SetNamespace(badNamespace)
 			r.SetName(name)
@@ -120,72 +147,119 @@ func TestBadInput(t *testing.T) {
 	cases := map[string]struct {
 		reason string
 		route  string
-		names  string
+		// claim is the reason of the claim's Accepted=False condition;
+		// empty when the route should have no claim.
+		claim string
+		names string
 	}{
-		"BrokenAnnotation": {
+		"BrokenDuration": {
 			reason: "A session duration that is no duration should be refused, naming the annotation.",
 			route:  "broken",
-			names:  v1alpha1.AnnotationAccessSessionDuration,
+			claim:  v1alpha1.ReasonInvalidInput,
+			names:  `cannot use annotation ` + v1alpha1.AnnotationAccessSessionDuration + `: "forever" is not a duration`,
+		},
+		"BrokenIP": {
+			reason: "A DNS-only address that is no IP address should be refused, naming the annotation.",
+			route:  "bad-ip",
+			claim:  v1alpha1.ReasonInvalidInput,
+			names:  `cannot use annotation ` + v1alpha1.AnnotationDNSIP + `: "300.1.2.3" is not an IP address`,
 		},
 		"MissingTenant": {
-			reason: "A route naming a tenant that does not exist should wait for it, naming the tenant.",
+			reason: "A route naming a tenant that does not exist should wait for it, naming the tenant, without a claim.",
 			route:  "lab",
 			names:  `CloudflareZeroTrustTenant "lab"`,
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			eventually(t, s, "claim "+badNamespace+"/"+tc.route+" to say what is wrong", func(ctx context.Context) error {
-				return falseConditionNaming(ctx, s, badNamespace, tc.route, tc.names)
-			})
-			eventually(t, s, "a Warning Event on route "+badNamespace+"/"+tc.route, func(ctx context.Context) error {
+			// Both are checked, so that a failure shows which is missing.
+			if err := within(s, badInputTimeout, func(ctx context.Context) error {
+				if tc.claim == "" {
+					return noClaim(ctx, s, badNamespace, tc.route)
+				}
+				return refusedNaming(ctx, s, badNamespace, tc.route, tc.claim, tc.names)
+			}); err != nil {
+				t.Errorf("\n%s\nclaim %s/%s: %v", tc.reason, badNamespace, tc.route, err)
+			}
+			if err := within(s, badInputTimeout, func(ctx context.Context) error {
 				ev, err := routeEvents(ctx, c, badNamespace, tc.route, "Warning")
 				if err != nil {
 					return err
 				}
 				if !containsAny(ev, tc.names) {
-					return fmt.Errorf("no Warning Event naming %s, got %q", tc.names, ev)
+					return errors.Errorf("no Warning Event naming %s, got %q", tc.names, ev)
 				}
 				return nil
-			})
+			}); err != nil {
+				t.Errorf("\n%s\nroute %s/%s: %v", tc.reason, badNamespace, tc.route, err)
+			}
 		})
 	}
 	if diff := cmp.Diff(writes, cf.WriteCounts()); diff != "" {
 		t.Errorf("bad input should write nothing to Cloudflare: -before, +after:\n%s", diff)
 	}
 
-	// Fixing the input publishes both.
+	// Fixing the input publishes all three.
 	annotateRoute(t, s, badNamespace, "broken", map[string]string{v1alpha1.AnnotationAccessSessionDuration: "12h"})
+	annotateRoute(t, s, badNamespace, "bad-ip", map[string]string{v1alpha1.AnnotationDNSIP: "198.51.100.20"})
 	if err := s.ApplyYAML(ctx, []byte(labTenant)); err != nil {
 		t.Fatal(err)
 	}
-	waitClaimReady(t, s, badNamespace, "broken")
-	waitClaimReady(t, s, badNamespace, "lab")
+	for _, name := range []string{"broken", "bad-ip", "lab"} {
+		waitClaimReady(t, s, badNamespace, name)
+	}
 	snap := cf.Snapshot()
 	if app := accessApp(snap, "cfzt-broken.example.com"); app == nil || app.SessionDuration != "12h" {
 		t.Errorf("the fixed route should have an Access application with session 12h, got %+v", app)
 	}
+	if recs := records(snap, "bad-ip.example.com"); len(recs) != 1 || recs[0].Type != "A" || recs[0].Content != "198.51.100.20" {
+		t.Errorf("the route with the fixed address should have an A record to 198.51.100.20, got %+v", recs)
+	}
 	if recs := records(snap, "lab.example.com"); len(recs) != 1 {
 		t.Errorf("the route of the tenant created later should have its DNS record, got %+v", recs)
 	}
+	cl := newUnstructured(v1alpha1.ClaimKind)
+	if err := c.Get(ctx, types.NamespacedName{Namespace: badNamespace, Name: "broken"}, cl); err != nil {
+		t.Fatal(err)
+	}
+	if st, reason, _ := condition(cl, v1alpha1.TypeAccepted); st != "True" || reason != v1alpha1.ReasonAccepted {
+		t.Errorf("the fixed route's claim should be Accepted, got %s (%s)", st, reason)
+	}
 }
 
-// falseConditionNaming returns nil when the claim of a route has a condition
-// that is False with a message containing what.
-func falseConditionNaming(ctx context.Context, s *stack.Stack, namespace, name, what string) error {
+// noClaim returns nil when the route has no claim.
+func noClaim(ctx context.Context, s *stack.Stack, namespace, name string) error {
+	cl := newUnstructured(v1alpha1.ClaimKind)
+	err := s.Client().Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, cl)
+	if kerrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return errors.Errorf("the route should have no claim, got one with conditions %s", conditions(cl))
+}
+
+// refusedNaming returns nil when the claim of a route has condition
+// Accepted=False with the reason and a message containing what.
+func refusedNaming(ctx context.Context, s *stack.Stack, namespace, name, reason, what string) error {
 	cl := newUnstructured(v1alpha1.ClaimKind)
 	if err := s.Client().Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, cl); err != nil {
 		return err
 	}
-	conds, _, _ := unstructured.NestedSlice(cl.Object, "status", "conditions")
-	var seen []string
+	if st, r, msg := condition(cl, v1alpha1.TypeAccepted); st == "False" && r == reason && strings.Contains(msg, what) {
+		return nil
+	}
+	return errors.Errorf("no condition %s=False (%s) naming %s; conditions: %s", v1alpha1.TypeAccepted, reason, what, conditions(cl))
+}
+
+// conditions describes an object's conditions, for messages.
+func conditions(u *unstructured.Unstructured) string {
+	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+	seen := make([]string, 0, len(conds))
 	for _, c := range conds {
 		m, _ := c.(map[string]any)
-		msg, _ := m["message"].(string)
-		if m["status"] == "False" && strings.Contains(msg, what) {
-			return nil
-		}
-		seen = append(seen, fmt.Sprintf("%v=%v (%v): %s", m["type"], m["status"], m["reason"], msg))
+		seen = append(seen, fmt.Sprintf("%v=%v (%v): %v", m["type"], m["status"], m["reason"], m["message"]))
 	}
-	return errors.New("no False condition naming " + what + "; conditions: " + strings.Join(seen, " | "))
+	return strings.Join(seen, " | ")
 }

@@ -2,9 +2,11 @@ package stack
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -16,8 +18,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
-	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 	xpextv1 "github.com/crossplane/crossplane/apis/v2/apiextensions/v1"
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 	pkgv1 "github.com/crossplane/crossplane/apis/v2/pkg/v1"
 	pkgv1beta1 "github.com/crossplane/crossplane/apis/v2/pkg/v1beta1"
 )
@@ -35,6 +37,8 @@ const (
 	// `crossplane xpkg install configuration` would for the package.
 	ConfigurationName = "configuration-cfzt"
 	configurationRepo = "configuration-cfzt"
+	providerRepo      = "provider-cfzt"
+	functionRepo      = "function-cfzt"
 	imageConfigName   = "cfzt-e2e-local-registry"
 )
 
@@ -51,24 +55,38 @@ const (
 )
 
 // pushPackages pushes the provider, function and Configuration packages to the
-// local registry, under the repositories the Configuration's dependencies
-// name, with the registry swapped for the local one.
+// local registry with `make xpkg-push`, as a user publishes them: the
+// provider and the function each as one multi-arch reference. They go to the
+// repositories the Configuration's dependencies name, with the registry
+// swapped for the local one.
 func (s *Stack) pushPackages(ctx context.Context) error {
-	files := packageFiles(s.o.PackageDir)
-	ps, err := newPackageSet(files[2], s.registry.addr)
+	ps, err := newPackageSet(configurationFile(s.o.PackageDir), s.registry.addr)
 	if err != nil {
 		return err
 	}
-	s.packages = ps
-	v := s.o.PackageVersion
-	for i, repo := range []string{ps.provider, ps.function, configurationRepo} {
-		ref := ps.local + "/" + repo + ":" + v
-		s.progress("pushing %s", ref)
-		if err := s.push(ctx, files[i], ref); err != nil {
-			return err
-		}
+	if ps.provider != providerRepo || ps.function != functionRepo {
+		return errors.Errorf("the Configuration package depends on %s and %s, but make xpkg-push pushes %s and %s", ps.provider, ps.function, providerRepo, functionRepo)
 	}
-	return nil
+	s.packages = ps
+	s.progress("pushing the packages to %s with make xpkg-push", ps.local)
+	return run(ctx, s.dir, "xpkg-push", "make", []string{
+		"--no-print-directory", "-C", s.root, "xpkg-push",
+		"REGISTRY=" + ps.local, "XPKG=" + s.o.PackageDir, "VERSION=" + s.o.PackageVersion,
+		"ARCHES=" + strings.Join(packageArches, " "),
+	}, nil)
+}
+
+// PackageRef returns the reference in the local registry of the provider,
+// function or Configuration package (repository provider-cfzt, function-cfzt
+// or configuration-cfzt).
+func (s *Stack) PackageRef(repo string) string {
+	return s.packages.local + "/" + repo + ":" + s.o.PackageVersion
+}
+
+// PackageFile returns the file `make xpkg` built of a package for an
+// architecture: provider or function, arm64 or amd64.
+func (s *Stack) PackageFile(pkg, arch string) string {
+	return filepath.Join(s.o.PackageDir, pkg+"-"+arch+".xpkg")
 }
 
 // startCrossplane runs `crossplane core init`, then `crossplane core start`
@@ -248,35 +266,30 @@ func (s *Stack) waitRevisions(ctx context.Context) error {
 // packageConditions summarises the packages' conditions, to explain a wait
 // that times out.
 func (s *Stack) packageConditions(ctx context.Context) string {
-	var parts []string
-	add := func(kind string, objs []client.Object) {
-		for _, o := range objs {
-			c, ok := o.(interface{ GetCondition(xpv2.ConditionType) xpv2.Condition })
-			if !ok {
-				continue
-			}
-			var cs []string
-			for _, t := range []xpv2.ConditionType{pkgv1.TypeInstalled, pkgv1.TypeHealthy} {
-				cond := c.GetCondition(t)
-				cs = append(cs, string(t)+"="+string(cond.Status)+" "+string(cond.Reason)+" "+cond.Message)
-			}
-			parts = append(parts, kind+" "+o.GetName()+": "+strings.Join(cs, "; "))
-		}
-	}
+	var pkgs []pkgv1.Package
 	cl := &pkgv1.ConfigurationList{}
 	pl := &pkgv1.ProviderList{}
 	fl := &pkgv1.FunctionList{}
 	if s.kube.List(ctx, cl) == nil {
-		add("Configuration", objects(cl.Items))
+		pkgs = append(pkgs, asPackages(cl.Items)...)
 	}
 	if s.kube.List(ctx, pl) == nil {
-		add("Provider", objects(pl.Items))
+		pkgs = append(pkgs, asPackages(pl.Items)...)
 	}
 	if s.kube.List(ctx, fl) == nil {
-		add("Function", objects(fl.Items))
+		pkgs = append(pkgs, asPackages(fl.Items)...)
 	}
-	if len(parts) == 0 {
+	if len(pkgs) == 0 {
 		return "no packages yet"
+	}
+	parts := make([]string, 0, len(pkgs))
+	for _, p := range pkgs {
+		var cs []string
+		for _, t := range []xpv2.ConditionType{pkgv1.TypeInstalled, pkgv1.TypeHealthy} {
+			c := p.GetCondition(t)
+			cs = append(cs, fmt.Sprintf("%s=%s %s %s", t, c.Status, c.Reason, c.Message))
+		}
+		parts = append(parts, fmt.Sprintf("%s %s: %s", p.GetObjectKind().GroupVersionKind().Kind, p.GetName(), strings.Join(cs, "; ")))
 	}
 	return strings.Join(parts, " | ")
 }
@@ -286,7 +299,7 @@ func (s *Stack) packageConditions(ctx context.Context) string {
 // ManagedResourceDefinitions, and does not install a function package's CRDs
 // at all.
 func (s *Stack) packageCRDs() ([]string, error) {
-	file := packageFiles(s.o.PackageDir)[0]
+	file := s.PackageFile("provider", runtime.GOARCH)
 	objs, err := readPackage(file)
 	if err != nil {
 		return nil, err
@@ -352,11 +365,11 @@ func revisions[T any, PT interface {
 	return out
 }
 
-func objects[T any, PT interface {
+func asPackages[T any, PT interface {
 	*T
-	client.Object
-}](items []T) []client.Object {
-	out := make([]client.Object, len(items))
+	pkgv1.Package
+}](items []T) []pkgv1.Package {
+	out := make([]pkgv1.Package, len(items))
 	for i := range items {
 		out[i] = PT(&items[i])
 	}

@@ -38,10 +38,11 @@ func (s *Stack) startProvider(ctx context.Context, bin string) error {
 	if err != nil {
 		return err
 	}
-	s.progress("starting the provider (poll interval %s)", s.o.PollInterval)
+	s.progress("starting the provider (poll interval %s, cache TTL %s)", s.o.PollInterval, s.o.CacheTTL)
 	p, err := startProcess(s.dir, "provider", bin, []string{
 		"--debug",
 		"--poll-interval=" + s.o.PollInterval.String(),
+		"--cache-ttl=" + s.o.CacheTTL.String(),
 		"--metrics-bind-address=127.0.0.1:" + ports[0],
 		"--health-probe-bind-address=127.0.0.1:" + ports[1],
 	}, []string{"KUBECONFIG=" + s.Kubeconfig(), "CLOUDFLARE_API_URL=" + s.CloudflareURL()})

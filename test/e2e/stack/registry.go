@@ -2,13 +2,11 @@ package stack
 
 import (
 	"archive/tar"
-	"context"
 	"io"
 	"log"
 	"net"
 	"net/http"
 	"path"
-	"path/filepath"
 	"strings"
 
 	ggcrregistry "github.com/google/go-containerregistry/pkg/registry"
@@ -48,13 +46,6 @@ func startRegistry() (*registry, error) {
 
 func (r *registry) stop() {
 	_ = r.srv.Close()
-}
-
-// push pushes the package file to ref with `crossplane xpkg push`, as
-// `make xpkg-push` does.
-func (s *Stack) push(ctx context.Context, file, ref string) error {
-	cli := filepath.Join(s.o.BinDir, binCrossplaneCLI)
-	return run(ctx, s.dir, "xpkg-push-"+path.Base(file), cli, []string{"xpkg", "push", "-f", file, ref}, nil)
 }
 
 // A packageSet is where the Configuration and its dependencies are published:

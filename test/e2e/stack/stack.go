@@ -23,7 +23,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -59,6 +58,7 @@ const (
 const (
 	defaultPackageVersion = "v0.1.0"
 	defaultPollInterval   = 10 * time.Second
+	defaultCacheTTL       = 5 * time.Second
 	defaultSeed           = "examples/fake-cloudflare/seed.yaml"
 	crossplaneCRDs        = ".cache/crossplane/crds"
 	gatewayAPIModule      = "sigs.k8s.io/gateway-api"
@@ -98,6 +98,9 @@ type Options struct {
 	// PollInterval is the provider's --poll-interval: how soon drift in
 	// Cloudflare is repaired. Default 10s.
 	PollInterval time.Duration
+	// CacheTTL is the provider's --cache-ttl: how long one read of a
+	// Cloudflare list serves every managed resource. Default 5s.
+	CacheTTL time.Duration
 	// CloudflareSeed is the fake Cloudflare API's starting state. Default
 	// examples/fake-cloudflare/seed.yaml.
 	CloudflareSeed string
@@ -153,7 +156,7 @@ func Check(o Options) error {
 	}
 	for _, f := range packageFiles(o.PackageDir) {
 		if _, err := os.Stat(f); err != nil {
-			missing = append(missing, f+" (make xpkg ARCHES="+runtime.GOARCH+")")
+			missing = append(missing, f+" (make xpkg)")
 		}
 	}
 	for _, b := range []string{o.FunctionBinary, o.ProviderBinary} {
@@ -312,6 +315,10 @@ func (s *Stack) Root() string { return s.root }
 // PollInterval returns the provider's poll interval.
 func (s *Stack) PollInterval() time.Duration { return s.o.PollInterval }
 
+// DriftWindow returns how long a change made directly in Cloudflare may go
+// unseen by the provider: one poll, plus the age of a cached list.
+func (s *Stack) DriftWindow() time.Duration { return s.o.PollInterval + s.o.CacheTTL }
+
 // LogTails returns the last n lines of each process log, headed by the
 // process's name.
 func (s *Stack) LogTails(n int) string {
@@ -401,20 +408,32 @@ func (o Options) withDefaults(root string) Options {
 	if o.PollInterval == 0 {
 		o.PollInterval = defaultPollInterval
 	}
+	if o.CacheTTL == 0 {
+		o.CacheTTL = defaultCacheTTL
+	}
 	if o.CloudflareSeed == "" {
 		o.CloudflareSeed = filepath.Join(root, defaultSeed)
 	}
 	return o
 }
 
-// packageFiles returns the provider, function and Configuration package files
-// for this machine's architecture.
+// packageArches are the architectures `make xpkg` builds and `make
+// xpkg-push` pushes by default.
+var packageArches = []string{"arm64", "amd64"}
+
+// packageFiles returns the package files `make xpkg-push` pushes.
 func packageFiles(dir string) []string {
-	return []string{
-		filepath.Join(dir, "provider-"+runtime.GOARCH+".xpkg"),
-		filepath.Join(dir, "function-"+runtime.GOARCH+".xpkg"),
-		filepath.Join(dir, "configuration.xpkg"),
+	var out []string
+	for _, pkg := range []string{"provider", "function"} {
+		for _, a := range packageArches {
+			out = append(out, filepath.Join(dir, pkg+"-"+a+".xpkg"))
+		}
 	}
+	return append(out, configurationFile(dir))
+}
+
+func configurationFile(dir string) string {
+	return filepath.Join(dir, "configuration.xpkg")
 }
 
 func executable(path string) bool {

@@ -2,13 +2,19 @@
 // end-to-end tests, and publishes the example homelab: it applies
 // examples/setup and examples/routes, waits until the routes' claims are
 // Ready, shows what was created in Kubernetes and in the fake Cloudflare API,
-// and keeps running, with a kubeconfig to look around, until interrupted or
-// until `make demo-down` sends it SIGTERM through its pid file.
+// and keeps running, with a kubeconfig to look around, until `make
+// demo-down` sends it SIGTERM through its pid file.
+//
+// By default it starts the stack in a background process of its own session
+// and follows that process's log until the stack is up and the routes are
+// shown, then returns and leaves the stack running; --foreground keeps it
+// attached until Ctrl-C.
 package main
 
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -40,18 +46,33 @@ type CLI struct {
 	Timeout      time.Duration `default:"10m"         help:"How long to wait for the stack to start and the routes to be Ready."`
 	NoProvider   bool          `help:"Run Crossplane and the function only: claims compose, nothing reaches Cloudflare."`
 	NoExamples   bool          `help:"Start the stack without applying the examples."`
+	Foreground   bool          `help:"Stay attached until Ctrl-C instead of leaving the stack running in the background."`
 }
 
-// Run brings the stack up, publishes the examples and waits for a signal.
+// Files of the state directory.
+const (
+	pidFileName   = "demo.pid"
+	logFileName   = "demo.log"
+	readyFileName = "demo.ready"
+)
+
+// Run brings the stack up, publishes the examples and waits for a signal,
+// in the background unless --foreground is set.
 func (c *CLI) Run() error {
+	if !c.Foreground {
+		return c.detach()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	pidFile := filepath.Join(c.StateDir, "demo.pid")
+	pidFile := filepath.Join(c.StateDir, pidFileName)
 	if err := writePidFile(pidFile); err != nil {
 		return err
 	}
 	defer os.Remove(pidFile) //nolint:errcheck // Best effort on the way out.
+	ready := filepath.Join(c.StateDir, readyFileName)
+	_ = os.Remove(ready)
+	defer os.Remove(ready) //nolint:errcheck // Best effort on the way out.
 
 	say("starting the stack (the first run builds the binaries; make xpkg built the packages)")
 	startCtx, cancel := context.WithTimeout(ctx, c.Timeout)
@@ -88,7 +109,10 @@ func (c *CLI) Run() error {
 	if u := s.CloudflareURL(); u != "" {
 		say("  fake Cloudflare API: %s (token demo-token)", u)
 	}
-	say("stop it with Ctrl-C or make demo-down")
+	say("stop it with make demo-down")
+	if err := os.WriteFile(ready, nil, 0o600); err != nil {
+		return errors.Wrapf(err, "cannot write %s", ready)
+	}
 	select {
 	case <-ctx.Done():
 		return nil
@@ -226,6 +250,85 @@ func show(ctx context.Context, s *stack.Stack, kubeconfig string) {
 	fmt.Printf("writes: %v\n", cf.WriteCounts())
 }
 
+// detach runs the demo again with --foreground in a session of its own, its
+// output going to the state directory's log, and copies that log to stdout
+// until the demo says it is ready or stops. Interrupting detach stops the
+// demo it started.
+func (c *CLI) detach() error {
+	pidFile := filepath.Join(c.StateDir, pidFileName)
+	if pid, ok := running(pidFile); ok {
+		return errors.Errorf("a demo is already running (pid %d in %s): run make demo-down first", pid, pidFile)
+	}
+	if err := os.MkdirAll(c.StateDir, 0o750); err != nil {
+		return errors.Wrapf(err, "cannot create %s", c.StateDir)
+	}
+	ready := filepath.Join(c.StateDir, readyFileName)
+	_ = os.Remove(ready)
+	logPath := filepath.Join(c.StateDir, logFileName)
+	log, err := os.Create(logPath) //nolint:gosec // G304: our own state file.
+	if err != nil {
+		return errors.Wrapf(err, "cannot create %s", logPath)
+	}
+	defer log.Close() //nolint:errcheck // Written by the child only.
+
+	self, err := os.Executable()
+	if err != nil {
+		return errors.Wrap(err, "cannot find the demo's own binary")
+	}
+	cmd := exec.Command(self, append(os.Args[1:], "--foreground")...) //nolint:gosec // G204: ourselves.
+	cmd.Stdout, cmd.Stderr = log, log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return errors.Wrap(err, "cannot start the demo in the background")
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sig)
+
+	follow, err := os.Open(logPath) //nolint:gosec // G304: our own state file.
+	if err != nil {
+		return errors.Wrapf(err, "cannot read %s", logPath)
+	}
+	defer follow.Close() //nolint:errcheck // Read only.
+	copyNew := func() { _, _ = io.Copy(os.Stdout, follow) }
+	for {
+		copyNew()
+		if _, err := os.Stat(ready); err == nil {
+			copyNew()
+			say("left running in the background (pid %d); its log is %s", cmd.Process.Pid, logPath)
+			return nil
+		}
+		select {
+		case err := <-done:
+			copyNew()
+			return errors.Errorf("the demo stopped before the stack was ready (%v); its log is %s", err, logPath)
+		case s := <-sig:
+			say("%s: stopping the demo", s)
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+			<-done
+			copyNew()
+			return errors.New("interrupted")
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// running returns the pid of the demo a pid file names, if it runs.
+func running(pidFile string) (int, bool) {
+	b, err := os.ReadFile(pidFile) //nolint:gosec // G304: our own state file.
+	if err != nil {
+		return 0, false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		return 0, false
+	}
+	return pid, syscall.Kill(pid, 0) == nil
+}
+
 // exited reports the first process of the stack that stops.
 func exited(ctx context.Context, s *stack.Stack) <-chan error {
 	ch := make(chan error, 1)
@@ -248,10 +351,8 @@ func exited(ctx context.Context, s *stack.Stack) <-chan error {
 // writePidFile records this process for make demo-down, refusing to start a
 // second demo.
 func writePidFile(path string) error {
-	if b, err := os.ReadFile(path); err == nil { //nolint:gosec // G304: our own state file.
-		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && syscall.Kill(pid, 0) == nil {
-			return errors.Errorf("a demo is already running (pid %d in %s): run make demo-down first", pid, path)
-		}
+	if pid, ok := running(path); ok {
+		return errors.Errorf("a demo is already running (pid %d in %s): run make demo-down first", pid, path)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return errors.Wrapf(err, "cannot create %s", filepath.Dir(path))
