@@ -263,3 +263,91 @@ func conditions(u *unstructured.Unstructured) string {
 	}
 	return strings.Join(seen, " | ")
 }
+
+// zoneRoute publishes a hostname in a zone the account does not have.
+const zoneRoute = `
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: e2e-zone
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: elsewhere
+  namespace: e2e-zone
+  annotations:
+    cfzt.cloudflare.com/enabled: "true"
+    cfzt.cloudflare.com/tenant: home
+    cfzt.cloudflare.com/hostname: elsewhere.example.net
+spec:
+  rules:
+    - backendRefs:
+        - name: elsewhere
+          port: 8080
+`
+
+// TestZoneNotFound is the part of scenario 5 that only Cloudflare can tell:
+// a hostname in none of the account's zones. The function accepts the
+// route; the DNSRecord cannot find its zone, and that shows on the claim as
+// condition Published=False naming the record and the account's zones, and
+// on the route as a Warning Event. No record is created, and deleting the
+// route removes what was published (the tunnel rule) and nothing else.
+func TestZoneNotFound(t *testing.T) {
+	s := fullStack(t)
+	publishHomelab(t, s)
+	c := s.Client()
+	cf := s.Cloudflare()
+	const ns, name, host = "e2e-zone", "elsewhere", "elsewhere.example.net"
+	want := `cannot find a zone for hostname "` + host + `"`
+
+	if err := s.ApplyYAML(t.Context(), []byte(zoneRoute)); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, s, "the claim to say why "+host+" is not published", func(ctx context.Context) error {
+		cl := newUnstructured(v1alpha1.ClaimKind)
+		if err := c.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, cl); err != nil {
+			return err
+		}
+		if st, _, _ := condition(cl, v1alpha1.TypeAccepted); st != "True" {
+			return errors.Errorf("want %s=True; conditions: %s", v1alpha1.TypeAccepted, conditions(cl))
+		}
+		st, _, msg := condition(cl, v1alpha1.TypePublished)
+		if st != "False" || !strings.Contains(msg, v1alpha1.DNSRecordKind+" ") || !strings.Contains(msg, want) || !strings.Contains(msg, "example.com, example.org") {
+			return errors.Errorf("want %s=False naming the DNSRecord, %q and the account's zones; conditions: %s", v1alpha1.TypePublished, want, conditions(cl))
+		}
+		return nil
+	})
+	eventually(t, s, "a Warning Event on the route", func(ctx context.Context) error {
+		ev, err := routeEvents(ctx, c, ns, name, "Warning")
+		if err != nil {
+			return err
+		}
+		if !containsAny(ev, want) {
+			return errors.Errorf("no Warning Event naming %q, got %q", want, ev)
+		}
+		return nil
+	})
+	if recs := records(cf.Snapshot(), host); len(recs) > 0 {
+		t.Errorf("no DNS record should exist for %s, got %+v", host, recs)
+	}
+
+	r := &gatewayv1.HTTPRoute{}
+	r.SetNamespace(ns)
+	r.SetName(name)
+	deleteAndWait(t, s, r)
+	eventually(t, s, "everything of the deleted route to be gone", func(ctx context.Context) error {
+		cl := newUnstructured(v1alpha1.ClaimKind)
+		if err := c.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, cl); !kerrors.IsNotFound(err) {
+			return errors.Errorf("claim %s/%s still exists (%v)", ns, name, err)
+		}
+		if rl := rule(cf.Snapshot(), host); rl != nil {
+			return errors.Errorf("the tunnel still routes %s: %v", host, rl)
+		}
+		return nil
+	})
+	nsObj := &corev1.Namespace{}
+	nsObj.SetName(ns)
+	deleteAndWait(t, s, nsObj)
+	checkSeedUntouched(t, stacks.seed, cf.Snapshot())
+}
