@@ -24,7 +24,13 @@ func SetupGated(mgr ctrl.Manager, o controller.Options, conn *config.Connector) 
 		managed.ControllerName(v1alpha1.AccessPolicyGroupVersionKind.GroupKind().String()), v1alpha1.AccessPolicyGroupVersionKind,
 		&v1alpha1.AccessPolicy{}, &connector{clients: conn},
 		managed.WithManagementPolicies(),
-		managedctrl.WithMetrics(o))
+		managedctrl.WithMetrics(o),
+		// Reads after our writes are consistent (the client updates its
+		// cache, and a create first lists afresh for our own object), so
+		// a missing object is missing: no grace period that would keep an
+		// object deleted in the dashboard within 30 s of its creation
+		// from being created again until then.
+		managed.WithCreationGracePeriod(0))
 }
 
 // A clientSource gives a managed resource the Cloudflare client of its
