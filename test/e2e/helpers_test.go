@@ -90,9 +90,11 @@ func waitFor(t *testing.T, s *stack.Stack, timeout time.Duration, what string, r
 	// Not t.Context(): cleanups wait too, after it is canceled.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(t.Context()), timeout)
 	defer cancel()
+	start := time.Now()
 	if err := s.Poll(ctx, what, ready); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("%s: %s", what, time.Since(start).Round(100*time.Millisecond))
 }
 
 // setupExamples applies examples/setup and gives the ingress Service the

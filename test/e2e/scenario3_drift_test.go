@@ -100,6 +100,7 @@ func repairedWithin(t *testing.T, s *stack.Stack, d time.Duration, what string, 
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), d)
 	defer cancel()
+	start := time.Now()
 	err := s.Poll(ctx, what, func(ctx context.Context) (bool, error) {
 		err := check(ctx)
 		return err == nil, err
@@ -107,4 +108,5 @@ func repairedWithin(t *testing.T, s *stack.Stack, d time.Duration, what string, 
 	if err != nil {
 		t.Fatalf("not repaired within one poll (%s): %v", d, err)
 	}
+	t.Logf("%s: %s", what, time.Since(start).Round(100*time.Millisecond))
 }
