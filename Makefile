@@ -23,7 +23,7 @@ FUNCTION_NAME = $(subst /,-,$(subst .,-,$(patsubst $(firstword $(subst /, ,$(REG
 ROUTE ?= www
 FUNCTION_ADDR ?= 127.0.0.1:9443
 
-.PHONY: xpkg xpkg-push help build generate verify-generate vet test test-short e2e render render-examples demo demo-down fake-cloudflare clean
+.PHONY: xpkg xpkg-push help build generate verify-generate vet test test-short e2e render render-examples demo demo-idle demo-down fake-cloudflare clean
 
 help: ## Show the targets.
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -78,9 +78,15 @@ e2e: tools xpkg ## Only the real-stack end-to-end tests, verbose: control plane,
 # make demo-down stops it through its pid file.
 DEMO_DIR := $(CACHE)/demo
 
-demo: tools xpkg ## Run the whole product locally on the fake Cloudflare API, publish examples/ and leave it running.
+demo: demo-idle tools xpkg ## Run the whole product locally on the fake Cloudflare API, publish examples/ and leave it running.
 	@$(GO) build -o $(BIN)/demo ./test/e2e/cmd/demo
 	@$(E2E_ENV) $(BIN)/demo --state-dir=$(DEMO_DIR)
+
+# demo-idle refuses before the builds, not after them; the demo binary
+# checks again, as a stale pid file is its to clean up.
+demo-idle:
+	@if [ -f $(DEMO_DIR)/demo.pid ] && kill -0 $$(cat $(DEMO_DIR)/demo.pid) 2>/dev/null; then \
+		echo "a demo is already running (pid $$(cat $(DEMO_DIR)/demo.pid)): run make demo-down first" >&2; exit 1; fi
 
 demo-down: ## Stop the stack make demo runs.
 	@if [ ! -f $(DEMO_DIR)/demo.pid ]; then echo "no demo running"; exit 0; fi; \
