@@ -22,7 +22,7 @@ import (
 // o.Gate is set, and at once otherwise. Its clients come from conn.
 func SetupGated(mgr ctrl.Manager, o controller.Options, conn *config.Connector) error {
 	return managedctrl.SetupGated(mgr, o,
-		managed.ControllerName(v1alpha1.AccessAppGroupVersionKind.GroupKind().String()), v1alpha1.AccessAppGroupVersionKind,
+		v1alpha1.AccessAppGroupVersionKind,
 		&v1alpha1.AccessApp{}, &connector{clients: conn},
 		managed.WithReferenceResolver(managed.NewAPISimpleReferenceResolver(mgr.GetClient())),
 		managed.WithManagementPolicies(),

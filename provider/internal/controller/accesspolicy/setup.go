@@ -21,7 +21,7 @@ import (
 // o.Gate is set, and at once otherwise. Its clients come from conn.
 func SetupGated(mgr ctrl.Manager, o controller.Options, conn *config.Connector) error {
 	return managedctrl.SetupGated(mgr, o,
-		managed.ControllerName(v1alpha1.AccessPolicyGroupVersionKind.GroupKind().String()), v1alpha1.AccessPolicyGroupVersionKind,
+		v1alpha1.AccessPolicyGroupVersionKind,
 		&v1alpha1.AccessPolicy{}, &connector{clients: conn},
 		managed.WithManagementPolicies(),
 		managedctrl.WithMetrics(o),

@@ -20,7 +20,7 @@ import (
 // our own record.
 func SetupGated(mgr ctrl.Manager, o controller.Options, conn *config.Connector) error {
 	return managedctrl.SetupGated(mgr, o,
-		managed.ControllerName(v1alpha1.DNSRecordKind), v1alpha1.DNSRecordGroupVersionKind,
+		v1alpha1.DNSRecordGroupVersionKind,
 		&v1alpha1.DNSRecord{}, &connector{source: conn},
 		// Reads after our writes are consistent (the client updates its
 		// cache), so a missing object is missing: no grace period that

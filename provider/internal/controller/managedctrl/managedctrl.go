@@ -18,25 +18,27 @@ import (
 
 // SetupGated adds the controller Setup describes once the gvk kind is
 // served, when o.Gate is set, and at once otherwise.
-func SetupGated[T resource.Managed](mgr ctrl.Manager, o controller.Options, name string, gvk schema.GroupVersionKind, obj T, c managed.TypedExternalConnector[T], extra ...managed.ReconcilerOption) error {
+func SetupGated[T resource.Managed](mgr ctrl.Manager, o controller.Options, gvk schema.GroupVersionKind, obj T, c managed.TypedExternalConnector[T], extra ...managed.ReconcilerOption) error {
 	if o.Gate == nil {
-		return Setup(mgr, o, name, gvk, obj, c, extra...)
+		return Setup(mgr, o, gvk, obj, c, extra...)
 	}
 	o.Gate.Register(func() {
 		// The gate calls back once the CRD is established, when nobody
 		// is left to return the error to.
-		if err := Setup(mgr, o, name, gvk, obj, c, extra...); err != nil {
+		if err := Setup(mgr, o, gvk, obj, c, extra...); err != nil {
 			panic(err)
 		}
 	}, gvk)
 	return nil
 }
 
-// Setup adds to mgr the controller called name, which reconciles managed
-// resources of the gvk kind (obj is one, of the kind's Go type) with the
-// external clients c makes. extra holds the reconciler options the kind
-// does not share with the others.
-func Setup[T resource.Managed](mgr ctrl.Manager, o controller.Options, name string, gvk schema.GroupVersionKind, obj T, c managed.TypedExternalConnector[T], extra ...managed.ReconcilerOption) error {
+// Setup adds to mgr the controller that reconciles managed resources of the
+// gvk kind (obj is one, of the kind's Go type) with the external clients c
+// makes. It is named managed/<kind>.<group> in lower case, as in other
+// Crossplane providers. extra holds the reconciler options the kind does not
+// share with the others.
+func Setup[T resource.Managed](mgr ctrl.Manager, o controller.Options, gvk schema.GroupVersionKind, obj T, c managed.TypedExternalConnector[T], extra ...managed.ReconcilerOption) error {
+	name := managed.ControllerName(gvk.GroupKind().String())
 	opts := append([]managed.ReconcilerOption{
 		managed.WithTypedExternalConnector(c),
 		// No kind's external name is its metadata.name: it is a Cloudflare

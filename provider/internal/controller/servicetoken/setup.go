@@ -23,7 +23,7 @@ import (
 // o.Gate is set, and at once otherwise. Its clients come from conn.
 func SetupGated(mgr ctrl.Manager, o controller.Options, conn *config.Connector) error {
 	return managedctrl.SetupGated(mgr, o,
-		managed.ControllerName(v1alpha1.ServiceTokenGroupVersionKind.GroupKind().String()), v1alpha1.ServiceTokenGroupVersionKind,
+		v1alpha1.ServiceTokenGroupVersionKind,
 		&v1alpha1.ServiceToken{},
 		// The connection Secret is read live: a cached read just after
 		// the secret was published could look empty and cause a rotation.

@@ -19,7 +19,7 @@ import (
 // TunnelRoute's external name is the hostname, set by Create.
 func SetupGated(mgr ctrl.Manager, o controller.Options, conn *config.Connector) error {
 	return managedctrl.SetupGated(mgr, o,
-		managed.ControllerName(v1alpha1.TunnelRouteKind), v1alpha1.TunnelRouteGroupVersionKind,
+		v1alpha1.TunnelRouteGroupVersionKind,
 		&v1alpha1.TunnelRoute{}, &connector{source: conn},
 		// Reads after our writes are consistent (the client updates its
 		// cache), so a missing object is missing: no grace period that
