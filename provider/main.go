@@ -31,6 +31,8 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/ratelimiter"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/customresourcesgate"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/statemetrics"
 
 	"github.com/cfzt/cfzt/apis"
 	"github.com/cfzt/cfzt/apis/v1alpha1"
@@ -57,6 +59,7 @@ type CLI struct {
 	SweepDelay          time.Duration `help:"Delay before the first sweep for orphaned claims and state." default:"60s"`
 	SweepInterval       time.Duration `help:"Time between sweeps for orphaned claims and state." default:"300s"`
 	MetricsAddress      string        `help:"Address of the Prometheus metrics endpoint." default:":8080" name:"metrics-bind-address"`
+	PollStateMetric     time.Duration `help:"How often the managed resource state metrics (exists, ready, synced) are counted." default:"5s" name:"poll-state-metric"`
 	HealthAddress       string        `help:"Address of the health probes." default:":8081" name:"health-probe-bind-address"`
 }
 
@@ -110,6 +113,9 @@ func (c *CLI) Run() error {
 		return errors.Wrap(err, "cannot add the ready check")
 	}
 
+	mm := managed.NewMRMetricRecorder()
+	sm := statemetrics.NewMRStateMetrics()
+	metrics.Registry.MustRegister(mm, sm)
 	o := controller.Options{
 		Logger:                  log,
 		GlobalRateLimiter:       ratelimiter.NewGlobal(c.MaxReconcileRate),
@@ -117,6 +123,11 @@ func (c *CLI) Run() error {
 		MaxConcurrentReconciles: c.MaxReconcileRate,
 		Features:                &feature.Flags{},
 		Gate:                    new(gate.Gate[schema.GroupVersionKind]),
+		MetricOptions: &controller.MetricOptions{
+			PollStateMetricInterval: c.PollStateMetric,
+			MRMetrics:               mm,
+			MRStateMetrics:          sm,
+		},
 	}
 	if err := customresourcesgate.Setup(mgr, o); err != nil {
 		return errors.Wrap(err, "cannot set up the CRD gate")

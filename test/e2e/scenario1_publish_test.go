@@ -2,6 +2,9 @@ package e2e
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -121,7 +124,62 @@ func TestPublish(t *testing.T) {
 		}
 	})
 
+	t.Run("ProviderMetrics", func(t *testing.T) {
+		// Crossplane's managed resource state metrics, counted every few
+		// seconds: every kind's resources exist, and are all Ready and
+		// Synced.
+		want := map[string]int{}
+		for _, r := range homelab {
+			for _, k := range homelabPublished[r.file].kinds {
+				want[k]++
+			}
+		}
+		eventually(t, s, "the provider's metrics to count the managed resources", func(ctx context.Context) error {
+			body, err := get(ctx, s.ProviderMetricsURL())
+			if err != nil {
+				return err
+			}
+			var missing []string
+			for k, n := range want {
+				for _, m := range []string{"exists", "ready", "synced"} {
+					line := fmt.Sprintf("crossplane_managed_resource_%s{gvk=%q} %d", m, v1alpha1.SchemeGroupVersion.WithKind(k).String(), n)
+					if !slices.Contains(strings.Split(body, "\n"), line) {
+						missing = append(missing, line)
+					}
+				}
+			}
+			if !strings.Contains(body, "crossplane_managed_resource_first_time_to_readiness_seconds_count") {
+				missing = append(missing, "crossplane_managed_resource_first_time_to_readiness_seconds_count")
+			}
+			if len(missing) > 0 {
+				return errors.Errorf("the provider's metrics lack %q", missing)
+			}
+			return nil
+		})
+	})
+
 	checkSeedUntouched(t, stacks.seed, s.Cloudflare().Snapshot())
+}
+
+// get returns the body of a GET of url.
+func get(ctx context.Context, url string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return "", err
+	}
+	rsp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer rsp.Body.Close() //nolint:errcheck // a read-only body.
+	b, err := io.ReadAll(rsp.Body)
+	if err != nil {
+		return "", err
+	}
+	if rsp.StatusCode != http.StatusOK {
+		return "", errors.Errorf("GET %s: %s", url, rsp.Status)
+	}
+	return string(b), nil
 }
 
 // checkPublished checks the Cloudflare objects of one published route.

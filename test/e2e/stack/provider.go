@@ -50,6 +50,7 @@ func (s *Stack) startProvider(ctx context.Context, bin string) error {
 		return err
 	}
 	s.add(p)
+	s.providerMetrics = "http://127.0.0.1:" + ports[0] + "/metrics"
 	ctx, cancel := context.WithTimeout(ctx, providerStartTimeout)
 	defer cancel()
 	hc := &http.Client{Timeout: 5 * time.Second}

@@ -118,14 +118,15 @@ type Stack struct {
 	registry *registry
 	packages *packageSet
 
-	ca           *tls.Certificate
-	caPEM        []byte
-	functionCert certificate
-	providerCert certificate
-	functionAddr string
-	runtimeErr   atomic.Value // the last error of playRuntime, a string
-	cloudflare   *fakecloudflare.Server
-	cfServer     *httpServer
+	ca              *tls.Certificate
+	caPEM           []byte
+	functionCert    certificate
+	providerCert    certificate
+	functionAddr    string
+	providerMetrics string       // the provider's Prometheus endpoint
+	runtimeErr      atomic.Value // the last error of playRuntime, a string
+	cloudflare      *fakecloudflare.Server
+	cfServer        *httpServer
 
 	cancel context.CancelFunc // stops the stack's background loops
 	loops  sync.WaitGroup
@@ -311,6 +312,9 @@ func (s *Stack) Dir() string { return s.dir }
 
 // Root returns the repository root.
 func (s *Stack) Root() string { return s.root }
+
+// ProviderMetricsURL returns the URL of the provider's Prometheus metrics.
+func (s *Stack) ProviderMetricsURL() string { return s.providerMetrics }
 
 // PollInterval returns the provider's poll interval.
 func (s *Stack) PollInterval() time.Duration { return s.o.PollInterval }

@@ -24,7 +24,6 @@ func SetupGated(mgr ctrl.Manager, o controller.Options, conn *config.Connector) 
 		v1alpha1.AccessPolicyGroupVersionKind,
 		&v1alpha1.AccessPolicy{}, &connector{clients: conn},
 		managed.WithManagementPolicies(),
-		managedctrl.WithMetrics(o),
 		// Reads after our writes are consistent (the client updates its
 		// cache, and a create first lists afresh for our own object), so
 		// a missing object is missing: no grace period that would keep an

@@ -14,6 +14,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/ratelimiter"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/statemetrics"
 )
 
 // SetupGated adds the controller Setup describes once the gvk kind is
@@ -50,6 +51,12 @@ func Setup[T resource.Managed](mgr ctrl.Manager, o controller.Options, gvk schem
 		managed.WithRecorder(event.NewAPIRecorder(mgr.GetEventRecorderFor(name))),
 		managed.WithPollInterval(o.PollInterval),
 	}, extra...)
+	if o.MetricOptions != nil {
+		opts = append(opts, managed.WithMetricRecorder(o.MetricOptions.MRMetrics))
+		if err := addStateRecorder(mgr, o, gvk); err != nil {
+			return err
+		}
+	}
 	var r reconcile.Reconciler = managed.NewReconciler(mgr, resource.ManagedKind(gvk), opts...)
 	if o.GlobalRateLimiter != nil {
 		r = ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter)
@@ -63,12 +70,20 @@ func Setup[T resource.Managed](mgr ctrl.Manager, o controller.Options, gvk schem
 		Complete(r), "cannot set up the %s controller", gvk.Kind)
 }
 
-// WithMetrics has the reconciler record managed resource metrics when o
-// asks for them (o.MetricOptions is set).
-func WithMetrics(o controller.Options) managed.ReconcilerOption {
-	return func(r *managed.Reconciler) {
-		if o.MetricOptions != nil {
-			managed.WithMetricRecorder(o.MetricOptions.MRMetrics)(r)
-		}
+// addStateRecorder has mgr count the managed resources of the gvk kind,
+// and how many are Ready and Synced, every o.MetricOptions.PollStateMetricInterval.
+func addStateRecorder(mgr ctrl.Manager, o controller.Options, gvk schema.GroupVersionKind) error {
+	if o.MetricOptions.MRStateMetrics == nil {
+		return nil
 	}
+	l, err := mgr.GetScheme().New(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
+	if err != nil {
+		return errors.Wrapf(err, "cannot make a %sList", gvk.Kind)
+	}
+	ml, ok := l.(resource.ManagedList)
+	if !ok {
+		return errors.Errorf("%sList is not a list of managed resources", gvk.Kind)
+	}
+	r := statemetrics.NewMRStateRecorder(mgr.GetClient(), o.Logger, o.MetricOptions.MRStateMetrics, ml, o.MetricOptions.PollStateMetricInterval)
+	return errors.Wrapf(mgr.Add(r), "cannot add the %s state metrics", gvk.Kind)
 }

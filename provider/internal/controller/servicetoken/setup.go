@@ -28,8 +28,7 @@ func SetupGated(mgr ctrl.Manager, o controller.Options, conn *config.Connector) 
 		// The connection Secret is read live: a cached read just after
 		// the secret was published could look empty and cause a rotation.
 		&connector{clients: conn, secrets: mgr.GetAPIReader()},
-		managed.WithManagementPolicies(),
-		managedctrl.WithMetrics(o))
+		managed.WithManagementPolicies())
 }
 
 // A clientSource gives a managed resource the Cloudflare client of its
