@@ -25,7 +25,6 @@ func SetupGated(mgr ctrl.Manager, o controller.Options, conn *config.Connector) 
 		v1alpha1.AccessAppGroupVersionKind,
 		&v1alpha1.AccessApp{}, &connector{clients: conn},
 		managed.WithReferenceResolver(managed.NewAPISimpleReferenceResolver(mgr.GetClient())),
-		managed.WithManagementPolicies(),
 		// Reads after our writes are consistent (the client updates its
 		// cache, and a create first lists afresh for our own object), so
 		// a missing object is missing: no grace period that would keep an

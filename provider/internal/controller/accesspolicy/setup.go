@@ -23,7 +23,6 @@ func SetupGated(mgr ctrl.Manager, o controller.Options, conn *config.Connector) 
 	return managedctrl.SetupGated(mgr, o,
 		v1alpha1.AccessPolicyGroupVersionKind,
 		&v1alpha1.AccessPolicy{}, &connector{clients: conn},
-		managed.WithManagementPolicies(),
 		// Reads after our writes are consistent (the client updates its
 		// cache, and a create first lists afresh for our own object), so
 		// a missing object is missing: no grace period that would keep an

@@ -50,6 +50,9 @@ func Setup[T resource.Managed](mgr ctrl.Manager, o controller.Options, gvk schem
 		//nolint:staticcheck // SA1019: crossplane-runtime's event.Recorder wraps the core/v1 recorder.
 		managed.WithRecorder(event.NewAPIRecorder(mgr.GetEventRecorderFor(name))),
 		managed.WithPollInterval(o.PollInterval),
+		// Every kind's spec has managementPolicies; without this a
+		// non-default one is refused rather than honoured.
+		managed.WithManagementPolicies(),
 	}, extra...)
 	if o.MetricOptions != nil {
 		opts = append(opts, managed.WithMetricRecorder(o.MetricOptions.MRMetrics))

@@ -27,8 +27,7 @@ func SetupGated(mgr ctrl.Manager, o controller.Options, conn *config.Connector) 
 		&v1alpha1.ServiceToken{},
 		// The connection Secret is read live: a cached read just after
 		// the secret was published could look empty and cause a rotation.
-		&connector{clients: conn, secrets: mgr.GetAPIReader()},
-		managed.WithManagementPolicies())
+		&connector{clients: conn, secrets: mgr.GetAPIReader()})
 }
 
 // A clientSource gives a managed resource the Cloudflare client of its
