@@ -1,9 +1,23 @@
 package v1alpha1
 
+import xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+
 // The composite resource and its claim are defined by the XRD in the
 // Configuration package (crossplane.yaml's package/configuration); these Go
 // types mirror its schema so that the function and the route controller read
 // and write it with one definition.
+
+// NotYet reports whether a Ready=False reason means "not yet" rather than
+// "wrong": a managed resource being created or deleted, a claim waiting for
+// its composite, or no reason at all. The function (condition Published) and
+// the route controller (Events) tell progress from problems with it.
+func NotYet(reason xpv2.ConditionReason) bool {
+	switch reason {
+	case xpv2.ReasonCreating, xpv2.ReasonDeleting, "Waiting", "":
+		return true
+	}
+	return false
+}
 
 // Composite resource and claim kinds defined by the Configuration's XRD.
 const (

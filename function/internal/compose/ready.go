@@ -39,17 +39,10 @@ type Publication struct {
 	Message string
 }
 
-// progress are the Ready=False reasons that mean "not yet", not "wrong".
-var progress = map[xpv2.ConditionReason]bool{
-	xpv2.ReasonCreating: true,
-	xpv2.ReasonDeleting: true,
-	"":                  true,
-}
-
 // Publish returns the Publication of the desired managed resources (the
 // state ConfigMap aside), in the order of their names so that the message is
 // stable: the first that reports Synced=False, or Ready=False for another
-// reason than progress, is the problem; else True when all are Ready.
+// reason than v1alpha1.NotYet, is the problem; else True when all are Ready.
 func Publish(desired map[resource.Name]*resource.DesiredComposed, observed map[resource.Name]resource.ObservedComposed) Publication {
 	names := make([]resource.Name, 0, len(desired))
 	for n := range desired {
@@ -71,7 +64,7 @@ func Publish(desired map[resource.Name]*resource.DesiredComposed, observed map[r
 		}
 		c := o.Resource.GetCondition(xpv2.TypeReady)
 		switch {
-		case c.Status == corev1.ConditionFalse && !progress[c.Reason]:
+		case c.Status == corev1.ConditionFalse && !v1alpha1.NotYet(c.Reason):
 			return Publication{Status: corev1.ConditionFalse, Reason: string(c.Reason), Message: what + ": " + c.Message}
 		case c.Status != corev1.ConditionTrue:
 			waiting = append(waiting, o.Resource.GetKind())

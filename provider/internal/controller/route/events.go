@@ -45,14 +45,6 @@ func (h health) key() string {
 	}
 }
 
-// progressReasons are Ready=False reasons that mean "not yet", not "wrong".
-var progressReasons = map[xpv2.ConditionReason]bool{
-	xpv2.ReasonCreating: true,
-	xpv2.ReasonDeleting: true,
-	"Waiting":           true, // A claim whose composite is not Ready yet.
-	"":                  true,
-}
-
 // claimHealth reads a claim's Accepted, Published, Synced and Ready
 // conditions. Crossplane copies the function's conditions to the claim, while
 // the claim's own Synced stays True and its Ready only says "waiting":
@@ -71,7 +63,7 @@ func claimHealth(c *claim.Unstructured) health {
 	switch {
 	case r.Status == corev1.ConditionTrue:
 		return health{Ready: true}
-	case r.Status == corev1.ConditionFalse && !progressReasons[r.Reason]:
+	case r.Status == corev1.ConditionFalse && !v1alpha1.NotYet(r.Reason):
 		return health{Problem: problem(r)}
 	}
 	return health{}
