@@ -24,13 +24,7 @@ func SetupGated(mgr ctrl.Manager, o controller.Options, conn *config.Connector) 
 	return managedctrl.SetupGated(mgr, o,
 		v1alpha1.AccessAppGroupVersionKind,
 		&v1alpha1.AccessApp{}, &connector{clients: conn},
-		managed.WithReferenceResolver(managed.NewAPISimpleReferenceResolver(mgr.GetClient())),
-		// Reads after our writes are consistent (the client updates its
-		// cache, and a create first lists afresh for our own object), so
-		// a missing object is missing: no grace period that would keep an
-		// object deleted in the dashboard within 30 s of its creation
-		// from being created again until then.
-		managed.WithCreationGracePeriod(0))
+		managed.WithReferenceResolver(managed.NewAPISimpleReferenceResolver(mgr.GetClient())))
 }
 
 // A clientSource gives a managed resource the Cloudflare client of its

@@ -22,13 +22,7 @@ import (
 func SetupGated(mgr ctrl.Manager, o controller.Options, conn *config.Connector) error {
 	return managedctrl.SetupGated(mgr, o,
 		v1alpha1.AccessPolicyGroupVersionKind,
-		&v1alpha1.AccessPolicy{}, &connector{clients: conn},
-		// Reads after our writes are consistent (the client updates its
-		// cache, and a create first lists afresh for our own object), so
-		// a missing object is missing: no grace period that would keep an
-		// object deleted in the dashboard within 30 s of its creation
-		// from being created again until then.
-		managed.WithCreationGracePeriod(0))
+		&v1alpha1.AccessPolicy{}, &connector{clients: conn})
 }
 
 // A clientSource gives a managed resource the Cloudflare client of its

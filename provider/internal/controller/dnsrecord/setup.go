@@ -7,7 +7,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/provider/internal/controller/config"
@@ -21,9 +20,5 @@ import (
 func SetupGated(mgr ctrl.Manager, o controller.Options, conn *config.Connector) error {
 	return managedctrl.SetupGated(mgr, o,
 		v1alpha1.DNSRecordGroupVersionKind,
-		&v1alpha1.DNSRecord{}, &connector{source: conn},
-		// Reads after our writes are consistent (the client updates its
-		// cache), so a missing object is missing: no grace period that
-		// would delay re-creation and deletion by 30 s.
-		managed.WithCreationGracePeriod(0))
+		&v1alpha1.DNSRecord{}, &connector{source: conn})
 }

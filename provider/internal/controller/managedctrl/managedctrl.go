@@ -53,6 +53,13 @@ func Setup[T resource.Managed](mgr ctrl.Manager, o controller.Options, gvk schem
 		// Every kind's spec has managementPolicies; without this a
 		// non-default one is refused rather than honoured.
 		managed.WithManagementPolicies(),
+		// Reads after our own writes are consistent (the client updates
+		// its cache, and a find before a create lists afresh), so a
+		// missing object is missing: no grace period that would keep an
+		// object deleted in the dashboard within 30 s of its creation
+		// from being created again until then. A kind may ask for one
+		// in extra.
+		managed.WithCreationGracePeriod(0),
 	}, extra...)
 	if o.MetricOptions != nil {
 		opts = append(opts, managed.WithMetricRecorder(o.MetricOptions.MRMetrics))

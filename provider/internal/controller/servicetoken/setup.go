@@ -5,6 +5,7 @@ package servicetoken
 
 import (
 	"context"
+	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -27,7 +28,11 @@ func SetupGated(mgr ctrl.Manager, o controller.Options, conn *config.Connector) 
 		&v1alpha1.ServiceToken{},
 		// The connection Secret is read live: a cached read just after
 		// the secret was published could look empty and cause a rotation.
-		&connector{clients: conn, secrets: mgr.GetAPIReader()})
+		&connector{clients: conn, secrets: mgr.GetAPIReader()},
+		// crossplane-runtime's default grace period: a token created
+		// twice would be a second secret, so a token that seems missing
+		// just after its creation is not created again at once.
+		managed.WithCreationGracePeriod(30*time.Second))
 }
 
 // A clientSource gives a managed resource the Cloudflare client of its
