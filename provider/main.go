@@ -39,7 +39,7 @@ import (
 	"github.com/cfzt/cfzt/provider/internal/clients/cloudflare"
 	cfztcontroller "github.com/cfzt/cfzt/provider/internal/controller"
 	"github.com/cfzt/cfzt/provider/internal/controller/config"
-	"github.com/cfzt/cfzt/provider/internal/controller/route"
+	"github.com/cfzt/cfzt/provider/internal/controller/httproute"
 	"github.com/cfzt/cfzt/provider/internal/controller/tenant"
 )
 
@@ -81,7 +81,7 @@ func (c *CLI) Run() error {
 	}
 
 	s := runtime.NewScheme()
-	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, apiextensionsv1.AddToScheme, apis.AddToScheme, route.AddToScheme} {
+	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, apiextensionsv1.AddToScheme, apis.AddToScheme, httproute.AddToScheme} {
 		if err := add(s); err != nil {
 			return errors.Wrap(err, "cannot build the scheme")
 		}
@@ -151,7 +151,7 @@ func (c *CLI) Run() error {
 			panic(errors.Wrap(err, "cannot set up the Tenant controller"))
 		}
 	}, v1alpha1.TenantGroupVersionKind, v1alpha1.ProviderConfigGroupVersionKind)
-	if err := route.SetupGated(mgr, route.Options{
+	if err := httproute.SetupGated(mgr, httproute.Options{
 		Logger:            log,
 		OperatorNamespace: c.OperatorNamespace,
 		SweepInitialDelay: c.SweepDelay,

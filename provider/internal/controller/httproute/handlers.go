@@ -1,4 +1,4 @@
-package route
+package httproute
 
 import (
 	"context"
@@ -22,22 +22,25 @@ import (
 
 // Field indexes of the controller's cache.
 const (
-	// indexRouteHostname indexes managed routes by normalized hostname.
+	// indexRouteHostname indexes the routes that ask to be published by
+	// normalized hostname.
 	indexRouteHostname = "cfzt.route.hostname"
-	// indexRouteTenant indexes managed routes by tenant name.
+	// indexRouteTenant indexes the routes that ask to be published by
+	// tenant name.
 	indexRouteTenant = "cfzt.route.tenant"
-	// indexRouteTemplate indexes managed routes by template name.
+	// indexRouteTemplate indexes the routes that ask to be published by
+	// template name.
 	indexRouteTemplate = "cfzt.route.template"
 	// indexClaimHostname indexes claims by normalized hostname.
 	indexClaimHostname = "cfzt.claim.hostname"
 )
 
 // routeAnnotationIndex returns an index function over one annotation of
-// managed routes.
+// routes that ask to be published.
 func routeAnnotationIndex(key string, normalize func(string) string) client.IndexerFunc {
 	return func(o client.Object) []string {
 		a := o.GetAnnotations()
-		if !managed(a) {
+		if !publishRequested(a) {
 			return nil
 		}
 		if v := normalize(a[key]); v != "" {
@@ -102,7 +105,8 @@ type mapper struct {
 	log               logging.Logger
 }
 
-// routesBy returns the managed routes whose field index has value v.
+// routesBy returns the routes asking to be published whose field index has
+// value v.
 func (m mapper) routesBy(ctx context.Context, index, v string) []gatewayv1.HTTPRoute {
 	l := &gatewayv1.HTTPRouteList{}
 	if err := m.kube.List(ctx, l, client.MatchingFields{index: v}); err != nil {
@@ -150,7 +154,7 @@ func (m mapper) templateRoutes(ctx context.Context, o client.Object) []reconcile
 	return out
 }
 
-// hostnamePeers returns requests for the managed routes asking for any of
+// hostnamePeers returns requests for the routes asking to publish any of
 // the hostnames, except self: a change of who holds a hostname may decide
 // their conflict.
 func (m mapper) hostnamePeers(ctx context.Context, self types.NamespacedName, hostnames ...string) []reconcile.Request {
@@ -227,12 +231,13 @@ func asUnstructured(o client.Object) *unstructured.Unstructured {
 	return &unstructured.Unstructured{Object: map[string]any{}}
 }
 
-// peerHandler maps a route whose hostname, or whether it is managed,
-// changes to the other routes that ask for the hostname (old and new): the
-// tie between routes without a claim yet is decided among those asking.
+// peerHandler maps a route whose hostname, or whether it asks to be
+// published, changes to the other routes that ask for the hostname (old and
+// new): the tie between routes without a claim yet is decided among those
+// asking.
 func (m mapper) peerHandler() handler.EventHandler {
 	hostname := func(o client.Object) string {
-		if o == nil || !managed(o.GetAnnotations()) {
+		if o == nil || !publishRequested(o.GetAnnotations()) {
 			return ""
 		}
 		return normalizeHostname(o.GetAnnotations()[v1alpha1.AnnotationHostname])

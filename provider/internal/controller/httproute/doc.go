@@ -1,6 +1,7 @@
-// Package route is the route controller: it turns annotated Gateway API
+// Package httproute is the route controller: it turns annotated Gateway API
 // HTTPRoutes into ZeroTrustRoute claims and writes the claims' results back
-// to the routes. It runs in the provider binary.
+// to the routes. It runs in the provider binary, a layer above the managed
+// resource controllers: it writes claims and never calls Cloudflare.
 //
 // # Setup
 //
@@ -54,11 +55,11 @@
 // "cfzt-route-controller/state", and never creates the ConfigMap.
 //
 // A sweep runs SweepInitialDelay after start and then every SweepInterval
-// (60 s and 300 s, as the seed's orphan timer). It deletes the state
-// ConfigMaps (label app.kubernetes.io/managed-by=cfzt-operator) and the
-// claims the controller wrote whose route is gone or no longer published:
-// a provider that was down when a route went away, or a route deleted with
-// propagationPolicy=Orphan.
+// (60 s and 300 s, as the orphan timer of the operator this project
+// replaces). It deletes the state ConfigMaps (label
+// app.kubernetes.io/managed-by=cfzt-operator) and the claims the controller
+// wrote whose route is gone or no longer published: a provider that was down
+// when a route went away, or a route deleted with propagationPolicy=Orphan.
 //
 // # What the user sees
 //
@@ -122,4 +123,4 @@
 // its RBAC manager grants a provider its own CRDs (Tenants and Templates
 // included) and Secrets, ConfigMaps, Events and Leases; the rest must be
 // bound to the provider's ServiceAccount by the installer.
-package route
+package httproute

@@ -1,4 +1,4 @@
-package route
+package httproute
 
 import (
 	"encoding/json"
@@ -44,9 +44,9 @@ func newClaimList() *unstructured.UnstructuredList {
 	return l
 }
 
-// managed reports whether route annotations ask for publication: enabled is
-// "true" and a tenant and a hostname are named.
-func managed(a map[string]string) bool {
+// publishRequested reports whether route annotations ask for publication:
+// enabled is "true" and a tenant and a hostname are named.
+func publishRequested(a map[string]string) bool {
 	return a[v1alpha1.AnnotationEnabled] == "true" &&
 		strings.TrimSpace(a[v1alpha1.AnnotationTenant]) != "" &&
 		strings.TrimSpace(a[v1alpha1.AnnotationHostname]) != ""

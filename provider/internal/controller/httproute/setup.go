@@ -1,4 +1,4 @@
-package route
+package httproute
 
 import (
 	"context"
@@ -26,7 +26,8 @@ import (
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 )
 
-// Defaults of Options, the seed operator's orphan timer.
+// Defaults of Options, the orphan timer of the operator this project
+// replaces.
 const (
 	DefaultSweepInitialDelay = 60 * time.Second
 	DefaultSweepInterval     = 300 * time.Second
@@ -109,7 +110,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 
 	for _, gvk := range []schema.GroupVersionKind{routeGroupVersionKind, v1alpha1.TenantGroupVersionKind, v1alpha1.TemplateGroupVersionKind} {
 		if !mgr.GetScheme().Recognizes(gvk) {
-			return errors.Errorf("the manager's scheme does not know %s: call route.AddToScheme", gvk)
+			return errors.Errorf("the manager's scheme does not know %s: call httproute.AddToScheme", gvk)
 		}
 	}
 	if err := addIndexes(context.Background(), mgr.GetFieldIndexer()); err != nil {

@@ -1,4 +1,4 @@
-package route
+package httproute
 
 import (
 	"context"
@@ -64,7 +64,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	}
 	rel := relate(claimObject(existing), route)
 
-	if route.GetDeletionTimestamp() != nil || !managed(route.GetAnnotations()) {
+	if route.GetDeletionTimestamp() != nil || !publishRequested(route.GetAnnotations()) {
 		log.Debug("Route is not published")
 		r.memory.forget(req.NamespacedName)
 		return reconcile.Result{}, r.unpublish(ctx, route, existing, rel)
@@ -88,7 +88,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 			return reconcile.Result{}, r.unpublish(ctx, route, existing, rel)
 		}
 		if rel == claimOwned {
-			return reconcile.Result{}, r.observe(ctx, route, existing)
+			return reconcile.Result{}, r.writeBackResults(ctx, route, existing)
 		}
 		return reconcile.Result{}, nil
 	}
@@ -108,7 +108,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 			return reconcile.Result{}, err
 		}
 		if ok {
-			return reconcile.Result{}, r.observe(ctx, route, existing)
+			return reconcile.Result{}, r.writeBackResults(ctx, route, existing)
 		}
 	}
 	if err := r.kube.Apply(ctx, client.ApplyConfigurationFromUnstructured(&desired.Unstructured),
@@ -118,7 +118,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	log.Debug("Applied claim", "inputsHash", hash)
 	if rel == claimOwned {
 		// The status is the composite's; applying the spec did not change it.
-		return reconcile.Result{}, r.observe(ctx, route, existing)
+		return reconcile.Result{}, r.writeBackResults(ctx, route, existing)
 	}
 	return reconcile.Result{}, nil
 }
@@ -174,80 +174,6 @@ func (r *Reconciler) admit(ctx context.Context, route *gatewayv1.HTTPRoute, exis
 	return in, nil, nil
 }
 
-// hostnameOwner returns the route that owns the route's hostname; see the
-// function of the same name for the rule.
-func (r *Reconciler) hostnameOwner(ctx context.Context, route *gatewayv1.HTTPRoute, existing *claim.Unstructured, rel claimRelation) (types.NamespacedName, error) {
-	self := types.NamespacedName{Namespace: route.GetNamespace(), Name: route.GetName()}
-	hostname := normalizeHostname(route.GetAnnotations()[v1alpha1.AnnotationHostname])
-	selfHolds := (rel == claimOwned || rel == claimAdoptable) && claimHostname(&existing.Unstructured) == hostname
-
-	claims := newClaimList()
-	if err := r.kube.List(ctx, claims, client.MatchingFields{indexClaimHostname: hostname}); err != nil {
-		return self, errors.Wrapf(err, "cannot list claims of hostname %q", hostname)
-	}
-	items := claims.Items
-	if !selfHolds {
-		// About to write a claim with this hostname: ask the API server too,
-		// so that a claim created a moment ago for another route, which the
-		// cache does not show yet, still counts.
-		fresh := newClaimList()
-		if err := r.live.List(ctx, fresh, client.MatchingLabels{LabelHostnameHash: hostnameHash(hostname)}); err != nil {
-			return self, errors.Wrapf(err, "cannot list claims of hostname %q", hostname)
-		}
-		items = append(items, fresh.Items...)
-	}
-
-	// A claim being deleted still holds its hostname until it is gone: its
-	// Cloudflare objects are still being removed.
-	var holders []contender
-	for i := range items {
-		c := &items[i]
-		if c.GetNamespace() == self.Namespace && c.GetName() == self.Name || claimHostname(c) != hostname {
-			continue
-		}
-		holders = append(holders, contender{Route: claimRoute(c), Since: c.GetCreationTimestamp()})
-	}
-
-	var newcomers []contender
-	if len(holders) == 0 && !selfHolds {
-		var err error
-		if newcomers, err = r.newcomers(ctx, route, hostname); err != nil {
-			return self, err
-		}
-	}
-	return hostnameOwner(contender{Route: self, Since: route.GetCreationTimestamp()}, selfHolds, holders, newcomers), nil
-}
-
-// newcomers returns the other routes asking for hostname that would be
-// published but for the hostname: managed, not being deleted, with a Tenant
-// that admits them.
-func (r *Reconciler) newcomers(ctx context.Context, route *gatewayv1.HTTPRoute, hostname string) ([]contender, error) {
-	l := &gatewayv1.HTTPRouteList{}
-	if err := r.kube.List(ctx, l, client.MatchingFields{indexRouteHostname: hostname}); err != nil {
-		return nil, errors.Wrapf(err, "cannot list HTTPRoutes of hostname %q", hostname)
-	}
-	var out []contender
-	for i := range l.Items {
-		o := &l.Items[i]
-		if o.GetUID() == route.GetUID() || o.GetDeletionTimestamp() != nil {
-			continue
-		}
-		a := o.GetAnnotations()
-		t, err := r.lookup.tenant(ctx, o.GetNamespace(), strings.TrimSpace(a[v1alpha1.AnnotationTenant]))
-		if err != nil {
-			return nil, err
-		}
-		if t == nil || fence(t, r.lookup.operatorNamespace, o.GetNamespace(), a[v1alpha1.AnnotationHostname]) != nil {
-			continue
-		}
-		out = append(out, contender{
-			Route: types.NamespacedName{Namespace: o.GetNamespace(), Name: o.GetName()},
-			Since: o.GetCreationTimestamp(),
-		})
-	}
-	return out, nil
-}
-
 // unpublish deletes the route's claim, when the controller wrote it, and
 // the results written back to the route.
 func (r *Reconciler) unpublish(ctx context.Context, route *gatewayv1.HTTPRoute, existing *claim.Unstructured, rel claimRelation) error {
@@ -291,9 +217,10 @@ func (r *Reconciler) deleteOrphanClaim(ctx context.Context, nn types.NamespacedN
 	return errors.Wrapf(err, "cannot delete claim %s of deleted HTTPRoute", nn)
 }
 
-// observe writes the claim's results back to the route, last_reconcile to
-// the state ConfigMap, and emits the Events of what changed.
-func (r *Reconciler) observe(ctx context.Context, route *gatewayv1.HTTPRoute, c *claim.Unstructured) error {
+// writeBackResults writes the claim's results back to the route's
+// annotations and last_reconcile to the state ConfigMap, and emits the
+// Events of what changed.
+func (r *Reconciler) writeBackResults(ctx context.Context, route *gatewayv1.HTTPRoute, c *claim.Unstructured) error {
 	nn := types.NamespacedName{Namespace: route.GetNamespace(), Name: route.GetName()}
 	st, err := getClaimStatus(c)
 	if err != nil {

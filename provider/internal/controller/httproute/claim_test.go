@@ -1,4 +1,4 @@
-package route
+package httproute
 
 import (
 	"testing"
@@ -13,7 +13,7 @@ import (
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 )
 
-func TestManaged(t *testing.T) {
+func TestPublishRequested(t *testing.T) {
 	cases := map[string]struct {
 		reason string
 		a      map[string]string
@@ -25,7 +25,7 @@ func TestManaged(t *testing.T) {
 			want:   true,
 		},
 		"NotTrue": {
-			reason: "Only the exact value \"true\" enables a route, as in the seed.",
+			reason: "Only the exact value \"true\" enables a route, as in the operator this project replaces.",
 			a:      map[string]string{v1alpha1.AnnotationEnabled: "yes", v1alpha1.AnnotationTenant: "home", v1alpha1.AnnotationHostname: "a.example.com"},
 			want:   false,
 		},
@@ -42,8 +42,8 @@ func TestManaged(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, managed(tc.a)); diff != "" {
-				t.Errorf("%s\nmanaged(...): -want, +got:\n%s", tc.reason, diff)
+			if diff := cmp.Diff(tc.want, publishRequested(tc.a)); diff != "" {
+				t.Errorf("%s\npublishRequested(...): -want, +got:\n%s", tc.reason, diff)
 			}
 		})
 	}

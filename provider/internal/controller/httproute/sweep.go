@@ -1,4 +1,4 @@
-package route
+package httproute
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 // A sweeper periodically deletes the state ConfigMaps and claims of routes
 // that are gone or no longer published. Reconciles and the garbage collector
 // normally do that; the sweep covers a provider that was down when the route
-// went away, like the seed operator's orphan timer.
+// went away, like the orphan timer of the operator this project replaces.
 type sweeper struct {
 	// kube lists claims from the cache and deletes.
 	kube client.Client
@@ -103,7 +103,7 @@ func (s *sweeper) deleteIfOrphan(ctx context.Context, route types.NamespacedName
 	case kerrors.IsNotFound(err):
 	case err != nil:
 		return errors.Wrapf(err, "cannot get HTTPRoute %s", route)
-	case r.GetDeletionTimestamp() == nil && managed(r.GetAnnotations()):
+	case r.GetDeletionTimestamp() == nil && publishRequested(r.GetAnnotations()):
 		return nil
 	}
 	kind := o.GetObjectKind().GroupVersionKind().Kind
