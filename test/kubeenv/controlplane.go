@@ -3,7 +3,6 @@ package kubeenv
 import (
 	"context"
 	"crypto/tls"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -18,6 +17,8 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+
+	"github.com/cfzt/cfzt/test/proc"
 )
 
 // probeTimeout bounds each readiness request, so that one hung request cannot
@@ -28,7 +29,7 @@ const probeTimeout = 5 * time.Second
 // environment's directory, waits until it is healthy and returns its client
 // URL.
 func (e *Env) startEtcd(ctx context.Context, bin string) (string, error) {
-	ports, err := freePorts(2)
+	ports, err := proc.FreePorts(2)
 	if err != nil {
 		return "", err
 	}
@@ -49,15 +50,14 @@ func (e *Env) startEtcd(ctx context.Context, bin string) (string, error) {
 		// etcd 3.4 refuses to start on architectures it does not test.
 		env = append(env, "ETCD_UNSUPPORTED_ARCH="+runtime.GOARCH)
 	}
-	p, err := startProcess(e.dir, "etcd", bin, args, env...)
+	p, err := e.procs.Start(e.dir, "etcd", bin, args, env)
 	if err != nil {
 		return "", err
 	}
-	e.add(p)
 
 	hc := &http.Client{Timeout: probeTimeout}
-	err = p.waitFor(ctx, "healthy", func(ctx context.Context) (bool, error) {
-		body, err := get(ctx, hc, clientURL+"/health")
+	err = waitFor(ctx, p, "etcd to be healthy", func(ctx context.Context) (bool, error) {
+		body, err := proc.Get(ctx, hc, clientURL+"/health")
 		return strings.Contains(body, `"health":"true"`), err
 	})
 	return clientURL, err
@@ -75,7 +75,7 @@ func (e *Env) startAPIServer(ctx context.Context, bin, etcdURL string) error {
 	if err != nil {
 		return err
 	}
-	ports, err := freePorts(1)
+	ports, err := proc.FreePorts(1)
 	if err != nil {
 		return err
 	}
@@ -98,11 +98,10 @@ func (e *Env) startAPIServer(ctx context.Context, bin, etcdURL string) error {
 		"--endpoint-reconciler-type=none",
 		"--profiling=false",
 	}
-	p, err := startProcess(e.dir, "kube-apiserver", bin, args)
+	p, err := e.procs.Start(e.dir, "kube-apiserver", bin, args, nil)
 	if err != nil {
 		return err
 	}
-	e.add(p)
 	e.apiserver = p
 
 	e.config = &rest.Config{
@@ -128,7 +127,7 @@ func (e *Env) startAPIServer(ctx context.Context, bin, etcdURL string) error {
 	if err != nil {
 		return errors.Wrap(err, "cannot create Kubernetes client")
 	}
-	return p.waitFor(ctx, "ready", func(ctx context.Context) (bool, error) {
+	return waitFor(ctx, p, "kube-apiserver to be ready", func(ctx context.Context) (bool, error) {
 		body, err := cs.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx)
 		if err != nil {
 			return false, errors.Wrap(err, "cannot get /readyz")
@@ -146,7 +145,7 @@ func (e *Env) startAPIServer(ctx context.Context, bin, etcdURL string) error {
 // startControllerManager starts kube-controller-manager with the garbage
 // collector and namespace controllers and waits until it is healthy.
 func (e *Env) startControllerManager(ctx context.Context, bin string) error {
-	ports, err := freePorts(1)
+	ports, err := proc.FreePorts(1)
 	if err != nil {
 		return err
 	}
@@ -160,19 +159,18 @@ func (e *Env) startControllerManager(ctx context.Context, bin string) error {
 		"--secure-port=" + ports[0],
 		"--cert-dir=" + filepath.Join(e.dir, "kube-controller-manager"),
 	}
-	p, err := startProcess(e.dir, "kube-controller-manager", bin, args)
+	p, err := e.procs.Start(e.dir, "kube-controller-manager", bin, args, nil)
 	if err != nil {
 		return err
 	}
-	e.add(p)
 
 	// The controller manager serves a certificate it generated itself.
 	hc := &http.Client{
 		Timeout:   probeTimeout,
 		Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}, //nolint:gosec // G402: a loopback health probe of a self-signed server.
 	}
-	return p.waitFor(ctx, "healthy", func(ctx context.Context) (bool, error) {
-		body, err := get(ctx, hc, "https://127.0.0.1:"+ports[0]+"/healthz")
+	return waitFor(ctx, p, "kube-controller-manager to be healthy", func(ctx context.Context) (bool, error) {
+		body, err := proc.Get(ctx, hc, "https://127.0.0.1:"+ports[0]+"/healthz")
 		return body == "ok", err
 	})
 }
@@ -191,25 +189,4 @@ func writeKubeconfig(path string, cfg *rest.Config) error {
 	kc.Contexts["kubeenv"] = &clientcmdapi.Context{Cluster: "kubeenv", AuthInfo: adminUser}
 	kc.CurrentContext = "kubeenv"
 	return errors.Wrapf(clientcmd.WriteToFile(*kc, path), "cannot write kubeconfig %s", path)
-}
-
-// get returns the body of a GET of url.
-func get(ctx context.Context, hc *http.Client, url string) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return "", errors.Wrapf(err, "cannot build request for %s", url)
-	}
-	rsp, err := hc.Do(req)
-	if err != nil {
-		return "", errors.Wrapf(err, "cannot get %s", url)
-	}
-	defer rsp.Body.Close() //nolint:errcheck // a read-only body.
-	b, err := io.ReadAll(io.LimitReader(rsp.Body, 1<<16))
-	if err != nil {
-		return "", errors.Wrapf(err, "cannot read %s", url)
-	}
-	if rsp.StatusCode != http.StatusOK {
-		return string(b), errors.Errorf("%s answered %s: %s", url, rsp.Status, b)
-	}
-	return string(b), nil
 }

@@ -43,7 +43,7 @@ func (e *Env) InstallCRDs(ctx context.Context, dirs ...string) error {
 	}
 
 	for _, crd := range crds {
-		err := e.apiserver.waitFor(ctx, "establishing CustomResourceDefinition "+crd.GetName(), func(ctx context.Context) (bool, error) {
+		err := waitFor(ctx, e.apiserver, "CustomResourceDefinition "+crd.GetName()+" to be established", func(ctx context.Context) (bool, error) {
 			got, err := api.Get(ctx, crd.GetName(), metav1.GetOptions{})
 			if err != nil {
 				return false, err

@@ -16,16 +16,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"k8s.io/client-go/rest"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+
+	"github.com/cfzt/cfzt/test/proc"
 )
 
 // BinDirEnv names the environment variable that overrides the directory
@@ -44,12 +44,11 @@ const (
 // in about ten seconds; the margin is for loaded CI machines.
 const defaultStartTimeout = 3 * time.Minute
 
-// Temporary directories are named tempPrefix*, and hold ownerFile with the PID
-// of the test binary.
-const (
-	tempPrefix = "kubeenv-"
-	ownerFile  = "owner.pid"
-)
+// tempPrefix starts the names of the environments' temporary directories.
+const tempPrefix = "kubeenv-"
+
+// pollInterval is the pace of every readiness check.
+const pollInterval = 100 * time.Millisecond
 
 type options struct {
 	binDir            string
@@ -88,10 +87,9 @@ type Env struct {
 	dir        string
 	kubeconfig string
 	config     *rest.Config
-	apiserver  *process
+	apiserver  *proc.Process
 
-	mu    sync.Mutex
-	procs []*process
+	procs proc.Group
 	once  sync.Once
 	err   error
 }
@@ -171,14 +169,7 @@ func (e *Env) Kubeconfig() string {
 // groups, and removes its temporary files. It is idempotent.
 func (e *Env) Stop() error {
 	e.once.Do(func() {
-		e.mu.Lock()
-		procs := e.procs
-		e.mu.Unlock()
-		// The reverse order stops clients of the API server before the API
-		// server, and the API server before etcd.
-		for i := len(procs) - 1; i >= 0; i-- {
-			procs[i].stop()
-		}
+		e.procs.Stop()
 		if err := os.RemoveAll(e.dir); err != nil {
 			e.err = errors.Wrapf(err, "cannot remove %s", e.dir)
 		}
@@ -204,15 +195,11 @@ func start(ctx context.Context, o *options) (*Env, error) {
 		defer cancel()
 	}
 
-	sweepStale()
-	dir, err := os.MkdirTemp("", tempPrefix)
+	dir, err := proc.TempDir(tempPrefix)
 	if err != nil {
-		return nil, errors.Wrap(err, "cannot create temporary directory")
+		return nil, err
 	}
 	e := &Env{dir: dir}
-	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o600); err != nil {
-		return e, errors.Wrap(err, "cannot record the owner of the temporary directory")
-	}
 	return e, errors.Wrapf(e.start(ctx, o), "cannot start control plane in %s", dir)
 }
 
@@ -237,20 +224,20 @@ func (e *Env) start(ctx context.Context, o *options) error {
 	return nil
 }
 
-func (e *Env) add(p *process) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.procs = append(e.procs, p)
-}
-
 // logTails writes the end of every process log to the test log.
 func (e *Env) logTails(t testing.TB) {
 	t.Helper()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, p := range e.procs {
-		t.Logf("kubeenv: last lines of %s log:\n%s", p.name, p.tail(40))
+	t.Logf("kubeenv: process logs:\n%s", e.procs.Tails(40))
+}
+
+// waitFor polls ready until it returns true, giving up when p exits or ctx is
+// done; the error of a timeout ends with the last lines of p's log.
+func waitFor(ctx context.Context, p *proc.Process, what string, ready func(context.Context) (bool, error)) error {
+	err := proc.Poll(ctx, pollInterval, what, p.Exited, ready)
+	if err != nil && ctx.Err() != nil {
+		return errors.Errorf("%w; last lines of %s:\n%s", err, p.Log(), p.Tail(20))
 	}
+	return err
 }
 
 // missingBinaries returns the names of the binaries o needs that are not
@@ -270,38 +257,28 @@ func missingBinaries(o *options) []string {
 	return missing
 }
 
-// sweepStale removes the temporary directories of environments whose test
-// binary died without cleaning up, e.g. on a test timeout (the kernel killed
-// their processes; see sysProcAttr). Each directory records its owner's PID.
-func sweepStale() {
-	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), tempPrefix+"*"))
-	for _, d := range dirs {
-		b, err := os.ReadFile(filepath.Join(d, ownerFile)) //nolint:gosec // G304: our own temporary directories.
-		if err != nil {
-			continue // Not ours, or still being created.
-		}
-		pid, err := strconv.Atoi(string(b))
-		if err != nil || syscall.Kill(pid, 0) != syscall.ESRCH {
-			continue
-		}
-		_ = os.RemoveAll(d)
-	}
-}
-
-// repoRoot returns the nearest directory at or above the working directory
+// RepoRoot returns the nearest directory at or above the working directory
 // that holds a go.mod: go test runs each test in its package directory, whose
-// module root is the repository root. It falls back to the working directory.
-func repoRoot() string {
+// module root is the repository root.
+func RepoRoot() (string, error) {
 	wd, err := os.Getwd()
 	if err != nil {
-		return "."
+		return "", errors.Wrap(err, "cannot get the working directory")
 	}
 	for d := wd; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d
+			return d, nil
 		}
 		if filepath.Dir(d) == d {
-			return wd
+			return "", errors.Errorf("cannot find the repository root: no go.mod at or above %s", wd)
 		}
 	}
+}
+
+// repoRoot returns RepoRoot, or the working directory when there is none.
+func repoRoot() string {
+	if d, err := RepoRoot(); err == nil {
+		return d
+	}
+	return "."
 }

@@ -3,7 +3,6 @@ package stack
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -22,6 +21,8 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 	pkgv1 "github.com/crossplane/crossplane/apis/v2/pkg/v1"
 	pkgv1beta1 "github.com/crossplane/crossplane/apis/v2/pkg/v1beta1"
+
+	"github.com/cfzt/cfzt/test/proc"
 )
 
 // Crossplane's namespace and the Secrets its initializer creates.
@@ -69,7 +70,7 @@ func (s *Stack) pushPackages(ctx context.Context) error {
 	}
 	s.packages = ps
 	s.progress("pushing the packages to %s with make xpkg-push", ps.local)
-	return run(ctx, s.dir, "xpkg-push", "make", []string{
+	return proc.Run(ctx, s.dir, "xpkg-push", "make", []string{
 		"--no-print-directory", "-C", s.root, "xpkg-push",
 		"REGISTRY=" + ps.local, "XPKG=" + s.o.PackageDir, "VERSION=" + s.o.PackageVersion,
 		"ARCHES=" + strings.Join(packageArches, " "),
@@ -115,7 +116,7 @@ func (s *Stack) startCrossplane(ctx context.Context) error {
 	args := []string{"core", "init", "--enable-webhooks=false", "--activation=*"}
 	err := s.Poll(initCtx, "crossplane core init", func(ctx context.Context) (bool, error) {
 		// The first run can fail while the core CRDs establish.
-		err := run(ctx, s.dir, "crossplane-init", bin, args, env)
+		err := proc.Run(ctx, s.dir, "crossplane-init", bin, args, env)
 		return err == nil, err
 	})
 	if err != nil {
@@ -126,12 +127,12 @@ func (s *Stack) startCrossplane(ctx context.Context) error {
 	if err := s.writeSecret(ctx, clientTLSSecret, certs, "ca.crt", corev1.TLSCertKey, corev1.TLSPrivateKeyKey); err != nil {
 		return err
 	}
-	ports, err := freePorts(3)
+	ports, err := proc.FreePorts(3)
 	if err != nil {
 		return err
 	}
 	s.progress("starting crossplane core")
-	p, err := startProcess(s.dir, "crossplane", bin, []string{
+	_, err = s.procs.Start(s.dir, "crossplane", bin, []string{
 		"core", "start",
 		"--debug",
 		"--package-runtime=External",
@@ -146,20 +147,7 @@ func (s *Stack) startCrossplane(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.add(p)
-	hc := &http.Client{Timeout: 5 * time.Second}
-	return s.Poll(initCtx, "crossplane core to be ready", func(ctx context.Context) (bool, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:"+ports[1]+"/readyz", nil)
-		if err != nil {
-			return false, err
-		}
-		rsp, err := hc.Do(req)
-		if err != nil {
-			return false, err
-		}
-		_ = rsp.Body.Close()
-		return rsp.StatusCode == http.StatusOK, errors.Errorf("/readyz answered %s", rsp.Status)
-	})
+	return s.waitReady(initCtx, "crossplane core", "http://127.0.0.1:"+ports[1]+"/readyz")
 }
 
 // installPackages installs the Configuration as a user would, with an

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path"
@@ -32,6 +33,7 @@ import (
 	pkgv1beta1 "github.com/crossplane/crossplane/apis/v2/pkg/v1beta1"
 
 	"github.com/cfzt/cfzt/apis"
+	"github.com/cfzt/cfzt/test/proc"
 )
 
 // FieldOwner is the field manager of everything the stack and its users
@@ -40,6 +42,9 @@ const FieldOwner = "cfzt-e2e"
 
 // pollInterval is the pace of every wait.
 const pollInterval = 250 * time.Millisecond
+
+// probeTimeout bounds each readiness request.
+const probeTimeout = 5 * time.Second
 
 // Scheme returns a scheme with the types the stack and its tests use.
 func Scheme() (*runtime.Scheme, error) {
@@ -218,25 +223,14 @@ func (s *Stack) gatewayCRDs(ctx context.Context) (string, error) {
 // then the last error ready returned explains the timeout. It also gives up
 // when a process of the stack exits.
 func (s *Stack) Poll(ctx context.Context, what string, ready func(context.Context) (bool, error)) error {
-	var last error
-	for {
-		ok, err := ready(ctx)
-		if ok {
-			return nil
-		}
-		if err != nil {
-			last = err
-		}
-		if err := s.Exited(); err != nil {
-			return errors.Wrapf(err, "while waiting for %s", what)
-		}
-		select {
-		case <-ctx.Done():
-			if last != nil {
-				return errors.Wrapf(last, "timed out waiting for %s", what)
-			}
-			return errors.Errorf("timed out waiting for %s", what)
-		case <-time.After(pollInterval):
-		}
-	}
+	return proc.Poll(ctx, pollInterval, what, s.Exited, ready)
+}
+
+// waitReady polls url until it answers 200 OK.
+func (s *Stack) waitReady(ctx context.Context, what, url string) error {
+	hc := &http.Client{Timeout: probeTimeout}
+	return s.Poll(ctx, what+" to be ready", func(ctx context.Context) (bool, error) {
+		_, err := proc.Get(ctx, hc, url)
+		return err == nil, err
+	})
 }

@@ -2,12 +2,12 @@ package stack
 
 import (
 	"context"
-	"net/http"
 	"time"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 
 	"github.com/cfzt/cfzt/test/fakecloudflare"
+	"github.com/cfzt/cfzt/test/proc"
 )
 
 // providerStartTimeout bounds how long the provider may take to be ready.
@@ -34,12 +34,12 @@ func (s *Stack) startCloudflare() error {
 // fake Cloudflare API through $CLOUDFLARE_API_URL, and waits until it is
 // ready.
 func (s *Stack) startProvider(ctx context.Context, bin string) error {
-	ports, err := freePorts(2)
+	ports, err := proc.FreePorts(2)
 	if err != nil {
 		return err
 	}
 	s.progress("starting the provider (poll interval %s, cache TTL %s)", s.o.PollInterval, s.o.CacheTTL)
-	p, err := startProcess(s.dir, "provider", bin, []string{
+	_, err = s.procs.Start(s.dir, "provider", bin, []string{
 		"--debug",
 		"--poll-interval=" + s.o.PollInterval.String(),
 		"--cache-ttl=" + s.o.CacheTTL.String(),
@@ -49,21 +49,8 @@ func (s *Stack) startProvider(ctx context.Context, bin string) error {
 	if err != nil {
 		return err
 	}
-	s.add(p)
 	s.providerMetrics = "http://127.0.0.1:" + ports[0] + "/metrics"
 	ctx, cancel := context.WithTimeout(ctx, providerStartTimeout)
 	defer cancel()
-	hc := &http.Client{Timeout: 5 * time.Second}
-	return s.Poll(ctx, "the provider to be ready", func(ctx context.Context) (bool, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:"+ports[1]+"/readyz", nil)
-		if err != nil {
-			return false, err
-		}
-		rsp, err := hc.Do(req)
-		if err != nil {
-			return false, err
-		}
-		_ = rsp.Body.Close()
-		return rsp.StatusCode == http.StatusOK, errors.Errorf("/readyz answered %s", rsp.Status)
-	})
+	return s.waitReady(ctx, "the provider", "http://127.0.0.1:"+ports[1]+"/readyz")
 }

@@ -4,8 +4,6 @@ import (
 	"archive/tar"
 	"io"
 	"log"
-	"net"
-	"net/http"
 	"path"
 	"strings"
 
@@ -23,29 +21,11 @@ import (
 // objects.
 const packageFile = "package.yaml"
 
-// A registry is an OCI registry served in-process on loopback, over plain
-// HTTP, which Crossplane and go-containerregistry use for 127.0.0.1.
-type registry struct {
-	addr string
-	srv  *http.Server
-}
-
-// startRegistry serves an empty in-memory registry on a free loopback port.
-func startRegistry() (*registry, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, errors.Wrap(err, "cannot listen for the registry")
-	}
-	srv := &http.Server{
-		Handler:           ggcrregistry.New(ggcrregistry.Logger(log.New(io.Discard, "", 0))),
-		ReadHeaderTimeout: readHeaderTimeout,
-	}
-	go func() { _ = srv.Serve(l) }()
-	return &registry{addr: l.Addr().String(), srv: srv}, nil
-}
-
-func (r *registry) stop() {
-	_ = r.srv.Close()
+// startRegistry serves an empty in-memory OCI registry on a free loopback
+// port, over plain HTTP, which Crossplane and go-containerregistry use for
+// 127.0.0.1.
+func startRegistry() (*httpServer, error) {
+	return serve(ggcrregistry.New(ggcrregistry.Logger(log.New(io.Discard, "", 0))))
 }
 
 // A packageSet is where the Configuration and its dependencies are published:

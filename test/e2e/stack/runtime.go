@@ -24,6 +24,8 @@ import (
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	pkgv1 "github.com/crossplane/crossplane/apis/v2/pkg/v1"
+
+	"github.com/cfzt/cfzt/test/proc"
 )
 
 // runtimeInterval is how often the stack plays the package runtime for new
@@ -125,13 +127,13 @@ func (s *Stack) startFunction(ctx context.Context, bin string) error {
 			return errors.Wrapf(err, "cannot write %s", name)
 		}
 	}
-	ports, err := freePorts(2)
+	ports, err := proc.FreePorts(2)
 	if err != nil {
 		return err
 	}
 	s.functionAddr = "127.0.0.1:" + ports[0]
 	s.progress("starting the function on %s", s.functionAddr)
-	p, err := startProcess(s.dir, "function", bin, []string{
+	_, err = s.procs.Start(s.dir, "function", bin, []string{
 		"--debug",
 		"--address=" + s.functionAddr,
 		"--metrics-address=127.0.0.1:" + ports[1],
@@ -139,7 +141,6 @@ func (s *Stack) startFunction(ctx context.Context, bin string) error {
 	if err != nil {
 		return err
 	}
-	s.add(p)
 	ctx, cancel := context.WithTimeout(ctx, functionStartTimeout)
 	defer cancel()
 	return s.Poll(ctx, "the function to listen on "+s.functionAddr, func(ctx context.Context) (bool, error) {

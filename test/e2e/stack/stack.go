@@ -23,11 +23,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"k8s.io/client-go/rest"
@@ -37,6 +35,7 @@ import (
 
 	"github.com/cfzt/cfzt/test/fakecloudflare"
 	"github.com/cfzt/cfzt/test/kubeenv"
+	"github.com/cfzt/cfzt/test/proc"
 )
 
 // Environment variables that override Options left empty.
@@ -66,7 +65,6 @@ const (
 	binCrossplane         = "crossplane-core"
 	binCrossplaneCLI      = "crossplane"
 	tempPrefix            = "cfzt-e2e-"
-	ownerFile             = "owner.pid"
 	readHeaderTimeout     = 10 * time.Second
 )
 
@@ -115,7 +113,7 @@ type Stack struct {
 
 	env      *kubeenv.Env
 	kube     client.Client
-	registry *registry
+	registry *httpServer
 	packages *packageSet
 
 	ca              *tls.Certificate
@@ -131,8 +129,7 @@ type Stack struct {
 	cancel context.CancelFunc // stops the stack's background loops
 	loops  sync.WaitGroup
 
-	mu    sync.Mutex
-	procs []*process
+	procs proc.Group
 	once  sync.Once
 	err   error
 }
@@ -141,7 +138,7 @@ type Stack struct {
 // missing: binaries that `make tools` builds and packages that `make xpkg`
 // builds.
 func Check(o Options) error {
-	root, err := repoRoot()
+	root, err := kubeenv.RepoRoot()
 	if err != nil {
 		return err
 	}
@@ -174,24 +171,19 @@ func Check(o Options) error {
 // New starts a stack. The context bounds the start only. When New fails it
 // has already stopped what it started.
 func New(ctx context.Context, o Options) (*Stack, error) {
-	root, err := repoRoot()
+	root, err := kubeenv.RepoRoot()
 	if err != nil {
 		return nil, err
 	}
 	if err := Check(o); err != nil {
 		return nil, err
 	}
-	sweepStale()
-	dir, err := os.MkdirTemp("", tempPrefix)
+	dir, err := proc.TempDir(tempPrefix)
 	if err != nil {
-		return nil, errors.Wrap(err, "cannot create temporary directory")
+		return nil, err
 	}
 	loopCtx, cancel := context.WithCancel(context.Background())
 	s := &Stack{o: o.withDefaults(root), root: root, dir: dir, start: time.Now(), cancel: cancel}
-	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o600); err != nil {
-		_ = s.Stop()
-		return nil, errors.Wrap(err, "cannot record the owner of the temporary directory")
-	}
 	if err := s.up(ctx, loopCtx); err != nil {
 		err = errors.Wrapf(err, "cannot start the stack (logs in %s)", dir)
 		if tails := s.LogTails(30); tails != "" {
@@ -263,12 +255,7 @@ func (s *Stack) Stop() error {
 	s.once.Do(func() {
 		s.cancel()
 		s.loops.Wait()
-		s.mu.Lock()
-		procs := s.procs
-		s.mu.Unlock()
-		for i := len(procs) - 1; i >= 0; i-- {
-			procs[i].stop()
-		}
+		s.procs.Stop()
 		if s.cfServer != nil {
 			s.cfServer.stop()
 		}
@@ -325,33 +312,11 @@ func (s *Stack) DriftWindow() time.Duration { return s.o.PollInterval + s.o.Cach
 
 // LogTails returns the last n lines of each process log, headed by the
 // process's name.
-func (s *Stack) LogTails(n int) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var b strings.Builder
-	for _, p := range s.procs {
-		fmt.Fprintf(&b, "----- last lines of %s (%s) -----\n%s\n", p.name, p.log, p.tail(n))
-	}
-	return b.String()
-}
+func (s *Stack) LogTails(n int) string { return s.procs.Tails(n) }
 
 // Exited returns an error for each process of the stack that is no longer
 // running, nil while all run.
-func (s *Stack) Exited() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var errs []error
-	for _, p := range s.procs {
-		errs = append(errs, p.exited())
-	}
-	return errors.Join(errs...)
-}
-
-func (s *Stack) add(p *process) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.procs = append(s.procs, p)
-}
+func (s *Stack) Exited() error { return s.procs.Exited() }
 
 func (s *Stack) progress(format string, args ...any) {
 	if s.o.Progress == nil {
@@ -443,38 +408,4 @@ func configurationFile(dir string) string {
 func executable(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && !fi.IsDir() && fi.Mode().Perm()&0o111 != 0
-}
-
-// repoRoot returns the nearest directory at or above the working directory
-// that holds a go.mod.
-func repoRoot() (string, error) {
-	wd, err := os.Getwd()
-	if err != nil {
-		return "", errors.Wrap(err, "cannot get the working directory")
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d, nil
-		}
-		if filepath.Dir(d) == d {
-			return "", errors.Errorf("cannot find the repository root: no go.mod at or above %s", wd)
-		}
-	}
-}
-
-// sweepStale removes the temporary directories of stacks whose process died
-// without cleaning up; the kernel already killed their processes.
-func sweepStale() {
-	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), tempPrefix+"*"))
-	for _, d := range dirs {
-		b, err := os.ReadFile(filepath.Join(d, ownerFile)) //nolint:gosec // G304: our own temporary directories.
-		if err != nil {
-			continue
-		}
-		pid, err := strconv.Atoi(string(b))
-		if err != nil || syscall.Kill(pid, 0) != syscall.ESRCH {
-			continue
-		}
-		_ = os.RemoveAll(d)
-	}
 }

@@ -1,11 +1,11 @@
 //go:build unix && !linux
 
-package stack
+package proc
 
 import "syscall"
 
-// sysProcAttr puts the child in its own process group, so that stopping it
-// reaches anything it forks.
+// sysProcAttr puts the child in its own process group, so that Stop reaches
+// anything it forks.
 func sysProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true}
 }
