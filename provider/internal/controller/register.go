@@ -11,6 +11,7 @@ import (
 	"github.com/cfzt/cfzt/provider/internal/controller/accesspolicy"
 	"github.com/cfzt/cfzt/provider/internal/controller/config"
 	"github.com/cfzt/cfzt/provider/internal/controller/dnsrecord"
+	"github.com/cfzt/cfzt/provider/internal/controller/managedctrl"
 	"github.com/cfzt/cfzt/provider/internal/controller/servicetoken"
 	"github.com/cfzt/cfzt/provider/internal/controller/tunnelroute"
 )
@@ -22,7 +23,7 @@ func SetupGated(mgr ctrl.Manager, o controller.Options, conn *config.Connector) 
 	if err := config.Setup(mgr, o); err != nil {
 		return errors.Wrap(err, "cannot set up the ProviderConfig controller")
 	}
-	for _, setup := range []func(ctrl.Manager, controller.Options, *config.Connector) error{
+	for _, setup := range []func(ctrl.Manager, controller.Options, managedctrl.ClientSource) error{
 		tunnelroute.SetupGated,
 		dnsrecord.SetupGated,
 		accessapp.SetupGated,

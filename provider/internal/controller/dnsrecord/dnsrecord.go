@@ -1,3 +1,6 @@
+// Package dnsrecord is the DNSRecord controller: it keeps one CNAME, A or
+// AAAA record of a Cloudflare zone in step with a DNSRecord, and never
+// adopts, changes or deletes a record another owner marked, or nobody did.
 package dnsrecord
 
 import (
@@ -6,38 +9,35 @@ import (
 	"slices"
 	"strings"
 
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/provider/internal/clients/cloudflare"
+	"github.com/cfzt/cfzt/provider/internal/controller/managedctrl"
 )
 
-// A clientSource returns the Cloudflare client of a managed resource's
-// ProviderConfig; *config.Connector is one.
-type clientSource interface {
-	Client(ctx context.Context, mg resource.LegacyManaged) (cloudflare.Client, error)
+// SetupGated adds the DNSRecord controller once its kind is served, when
+// o.Gate is set, and at once otherwise. Its clients come from src. A
+// DNSRecord's external name is the record ID, set by Create or by adopting
+// our own record.
+func SetupGated(mgr ctrl.Manager, o controller.Options, src managedctrl.ClientSource) error {
+	return managedctrl.SetupGated(mgr, o, v1alpha1.DNSRecordGroupVersionKind, managedctrl.Connector(src, newExternal))
 }
 
-// A connector makes an external client for a DNSRecord.
-type connector struct {
-	source clientSource
-}
-
-// Connect returns an external client for the DNSRecord's account.
-func (c *connector) Connect(ctx context.Context, cr *v1alpha1.DNSRecord) (managed.TypedExternalClient[*v1alpha1.DNSRecord], error) {
-	cl, err := c.source.Client(ctx, cr)
-	if err != nil {
-		return nil, err
-	}
+// newExternal returns the external client of a DNSRecord, which names its
+// ProviderConfig in messages.
+func newExternal(cr *v1alpha1.DNSRecord, cf cloudflare.Client) managedctrl.ExternalClient[*v1alpha1.DNSRecord] {
 	pc := ""
 	if ref := cr.GetProviderConfigReference(); ref != nil {
 		pc = ref.Name
 	}
-	return &external{client: cl, providerConfig: pc}, nil
+	return &external{client: cf, providerConfig: pc}
 }
 
 // The dnsClient is the part of the Cloudflare client a DNSRecord uses.
@@ -173,11 +173,6 @@ func (e *external) Delete(ctx context.Context, cr *v1alpha1.DNSRecord) (managed.
 		return managed.ExternalDelete{}, nil
 	}
 	return managed.ExternalDelete{}, errors.Wrapf(err, "cannot delete DNS record %s %s (ID %s)", p.Type, p.Name, id)
-}
-
-// Disconnect does nothing: clients are shared.
-func (e *external) Disconnect(_ context.Context) error {
-	return nil
 }
 
 // zoneID returns the record's zone, or an error that explains why there is

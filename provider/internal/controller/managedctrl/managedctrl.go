@@ -1,6 +1,7 @@
 // Package managedctrl adds the provider's managed resource controllers to a
-// manager. They differ only in their kind, their connector and a few
-// reconciler options; what they share is here.
+// manager. They differ only in their kind, their external client and a few
+// reconciler options; what they share, from the connector to the
+// reconciler, is here.
 package managedctrl
 
 import (
@@ -19,14 +20,14 @@ import (
 
 // SetupGated adds the controller Setup describes once the gvk kind is
 // served, when o.Gate is set, and at once otherwise.
-func SetupGated[T resource.Managed](mgr ctrl.Manager, o controller.Options, gvk schema.GroupVersionKind, obj T, c managed.TypedExternalConnector[T], extra ...managed.ReconcilerOption) error {
+func SetupGated[T resource.Managed](mgr ctrl.Manager, o controller.Options, gvk schema.GroupVersionKind, c managed.TypedExternalConnector[T], extra ...managed.ReconcilerOption) error {
 	if o.Gate == nil {
-		return Setup(mgr, o, gvk, obj, c, extra...)
+		return Setup(mgr, o, gvk, c, extra...)
 	}
 	o.Gate.Register(func() {
 		// The gate calls back once the CRD is established, when nobody
 		// is left to return the error to.
-		if err := Setup(mgr, o, gvk, obj, c, extra...); err != nil {
+		if err := Setup(mgr, o, gvk, c, extra...); err != nil {
 			panic(err)
 		}
 	}, gvk)
@@ -34,12 +35,20 @@ func SetupGated[T resource.Managed](mgr ctrl.Manager, o controller.Options, gvk 
 }
 
 // Setup adds to mgr the controller that reconciles managed resources of the
-// gvk kind (obj is one, of the kind's Go type) with the external clients c
-// makes. It is named managed/<kind>.<group> in lower case, as in other
-// Crossplane providers. extra holds the reconciler options the kind does not
-// share with the others.
-func Setup[T resource.Managed](mgr ctrl.Manager, o controller.Options, gvk schema.GroupVersionKind, obj T, c managed.TypedExternalConnector[T], extra ...managed.ReconcilerOption) error {
+// gvk kind, whose Go type is T, with the external clients c makes. It is
+// named managed/<kind>.<group> in lower case, as in other Crossplane
+// providers. extra holds the reconciler options the kind does not share
+// with the others.
+func Setup[T resource.Managed](mgr ctrl.Manager, o controller.Options, gvk schema.GroupVersionKind, c managed.TypedExternalConnector[T], extra ...managed.ReconcilerOption) error {
 	name := managed.ControllerName(gvk.GroupKind().String())
+	ro, err := mgr.GetScheme().New(gvk)
+	if err != nil {
+		return errors.Wrapf(err, "cannot make a %s", gvk.Kind)
+	}
+	obj, ok := ro.(T)
+	if !ok {
+		return errors.Errorf("the scheme's %s is a %T, not the managed resource its controller reconciles", gvk.Kind, ro)
+	}
 	opts := append([]managed.ReconcilerOption{
 		managed.WithTypedExternalConnector(c),
 		// No kind's external name is its metadata.name: it is a Cloudflare

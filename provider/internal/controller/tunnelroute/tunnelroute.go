@@ -1,36 +1,33 @@
+// Package tunnelroute is the TunnelRoute controller: it keeps one ingress
+// rule of a remotely managed Cloudflare Tunnel in step with a TunnelRoute,
+// leaving every other rule of the tunnel as it is.
 package tunnelroute
 
 import (
 	"context"
 
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/provider/internal/clients/cloudflare"
+	"github.com/cfzt/cfzt/provider/internal/controller/managedctrl"
 )
 
-// A clientSource returns the Cloudflare client of a managed resource's
-// ProviderConfig; *config.Connector is one.
-type clientSource interface {
-	Client(ctx context.Context, mg resource.LegacyManaged) (cloudflare.Client, error)
+// SetupGated adds the TunnelRoute controller once its kind is served, when
+// o.Gate is set, and at once otherwise. Its clients come from src. A
+// TunnelRoute's external name is the hostname, set by Create.
+func SetupGated(mgr ctrl.Manager, o controller.Options, src managedctrl.ClientSource) error {
+	return managedctrl.SetupGated(mgr, o, v1alpha1.TunnelRouteGroupVersionKind, managedctrl.Connector(src, newExternal))
 }
 
-// A connector makes an external client for a TunnelRoute.
-type connector struct {
-	source clientSource
-}
-
-// Connect returns an external client for the TunnelRoute's account.
-func (c *connector) Connect(ctx context.Context, cr *v1alpha1.TunnelRoute) (managed.TypedExternalClient[*v1alpha1.TunnelRoute], error) {
-	cl, err := c.source.Client(ctx, cr)
-	if err != nil {
-		return nil, err
-	}
-	return &external{tunnels: cl}, nil
+func newExternal(_ *v1alpha1.TunnelRoute, cf cloudflare.Client) managedctrl.ExternalClient[*v1alpha1.TunnelRoute] {
+	return &external{tunnels: cf}
 }
 
 // An external keeps one ingress rule of a tunnel's configuration. It never
@@ -54,7 +51,7 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.TunnelRoute) (manag
 		return managed.ExternalObservation{ResourceExists: false}, nil
 	}
 	if err != nil {
-		return managed.ExternalObservation{}, tunnelError(err, p.TunnelID)
+		return managed.ExternalObservation{}, tunnelError(err, p.TunnelID, "read")
 	}
 	rule, ok := cloudflare.FindIngressRule(cfg.Ingress, hostname, "")
 	if !ok {
@@ -97,12 +94,7 @@ func (e *external) Delete(ctx context.Context, cr *v1alpha1.TunnelRoute) (manage
 	if cloudflare.IsNotFound(err) {
 		return managed.ExternalDelete{}, nil
 	}
-	return managed.ExternalDelete{}, tunnelError(err, p.TunnelID)
-}
-
-// Disconnect does nothing: clients are shared.
-func (e *external) Disconnect(_ context.Context) error {
-	return nil
+	return managed.ExternalDelete{}, tunnelError(err, p.TunnelID, "update")
 }
 
 func (e *external) upsert(ctx context.Context, cr *v1alpha1.TunnelRoute) error {
@@ -114,7 +106,7 @@ func (e *external) upsert(ctx context.Context, cr *v1alpha1.TunnelRoute) error {
 	_, err := e.tunnels.UpdateTunnelIngress(ctx, p.TunnelID, func(rules []cloudflare.IngressRule) []cloudflare.IngressRule {
 		return cloudflare.UpsertIngressRule(rules, want)
 	})
-	return tunnelError(err, p.TunnelID)
+	return tunnelError(err, p.TunnelID, "update")
 }
 
 // hostnameOf returns the hostname of the rule the TunnelRoute owns. The
@@ -128,8 +120,9 @@ func hostnameOf(cr *v1alpha1.TunnelRoute) (string, error) {
 	return h, nil
 }
 
-// tunnelError explains an error of a tunnel call; nil stays nil.
-func tunnelError(err error, tunnelID string) error {
+// tunnelError explains an error of a call that was to read or update the
+// tunnel's ingress rules; nil stays nil.
+func tunnelError(err error, tunnelID, verb string) error {
 	switch {
 	case err == nil:
 		return nil
@@ -138,7 +131,7 @@ func tunnelError(err error, tunnelID string) error {
 	case cloudflare.IsConflict(err):
 		return errors.Wrapf(err, "cannot update the ingress rules of tunnel %q: another writer kept changing them, will retry", tunnelID)
 	default:
-		return errors.Wrapf(err, "cannot update the ingress rules of tunnel %q", tunnelID)
+		return errors.Wrapf(err, "cannot %s the ingress rules of tunnel %q", verb, tunnelID)
 	}
 }
 

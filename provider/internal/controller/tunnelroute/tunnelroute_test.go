@@ -188,7 +188,7 @@ func TestObserve(t *testing.T) {
 			reason: "Any other error reading the configuration is returned.",
 			client: &fake.MockClient{MockGetTunnelConfiguration: configErr(errBoom)},
 			cr:     route(),
-			want:   want{cr: route(), err: errBoom},
+			want:   want{cr: route(), err: errBoom, msg: `cannot read the ingress rules of tunnel "` + tunnelID + `"`},
 		},
 		"HostnameChanged": {
 			reason: "A TunnelRoute cannot move its rule to another hostname, which would leave the old rule behind.",

@@ -87,7 +87,8 @@ func cloudApp(m ...func(*cloudflare.AccessApp)) cloudflare.AccessApp {
 	return a
 }
 
-// resolve resolves the seed's policy name, and fails on any other.
+// resolve resolves the policy name the fake Cloudflare API is seeded with,
+// and fails on any other.
 func resolve(_ context.Context, names []string) ([]string, error) {
 	ids := make([]string, 0, len(names))
 	for _, n := range names {

@@ -1,3 +1,6 @@
+// Package accessapp holds the AccessApp controller, which keeps a
+// self-hosted Cloudflare Access application as its managed resource
+// describes it.
 package accessapp
 
 import (
@@ -7,16 +10,30 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	ctrl "sigs.k8s.io/controller-runtime"
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
+	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/provider/internal/clients/cloudflare"
+	"github.com/cfzt/cfzt/provider/internal/controller/managedctrl"
 )
+
+// SetupGated adds the AccessApp controller once its kind is served, when
+// o.Gate is set, and at once otherwise. Its clients come from src.
+func SetupGated(mgr ctrl.Manager, o controller.Options, src managedctrl.ClientSource) error {
+	return managedctrl.SetupGated(mgr, o, v1alpha1.AccessAppGroupVersionKind, managedctrl.Connector(src, newExternal),
+		managed.WithReferenceResolver(managed.NewAPISimpleReferenceResolver(mgr.GetClient())))
+}
+
+func newExternal(_ *v1alpha1.AccessApp, cf cloudflare.Client) managedctrl.ExternalClient[*v1alpha1.AccessApp] {
+	return &external{cf: cf}
+}
 
 // api is the part of the Cloudflare client the controller uses.
 type api interface {
@@ -37,16 +54,9 @@ type external struct {
 // reverted by Update. Without an external name, or when the application is
 // gone, it reports that none exists and Create finds or makes one.
 func (e *external) Observe(ctx context.Context, mg *v1alpha1.AccessApp) (managed.ExternalObservation, error) {
-	id := meta.GetExternalName(mg)
-	if id == "" {
-		return managed.ExternalObservation{}, nil
-	}
-	got, err := e.cf.GetAccessApp(ctx, id)
-	if cloudflare.IsNotFound(err) {
-		return managed.ExternalObservation{}, nil
-	}
-	if err != nil {
-		return managed.ExternalObservation{}, errors.Wrapf(err, "cannot get Access application %q", id)
+	got, found, err := managedctrl.Get(ctx, mg, "Access application", e.cf.GetAccessApp)
+	if err != nil || !found {
+		return managed.ExternalObservation{}, err
 	}
 	want, err := e.desired(ctx, mg)
 	if err != nil {
@@ -65,22 +75,20 @@ func (e *external) Create(ctx context.Context, mg *v1alpha1.AccessApp) (managed.
 	if err != nil {
 		return managed.ExternalCreation{}, err
 	}
-	found, err := e.cf.FindAccessApp(ctx, want.Domain, want.Name)
-	if err == nil {
-		// Ours: adopt it. The next Observe compares it and Update repairs
-		// any difference.
-		meta.SetExternalName(mg, found.ID)
-		return managed.ExternalCreation{}, nil
-	}
-	if !cloudflare.IsNotFound(err) {
-		return managed.ExternalCreation{}, errors.Wrapf(err, "cannot create Access application %q", want.Name)
-	}
-	created, err := e.cf.CreateAccessApp(ctx, want)
+	a, created, err := managedctrl.FindOrCreate(ctx,
+		func(ctx context.Context) (cloudflare.AccessApp, error) {
+			return e.cf.FindAccessApp(ctx, want.Domain, want.Name)
+		},
+		func(ctx context.Context) (cloudflare.AccessApp, error) { return e.cf.CreateAccessApp(ctx, want) })
 	if err != nil {
 		return managed.ExternalCreation{}, errors.Wrapf(err, "cannot create Access application %q", want.Name)
 	}
-	meta.SetExternalName(mg, created.ID)
-	observe(mg, created)
+	meta.SetExternalName(mg, a.ID)
+	if created {
+		observe(mg, a)
+	}
+	// One adopted is compared by the next Observe, and Update repairs any
+	// difference.
 	return managed.ExternalCreation{}, nil
 }
 
@@ -102,20 +110,7 @@ func (e *external) Update(ctx context.Context, mg *v1alpha1.AccessApp) (managed.
 
 // Delete deletes the application; one already gone is not an error.
 func (e *external) Delete(ctx context.Context, mg *v1alpha1.AccessApp) (managed.ExternalDelete, error) {
-	mg.SetConditions(xpv2.Deleting())
-	id := meta.GetExternalName(mg)
-	if id == "" {
-		return managed.ExternalDelete{}, nil
-	}
-	if err := e.cf.DeleteAccessApp(ctx, id); err != nil && !cloudflare.IsNotFound(err) {
-		return managed.ExternalDelete{}, errors.Wrapf(err, "cannot delete Access application %q", id)
-	}
-	return managed.ExternalDelete{}, nil
-}
-
-// Disconnect does nothing: the Cloudflare client is shared.
-func (e *external) Disconnect(_ context.Context) error {
-	return nil
+	return managedctrl.Delete(ctx, mg, e.cf.DeleteAccessApp, "cannot delete Access application %q")
 }
 
 // desired returns the application mg describes, with its existing policies

@@ -79,7 +79,8 @@ func cloudPolicy(m ...func(*cloudflare.AccessPolicy)) cloudflare.AccessPolicy {
 	return p
 }
 
-// resolve resolves the seed's group name, and fails on any other.
+// resolve resolves the group name the fake Cloudflare API is seeded with,
+// and fails on any other.
 func resolve(_ context.Context, names []string) ([]string, error) {
 	ids := make([]string, 0, len(names))
 	for _, n := range names {

@@ -1,3 +1,5 @@
+// Package accesspolicy holds the AccessPolicy controller, which keeps a
+// reusable Cloudflare Access policy as its managed resource describes it.
 package accesspolicy
 
 import (
@@ -6,16 +8,29 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	ctrl "sigs.k8s.io/controller-runtime"
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
+	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/provider/internal/clients/cloudflare"
+	"github.com/cfzt/cfzt/provider/internal/controller/managedctrl"
 )
+
+// SetupGated adds the AccessPolicy controller once its kind is served, when
+// o.Gate is set, and at once otherwise. Its clients come from src.
+func SetupGated(mgr ctrl.Manager, o controller.Options, src managedctrl.ClientSource) error {
+	return managedctrl.SetupGated(mgr, o, v1alpha1.AccessPolicyGroupVersionKind, managedctrl.Connector(src, newExternal))
+}
+
+func newExternal(_ *v1alpha1.AccessPolicy, cf cloudflare.Client) managedctrl.ExternalClient[*v1alpha1.AccessPolicy] {
+	return &external{cf: cf}
+}
 
 // api is the part of the Cloudflare client the controller uses.
 type api interface {
@@ -34,16 +49,9 @@ type external struct {
 // by Update. Without an external name, or when the policy is gone, it
 // reports that none exists and Create finds or makes one.
 func (e *external) Observe(ctx context.Context, mg *v1alpha1.AccessPolicy) (managed.ExternalObservation, error) {
-	id := meta.GetExternalName(mg)
-	if id == "" {
-		return managed.ExternalObservation{}, nil
-	}
-	got, err := e.cf.GetAccessPolicy(ctx, id)
-	if cloudflare.IsNotFound(err) {
-		return managed.ExternalObservation{}, nil
-	}
-	if err != nil {
-		return managed.ExternalObservation{}, errors.Wrapf(err, "cannot get Access policy %q", id)
+	got, found, err := managedctrl.Get(ctx, mg, "Access policy", e.cf.GetAccessPolicy)
+	if err != nil || !found {
+		return managed.ExternalObservation{}, err
 	}
 	want, err := e.desired(ctx, mg)
 	if err != nil {
@@ -62,20 +70,17 @@ func (e *external) Create(ctx context.Context, mg *v1alpha1.AccessPolicy) (manag
 	if err != nil {
 		return managed.ExternalCreation{}, err
 	}
-	found, err := e.cf.FindAccessPolicy(ctx, want.Name)
-	if err == nil {
-		// The next Observe compares it and Update repairs any difference.
-		meta.SetExternalName(mg, found.ID)
-		return managed.ExternalCreation{}, nil
-	}
-	if !cloudflare.IsNotFound(err) {
-		return managed.ExternalCreation{}, errors.Wrapf(err, "cannot create Access policy %q", want.Name)
-	}
-	created, err := e.cf.CreateAccessPolicy(ctx, want)
+	p, _, err := managedctrl.FindOrCreate(ctx,
+		func(ctx context.Context) (cloudflare.AccessPolicy, error) {
+			return e.cf.FindAccessPolicy(ctx, want.Name)
+		},
+		func(ctx context.Context) (cloudflare.AccessPolicy, error) { return e.cf.CreateAccessPolicy(ctx, want) })
 	if err != nil {
 		return managed.ExternalCreation{}, errors.Wrapf(err, "cannot create Access policy %q", want.Name)
 	}
-	meta.SetExternalName(mg, created.ID)
+	// One adopted is compared by the next Observe, and Update repairs any
+	// difference.
+	meta.SetExternalName(mg, p.ID)
 	return managed.ExternalCreation{}, nil
 }
 
@@ -97,20 +102,8 @@ func (e *external) Update(ctx context.Context, mg *v1alpha1.AccessPolicy) (manag
 // refuses to delete a policy an application still uses, so the delete is
 // retried until the application has let go of it.
 func (e *external) Delete(ctx context.Context, mg *v1alpha1.AccessPolicy) (managed.ExternalDelete, error) {
-	mg.SetConditions(xpv2.Deleting())
-	id := meta.GetExternalName(mg)
-	if id == "" {
-		return managed.ExternalDelete{}, nil
-	}
-	if err := e.cf.DeleteAccessPolicy(ctx, id); err != nil && !cloudflare.IsNotFound(err) {
-		return managed.ExternalDelete{}, errors.Wrapf(err, "cannot delete Access policy %q yet, waiting for any Access application that uses it to let go of it", id)
-	}
-	return managed.ExternalDelete{}, nil
-}
-
-// Disconnect does nothing: the Cloudflare client is shared.
-func (e *external) Disconnect(_ context.Context) error {
-	return nil
+	return managedctrl.Delete(ctx, mg, e.cf.DeleteAccessPolicy,
+		"cannot delete Access policy %q yet, waiting for any Access application that uses it to let go of it")
 }
 
 // desired returns the policy mg describes, with its group names resolved

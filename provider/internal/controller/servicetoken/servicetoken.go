@@ -1,3 +1,6 @@
+// Package servicetoken holds the ServiceToken controller, which keeps a
+// Cloudflare Access service token as its managed resource describes it and
+// publishes its client ID and secret as connection details.
 package servicetoken
 
 import (
@@ -8,17 +11,36 @@ import (
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
+	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/provider/internal/clients/cloudflare"
+	"github.com/cfzt/cfzt/provider/internal/controller/managedctrl"
 )
+
+// SetupGated adds the ServiceToken controller once its kind is served, when
+// o.Gate is set, and at once otherwise. Its clients come from src.
+func SetupGated(mgr ctrl.Manager, o controller.Options, src managedctrl.ClientSource) error {
+	// The connection Secret is read live: a cached read just after the
+	// secret was published could look empty and cause a rotation.
+	secrets := mgr.GetAPIReader()
+	return managedctrl.SetupGated(mgr, o, v1alpha1.ServiceTokenGroupVersionKind,
+		managedctrl.Connector(src, func(_ *v1alpha1.ServiceToken, cf cloudflare.Client) managedctrl.ExternalClient[*v1alpha1.ServiceToken] {
+			return &external{cf: cf, secrets: secrets}
+		}),
+		// crossplane-runtime's default grace period: a token created
+		// twice would be a second secret, so a token that seems missing
+		// just after its creation is not created again at once.
+		managed.WithCreationGracePeriod(30*time.Second))
+}
 
 // Keys of the connection Secret.
 const (
@@ -42,16 +64,9 @@ type external struct {
 // only the client ID as connection details; publishing them merges keys
 // into the Secret, so the client secret published by Create stays.
 func (e *external) Observe(ctx context.Context, mg *v1alpha1.ServiceToken) (managed.ExternalObservation, error) {
-	id := meta.GetExternalName(mg)
-	if id == "" {
-		return managed.ExternalObservation{}, nil
-	}
-	got, err := e.cf.GetServiceToken(ctx, id)
-	if cloudflare.IsNotFound(err) {
-		return managed.ExternalObservation{}, nil
-	}
-	if err != nil {
-		return managed.ExternalObservation{}, errors.Wrapf(err, "cannot get service token %q", id)
+	got, found, err := managedctrl.Get(ctx, mg, "service token", e.cf.GetServiceToken)
+	if err != nil || !found {
+		return managed.ExternalObservation{}, err
 	}
 	observe(mg, got)
 	o := managed.ExternalObservation{
@@ -76,24 +91,22 @@ func (e *external) Observe(ctx context.Context, mg *v1alpha1.ServiceToken) (mana
 // secret are returned as connection details, once.
 func (e *external) Create(ctx context.Context, mg *v1alpha1.ServiceToken) (managed.ExternalCreation, error) {
 	p := mg.Spec.ForProvider
-	found, err := e.cf.FindServiceToken(ctx, p.Name)
-	if err == nil {
-		rotated, err := e.cf.RotateServiceToken(ctx, found.ID)
-		if err != nil {
-			return managed.ExternalCreation{}, errors.Wrapf(err, "cannot rotate service token %q to obtain its secret", found.ID)
-		}
-		meta.SetExternalName(mg, found.ID)
-		return managed.ExternalCreation{ConnectionDetails: details(rotated)}, nil
-	}
-	if !cloudflare.IsNotFound(err) {
-		return managed.ExternalCreation{}, errors.Wrapf(err, "cannot create service token %q", p.Name)
-	}
-	created, err := e.cf.CreateServiceToken(ctx, p.Name, p.Duration)
+	t, created, err := managedctrl.FindOrCreate(ctx,
+		func(ctx context.Context) (cloudflare.ServiceToken, error) { return e.cf.FindServiceToken(ctx, p.Name) },
+		func(ctx context.Context) (cloudflare.ServiceToken, error) {
+			return e.cf.CreateServiceToken(ctx, p.Name, p.Duration)
+		})
 	if err != nil {
 		return managed.ExternalCreation{}, errors.Wrapf(err, "cannot create service token %q", p.Name)
 	}
-	meta.SetExternalName(mg, created.ID)
-	return managed.ExternalCreation{ConnectionDetails: details(created)}, nil
+	id := t.ID
+	if !created {
+		if t, err = e.cf.RotateServiceToken(ctx, id); err != nil {
+			return managed.ExternalCreation{}, errors.Wrapf(err, "cannot rotate service token %q to obtain its secret", id)
+		}
+	}
+	meta.SetExternalName(mg, id)
+	return managed.ExternalCreation{ConnectionDetails: details(t)}, nil
 }
 
 // Update sets the token's name and duration back to the spec's and, when
@@ -125,20 +138,7 @@ func (e *external) Update(ctx context.Context, mg *v1alpha1.ServiceToken) (manag
 
 // Delete deletes the token; one already gone is not an error.
 func (e *external) Delete(ctx context.Context, mg *v1alpha1.ServiceToken) (managed.ExternalDelete, error) {
-	mg.SetConditions(xpv2.Deleting())
-	id := meta.GetExternalName(mg)
-	if id == "" {
-		return managed.ExternalDelete{}, nil
-	}
-	if err := e.cf.DeleteServiceToken(ctx, id); err != nil && !cloudflare.IsNotFound(err) {
-		return managed.ExternalDelete{}, errors.Wrapf(err, "cannot delete service token %q", id)
-	}
-	return managed.ExternalDelete{}, nil
-}
-
-// Disconnect does nothing: the Cloudflare client is shared.
-func (e *external) Disconnect(_ context.Context) error {
-	return nil
+	return managedctrl.Delete(ctx, mg, e.cf.DeleteServiceToken, "cannot delete service token %q")
 }
 
 // secretLost reports whether mg's connection Secret is missing the client

@@ -1,0 +1,56 @@
+package managedctrl
+
+import (
+	"context"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+
+	"github.com/cfzt/cfzt/provider/internal/clients/cloudflare"
+)
+
+// A ClientSource gives a managed resource the Cloudflare client of its
+// ProviderConfig's account; *config.Connector is one.
+type ClientSource interface {
+	// Client returns the Cloudflare client of mg's ProviderConfig.
+	Client(ctx context.Context, mg resource.LegacyManaged) (cloudflare.Client, error)
+}
+
+// An ExternalClient keeps one Cloudflare object as its managed resource of
+// kind T describes it. It is crossplane-runtime's TypedExternalClient
+// without Disconnect: Cloudflare clients are shared, so there is nothing to
+// close when a reconcile ends.
+type ExternalClient[T resource.Managed] interface {
+	// Observe reports whether the object exists and is up to date.
+	Observe(ctx context.Context, mg T) (managed.ExternalObservation, error)
+
+	// Create creates the object, or adopts ours that a create whose reply
+	// was lost left behind.
+	Create(ctx context.Context, mg T) (managed.ExternalCreation, error)
+
+	// Update makes the object as mg describes it.
+	Update(ctx context.Context, mg T) (managed.ExternalUpdate, error)
+
+	// Delete deletes the object; one already gone is not an error.
+	Delete(ctx context.Context, mg T) (managed.ExternalDelete, error)
+}
+
+// Connector returns the connector of a kind: for each reconcile it gets
+// the Cloudflare client of the managed resource's ProviderConfig from src,
+// and has newExternal make the external client that uses it.
+func Connector[T resource.LegacyManaged](src ClientSource, newExternal func(mg T, cf cloudflare.Client) ExternalClient[T]) managed.TypedExternalConnectorFn[T] {
+	return func(ctx context.Context, mg T) (managed.TypedExternalClient[T], error) {
+		cf, err := src.Client(ctx, mg)
+		if err != nil {
+			return nil, err
+		}
+		e := newExternal(mg, cf)
+		return managed.TypedExternalClientFns[T]{
+			ObserveFn:    e.Observe,
+			CreateFn:     e.Create,
+			UpdateFn:     e.Update,
+			DeleteFn:     e.Delete,
+			DisconnectFn: func(context.Context) error { return nil },
+		}, nil
+	}
+}
