@@ -1,8 +1,9 @@
 // Package proc runs the binaries of a test environment as child processes of
-// the test: each in its own process group with its output in a log file,
-// killed by the kernel when the test binary dies (on Linux), and stopped
-// together with the others of its Group. The control plane (test/kubeenv) and
-// the end-to-end stack (test/e2e/stack) both run their processes with it.
+// the test binary (or of `make demo`): each in its own process group with its
+// output in a log file, killed by the kernel when its parent dies (on Linux),
+// and stopped together with the others of its Group. The control plane
+// (test/kubeenv) and the end-to-end stack (test/e2e/stack) both run their
+// processes with it.
 package proc
 
 import (
@@ -35,8 +36,8 @@ type Process struct {
 }
 
 // Start starts bin with args in its own process group, with env added to the
-// environment of the test and its output in <dir>/<name>.log. On Linux the
-// kernel kills it when the test binary dies, even if no cleanup runs (e.g. a
+// environment of the caller and its output in <dir>/<name>.log. On Linux the
+// kernel kills it when the caller dies, even if no cleanup runs (e.g. a
 // panic on test timeout).
 func Start(dir, name, bin string, args, env []string) (*Process, error) {
 	f, log, err := createLog(dir, name)
@@ -120,7 +121,7 @@ func createLog(dir, name string) (*os.File, string, error) {
 }
 
 // command sends the output of cmd to log, adds env to the environment of the
-// test and puts cmd in its own process group.
+// caller and puts cmd in its own process group.
 func command(cmd *exec.Cmd, log *os.File, env []string) *exec.Cmd {
 	cmd.Stdout = log
 	cmd.Stderr = log

@@ -14,10 +14,10 @@ import (
 const ownerFile = "owner.pid"
 
 // TempDir creates a temporary directory named prefix* for the logs and data of
-// an environment's processes, recording in it the PID of the test binary. It
-// first removes the directories of that prefix whose test binary died without
-// cleaning up, e.g. on a test timeout; on Linux the kernel already killed
-// their processes. The caller removes the directory it gets.
+// an environment's processes, recording in it the PID of the caller. It first
+// removes the directories of that prefix whose owner died without cleaning
+// up, e.g. on a test timeout; on Linux the kernel already killed their
+// processes. The caller removes the directory it gets.
 func TempDir(prefix string) (string, error) {
 	sweepStale(prefix)
 	dir, err := os.MkdirTemp("", prefix)
