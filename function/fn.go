@@ -83,7 +83,7 @@ func (f *Function) run(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionRespon
 		}
 		return false, err
 	}
-	if err := merge.CheckFences(route, in.tenant); err != nil {
+	if err := merge.CheckFences(route, in.tenant, operatorNS); err != nil {
 		return false, err
 	}
 
@@ -196,7 +196,7 @@ type inputs struct {
 // all, and an error when the Tenant or a named template does not exist.
 func fetch(rsp *fnv1.RunFunctionResponse, got map[string]*fnv1.Resources, r merge.Route, operatorNS string) (*inputs, error) {
 	tenantLookup := extra.Tenant(r.Tenant, r.Namespace, operatorNS)
-	baseLookup := extra.BaseTemplate(r.BaseTemplate(), r.Namespace, operatorNS)
+	baseLookup := extra.BaseTemplate(v1alpha1.BaseTemplateName(r.Tenant), r.Namespace, operatorNS)
 	lookups := []extra.Lookup{tenantLookup, baseLookup}
 	var templateLookup *extra.Lookup
 	if r.Template != "" {

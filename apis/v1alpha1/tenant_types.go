@@ -47,8 +47,15 @@ type TenantSpec struct {
 	AllowedNamespaces []string `json:"allowedNamespaces,omitempty"`
 
 	// AllowedHostnameSuffixes limits the hostnames routes may publish:
-	// "example.com" allows example.com and any name under it. Empty allows
-	// any hostname in the account's zones.
+	// "example.com" allows example.com and any name under it, on a label
+	// boundary (not badexample.com). Empty allows any hostname in the
+	// account's zones. Write each suffix in canonical form: a lowercase DNS
+	// name such as example.com, without a leading "*." or "." and without a
+	// trailing dot; other forms are refused.
+	// +kubebuilder:validation:MaxItems=100
+	// +kubebuilder:validation:items:MinLength=1
+	// +kubebuilder:validation:items:MaxLength=253
+	// +kubebuilder:validation:XValidation:rule="self.all(s, s.matches('^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?([.][a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$'))",message="each hostname suffix must be a lowercase DNS name such as example.com, without a leading '*.' or '.', a trailing dot or spaces"
 	// +optional
 	AllowedHostnameSuffixes []string `json:"allowedHostnameSuffixes,omitempty"`
 

@@ -5,6 +5,7 @@ import (
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
 
+	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/function/internal/merge"
 )
 
@@ -28,7 +29,7 @@ type Inputs struct {
 // providerConfig returns the reference every managed resource carries.
 func (in Inputs) providerConfig() xpv2.ClusterManagedResourceSpec {
 	return xpv2.ClusterManagedResourceSpec{
-		ProviderConfigReference: &xpv2.Reference{Name: ProviderConfigName(in.TenantNamespace, in.Route.Tenant)},
+		ProviderConfigReference: &xpv2.Reference{Name: v1alpha1.ProviderConfigName(in.TenantNamespace, in.Route.Tenant)},
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
 
+	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/function/internal/merge"
 )
 
@@ -14,7 +15,7 @@ func StateConfigMap(r merge.Route, operatorNamespace string, data map[string]str
 	u.SetAPIVersion("v1")
 	u.SetKind("ConfigMap")
 	u.SetNamespace(operatorNamespace)
-	u.SetName(StateName(r))
+	u.SetName(v1alpha1.StateConfigMapName(r.Namespace, r.Name))
 	u.SetLabels(Labels(r))
 	d := make(map[string]any, len(data))
 	for k, v := range data {

@@ -20,8 +20,9 @@ const (
 	NameState        resource.Name = "state"
 )
 
-// Labels returns the labels of everything composed for a route, the seed's
-// state labels, so that `kubectl get managed -l` finds a route's objects.
+// Labels returns the labels of everything composed for a route, the state
+// labels of the operator this project replaces, so that `kubectl get managed
+// -l` finds a route's objects.
 func Labels(r merge.Route) map[string]string {
 	return map[string]string{
 		v1alpha1.LabelManagedBy:          v1alpha1.LabelManagedByValue,
@@ -31,19 +32,8 @@ func Labels(r merge.Route) map[string]string {
 	}
 }
 
-// ProviderConfigName is the name of the ProviderConfig the provider keeps for
-// a Tenant.
-func ProviderConfigName(tenantNamespace, tenant string) string {
-	return tenantNamespace + "." + tenant
-}
-
-// StateName is the name of a route's state ConfigMap, the seed's.
-func StateName(r merge.Route) string {
-	return "cfzt-" + r.Namespace + "-" + r.Name
-}
-
 // SecretName is the name of the Secret, in the route's namespace, that
-// holds the route's service token, the seed's.
+// holds the route's service token, as in the operator this project replaces.
 func SecretName(r merge.Route) string {
 	return "cfzt-svctoken-" + r.Name
 }

@@ -12,28 +12,18 @@ func TestNames(t *testing.T) {
 		got    string
 		want   string
 	}{
-		"ProviderConfig": {
-			reason: "A Tenant's ProviderConfig is named <namespace>.<name>.",
-			got:    ProviderConfigName("cloudflare-zero-trust", "home"),
-			want:   "cloudflare-zero-trust.home",
-		},
-		"State": {
-			reason: "The state ConfigMap is the seed's cfzt-<route-namespace>-<route-name>.",
-			got:    StateName(testRoute),
-			want:   "cfzt-web-app",
-		},
 		"Secret": {
-			reason: "The service token Secret is the seed's cfzt-svctoken-<route-name>.",
+			reason: "The service token Secret is cfzt-svctoken-<route-name>, as in the operator this project replaces.",
 			got:    SecretName(testRoute),
 			want:   "cfzt-svctoken-app",
 		},
 		"App": {
-			reason: "The Access application is the seed's cfzt-<hostname>.",
+			reason: "The Access application is cfzt-<hostname>, as in the operator this project replaces.",
 			got:    AppName("app.example.com"),
 			want:   "cfzt-app.example.com",
 		},
 		"Policy": {
-			reason: "The allow policy is the seed's cfzt-<hostname>-allow.",
+			reason: "The allow policy is cfzt-<hostname>-allow, as in the operator this project replaces.",
 			got:    PolicyName("app.example.com"),
 			want:   "cfzt-app.example.com-allow",
 		},
@@ -55,6 +45,6 @@ func TestLabels(t *testing.T) {
 		"cfzt.cloudflare.com/tenant":              "home",
 	}
 	if diff := cmp.Diff(want, Labels(testRoute)); diff != "" {
-		t.Errorf("Labels(): everything composed carries the seed's state labels: -want, +got:\n%s", diff)
+		t.Errorf("Labels(): everything composed carries the state labels of the operator this project replaces: -want, +got:\n%s", diff)
 	}
 }

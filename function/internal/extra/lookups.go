@@ -19,17 +19,17 @@ const (
 	KeyIngressService = "ingress-service"
 )
 
-// inNamespaces returns a lookup of the named object in the route's namespace
-// and then the operator namespace, once when they are the same.
+// inNamespaces returns a lookup of the named object where a route looks for
+// it: v1alpha1.LookupNamespaces, its own namespace and then the operator
+// namespace.
 func inNamespaces(prefix, apiVersion, kind, name, routeNS, operatorNS string) Lookup {
-	l := Lookup{
-		APIVersion: apiVersion,
-		Kind:       kind,
-		Name:       name,
-		Keys:       []Key{{Name: prefix + suffixRouteNamespace, Namespace: routeNS}},
-	}
-	if operatorNS != routeNS {
-		l.Keys = append(l.Keys, Key{Name: prefix + suffixOperatorNamespace, Namespace: operatorNS})
+	l := Lookup{APIVersion: apiVersion, Kind: kind, Name: name}
+	for _, ns := range v1alpha1.LookupNamespaces(routeNS, operatorNS) {
+		suffix := suffixOperatorNamespace
+		if ns == routeNS {
+			suffix = suffixRouteNamespace
+		}
+		l.Keys = append(l.Keys, Key{Name: prefix + suffix, Namespace: ns})
 	}
 	return l
 }

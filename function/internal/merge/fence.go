@@ -1,7 +1,6 @@
 package merge
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/crossplane/function-sdk-go/errors"
@@ -22,21 +21,18 @@ func CheckClaimNamespace(r Route, claimNamespace string) error {
 }
 
 // CheckFences applies the Tenant's limits on who may use it and what they may
-// publish, the same limits the route controller applies to HTTPRoutes.
-func CheckFences(r Route, t *v1alpha1.CloudflareZeroTrustTenant) error {
-	ns := t.Spec.AllowedNamespaces
-	if len(ns) > 0 && !slices.Contains(ns, r.Namespace) {
+// publish: the rules of v1alpha1 that the route controller applies to
+// HTTPRoutes too, so that the two never disagree about a route.
+func CheckFences(r Route, t *v1alpha1.CloudflareZeroTrustTenant, operatorNS string) error {
+	if !t.AllowsNamespace(r.Namespace, operatorNS) {
+		ns := t.Spec.AllowedNamespaces
+		if len(ns) == 0 {
+			return errors.Errorf("route %s may not use CloudflareZeroTrustTenant %s/%s: a route uses a Tenant in its own namespace %q or in %q", r, t.GetNamespace(), t.GetName(), r.Namespace, operatorNS)
+		}
 		return errors.Errorf("route %s may not use CloudflareZeroTrustTenant %s/%s: its spec.allowedNamespaces (%s) does not list namespace %q", r, t.GetNamespace(), t.GetName(), strings.Join(ns, ", "), r.Namespace)
 	}
-	suffixes := t.Spec.AllowedHostnameSuffixes
-	if len(suffixes) == 0 {
-		return nil
+	if !t.Spec.AllowsHostname(r.Hostname) {
+		return errors.Errorf("route %s may not publish hostname %q through CloudflareZeroTrustTenant %s/%s: it is outside spec.allowedHostnameSuffixes (%s)", r, r.Hostname, t.GetNamespace(), t.GetName(), strings.Join(t.Spec.AllowedHostnameSuffixes, ", "))
 	}
-	for _, s := range suffixes {
-		s = strings.TrimPrefix(strings.ToLower(s), ".")
-		if r.Hostname == s || strings.HasSuffix(r.Hostname, "."+s) {
-			return nil
-		}
-	}
-	return errors.Errorf("route %s may not publish hostname %q through CloudflareZeroTrustTenant %s/%s: it is outside spec.allowedHostnameSuffixes (%s)", r, r.Hostname, t.GetNamespace(), t.GetName(), strings.Join(suffixes, ", "))
+	return nil
 }

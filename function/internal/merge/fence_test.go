@@ -84,10 +84,30 @@ func TestCheckFences(t *testing.T) {
 			tenant: tenant(nil, []string{"example.com"}),
 			want:   `route web/www may not publish hostname "badexample.com" through CloudflareZeroTrustTenant cloudflare-zero-trust/home: it is outside spec.allowedHostnameSuffixes (example.com)`,
 		},
+		"WildcardSuffix": {
+			reason: "A suffix stored as *.example.com allows what the route controller lets through: names under example.com.",
+			route:  r,
+			tenant: tenant(nil, []string{"*.example.com"}),
+		},
+		"TrailingDotSuffix": {
+			reason: "A suffix stored as example.com. allows what the route controller lets through: names under example.com.",
+			route:  r,
+			tenant: tenant(nil, []string{"example.com."}),
+		},
+		"OtherApplicationNamespace": {
+			reason: "Without allowedNamespaces, a Tenant serves its own namespace and, from the operator namespace, every namespace; not another application namespace.",
+			route:  r,
+			tenant: func() *v1alpha1.CloudflareZeroTrustTenant {
+				t := tenant(nil, nil)
+				t.SetNamespace("blog")
+				return t
+			}(),
+			want: `route web/www may not use CloudflareZeroTrustTenant blog/home: a route uses a Tenant in its own namespace "web" or in "cloudflare-zero-trust"`,
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, message(CheckFences(tc.route, tc.tenant))); diff != "" {
+			if diff := cmp.Diff(tc.want, message(CheckFences(tc.route, tc.tenant, "cloudflare-zero-trust"))); diff != "" {
 				t.Errorf("%s\nCheckFences(...): -want, +got:\n%s", tc.reason, diff)
 			}
 		})

@@ -13,15 +13,12 @@ type Route struct {
 	Namespace string
 	Name      string
 	Tenant    string
-	Hostname  string
+
+	// Hostname is normalized: lower case, without a trailing dot.
+	Hostname string
 
 	// Template is the per-route template's name, empty when none.
 	Template string
-}
-
-// BaseTemplate is the name of the tenant's base template.
-func (r Route) BaseTemplate() string {
-	return "base-" + r.Tenant
 }
 
 // String returns namespace/name.
@@ -37,9 +34,9 @@ func Identify(spec v1alpha1.RouteSpec) (Route, error) {
 	r := Route{
 		Namespace: spec.Route.Namespace,
 		Name:      spec.Route.Name,
-		Tenant:    spec.Annotations[v1alpha1.AnnotationTenant],
-		Hostname:  spec.Annotations[v1alpha1.AnnotationHostname],
-		Template:  spec.Annotations[v1alpha1.AnnotationTemplate],
+		Tenant:    v1alpha1.RouteTenant(spec.Annotations),
+		Hostname:  v1alpha1.RouteHostname(spec.Annotations),
+		Template:  v1alpha1.RouteTemplate(spec.Annotations),
 	}
 	if r.Namespace == "" || r.Name == "" {
 		return Route{}, errors.New("cannot identify the route: the composite's spec.route needs both namespace and name")
@@ -49,7 +46,7 @@ func Identify(spec v1alpha1.RouteSpec) (Route, error) {
 	if err := validate.LabelValue(r.Name); err != nil {
 		return Route{}, errors.Errorf("cannot publish route %s: its name %w; shorten the HTTPRoute's name to 63 characters or fewer", r, err)
 	}
-	if v := spec.Annotations[v1alpha1.AnnotationEnabled]; v != "true" {
+	if v := spec.Annotations[v1alpha1.AnnotationEnabled]; v != v1alpha1.EnabledTrue {
 		return Route{}, errors.Errorf("cannot publish route %s: annotation %s is %q; set it to \"true\" to publish the route", r, v1alpha1.AnnotationEnabled, v)
 	}
 	if r.Tenant == "" {
@@ -65,7 +62,7 @@ func Identify(spec v1alpha1.RouteSpec) (Route, error) {
 		return Route{}, errors.Errorf("cannot publish route %s: annotation %s is missing; set it to the public hostname, such as app.example.com", r, v1alpha1.AnnotationHostname)
 	}
 	if err := validate.Hostname(r.Hostname); err != nil {
-		return Route{}, errors.Errorf("cannot use annotation %s: %q %w", v1alpha1.AnnotationHostname, r.Hostname, err)
+		return Route{}, errors.Errorf("cannot use annotation %s: %q %w", v1alpha1.AnnotationHostname, spec.Annotations[v1alpha1.AnnotationHostname], err)
 	}
 	if r.Template != "" {
 		if err := validate.ObjectName(r.Template); err != nil {

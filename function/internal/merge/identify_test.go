@@ -82,10 +82,20 @@ func TestIdentify(t *testing.T) {
 			}},
 			want: want{err: "cannot publish route web/app: annotation cfzt.cloudflare.com/hostname is missing; set it to the public hostname, such as app.example.com"},
 		},
+		"HostnameNormalized": {
+			reason: "The hostname is read as the route controller reads it: lower case, without spaces or a trailing dot.",
+			spec:   v1alpha1.RouteSpec{Route: ref, Annotations: managed(v1alpha1.AnnotationHostname, " App.Example.COM. ")},
+			want:   want{route: Route{Namespace: "web", Name: "app", Tenant: "home", Hostname: "app.example.com"}},
+		},
+		"TenantAndTemplateTrimmed": {
+			reason: "The tenant and template are read as the route controller reads them, without surrounding spaces.",
+			spec:   v1alpha1.RouteSpec{Route: ref, Annotations: managed(v1alpha1.AnnotationTenant, " home ", v1alpha1.AnnotationTemplate, " protected")},
+			want:   want{route: Route{Namespace: "web", Name: "app", Tenant: "home", Hostname: "app.example.com", Template: "protected"}},
+		},
 		"BadHostname": {
-			reason: "An invalid hostname is refused with the annotation and the value.",
-			spec:   v1alpha1.RouteSpec{Route: ref, Annotations: managed(v1alpha1.AnnotationHostname, "App.Example.com")},
-			want:   want{err: `cannot use annotation cfzt.cloudflare.com/hostname: "App.Example.com" must be lowercase; use a lowercase DNS name such as app.example.com`},
+			reason: "An invalid hostname is refused with the annotation and the value as the route sets it.",
+			spec:   v1alpha1.RouteSpec{Route: ref, Annotations: managed(v1alpha1.AnnotationHostname, "App_1.Example.com")},
+			want:   want{err: `cannot use annotation cfzt.cloudflare.com/hostname: "App_1.Example.com" has invalid label "app_1": labels hold only a-z, 0-9 and '-', and neither start nor end with '-'; use a lowercase DNS name such as app.example.com`},
 		},
 		"BadTemplate": {
 			reason: "A template that cannot name an object is refused.",
@@ -100,12 +110,6 @@ func TestIdentify(t *testing.T) {
 				t.Errorf("\n%s\nIdentify(...): -want, +got:\n%s", tc.reason, diff)
 			}
 		})
-	}
-}
-
-func TestRouteBaseTemplate(t *testing.T) {
-	if diff := cmp.Diff("base-home", Route{Tenant: "home"}.BaseTemplate()); diff != "" {
-		t.Errorf("BaseTemplate(): the base template is base-<tenant>: -want, +got:\n%s", diff)
 	}
 }
 

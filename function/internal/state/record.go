@@ -7,27 +7,6 @@ import (
 	"github.com/cfzt/cfzt/function/internal/merge"
 )
 
-// Keys of the state ConfigMap's data, the seed's. The seed's last_reconcile
-// is not written here: the function has no clock and must render the same
-// output for the same input. The route controller adds it.
-const (
-	KeyAnnotationHash         = "annotation_hash"
-	KeyHostname               = "hostname"
-	KeyTenantName             = "tenant_name"
-	KeyTunnelID               = "tunnel_id"
-	KeyZoneID                 = "zone_id"
-	KeyHostnameRouteID        = "hostname_route_id"
-	KeyCNAMERecordID          = "cname_record_id"
-	KeyDNSRecordID            = "dns_record_id"
-	KeyDNSRecordIP            = "dns_record_ip"
-	KeyAccessAppID            = "access_app_id"
-	KeyAccessPolicyIDs        = "access_policy_ids"
-	KeyServiceTokenID         = "service_token_id"
-	KeyServiceTokenSecretName = "service_token_secret_name"
-	KeyHTTPRouteNamespace     = "httproute_namespace"
-	KeyHTTPRouteName          = "httproute_name"
-)
-
 // A Record is what was published for a route.
 type Record struct {
 	Route merge.Route
@@ -49,24 +28,25 @@ func (r Record) policyIDs() []string {
 }
 
 // Data returns the state ConfigMap's data: every key, empty where it does
-// not apply.
+// not apply, but last_reconcile. The function has no clock and must render
+// the same output for the same input; the route controller adds that one.
 func (r Record) Data() map[string]string {
 	return map[string]string{
-		KeyAnnotationHash:         r.Hash,
-		KeyHostname:               r.Route.Hostname,
-		KeyTenantName:             r.Route.Tenant,
-		KeyTunnelID:               r.TunnelID,
-		KeyZoneID:                 r.ZoneID,
-		KeyHostnameRouteID:        r.HostnameRouteID,
-		KeyCNAMERecordID:          r.CNAMERecordID,
-		KeyDNSRecordID:            r.DNSRecordID,
-		KeyDNSRecordIP:            r.DNSRecordIP,
-		KeyAccessAppID:            r.AccessAppID,
-		KeyAccessPolicyIDs:        strings.Join(r.policyIDs(), ","),
-		KeyServiceTokenID:         r.ServiceTokenID,
-		KeyServiceTokenSecretName: r.ServiceTokenSecretName,
-		KeyHTTPRouteNamespace:     r.Route.Namespace,
-		KeyHTTPRouteName:          r.Route.Name,
+		v1alpha1.StateKeyAnnotationHash:         r.Hash,
+		v1alpha1.StateKeyHostname:               r.Route.Hostname,
+		v1alpha1.StateKeyTenantName:             r.Route.Tenant,
+		v1alpha1.StateKeyTunnelID:               r.TunnelID,
+		v1alpha1.StateKeyZoneID:                 r.ZoneID,
+		v1alpha1.StateKeyHostnameRouteID:        r.HostnameRouteID,
+		v1alpha1.StateKeyCNAMERecordID:          r.CNAMERecordID,
+		v1alpha1.StateKeyDNSRecordID:            r.DNSRecordID,
+		v1alpha1.StateKeyDNSRecordIP:            r.DNSRecordIP,
+		v1alpha1.StateKeyAccessAppID:            r.AccessAppID,
+		v1alpha1.StateKeyAccessPolicyIDs:        strings.Join(r.policyIDs(), ","),
+		v1alpha1.StateKeyServiceTokenID:         r.ServiceTokenID,
+		v1alpha1.StateKeyServiceTokenSecretName: r.ServiceTokenSecretName,
+		v1alpha1.StateKeyHTTPRouteNamespace:     r.Route.Namespace,
+		v1alpha1.StateKeyHTTPRouteName:          r.Route.Name,
 	}
 }
 

@@ -3,7 +3,6 @@ package httproute
 import (
 	"encoding/json"
 	"maps"
-	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -42,20 +41,6 @@ func newClaimList() *unstructured.UnstructuredList {
 	l := &unstructured.UnstructuredList{}
 	l.SetGroupVersionKind(claimListGroupVersionKind)
 	return l
-}
-
-// publishRequested reports whether route annotations ask for publication:
-// enabled is "true" and a tenant and a hostname are named.
-func publishRequested(a map[string]string) bool {
-	return a[v1alpha1.AnnotationEnabled] == "true" &&
-		strings.TrimSpace(a[v1alpha1.AnnotationTenant]) != "" &&
-		strings.TrimSpace(a[v1alpha1.AnnotationHostname]) != ""
-}
-
-// normalizeHostname returns the form in which two hostnames are compared:
-// DNS names are case-insensitive and a trailing dot names the same host.
-func normalizeHostname(h string) string {
-	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(h)), ".")
 }
 
 // inputAnnotations returns the route's input annotations. Keys written back
@@ -141,7 +126,7 @@ func routeOwnerReference(r *gatewayv1.HTTPRoute) metav1.OwnerReference {
 
 // hostnameHash returns the LabelHostnameHash value of a hostname.
 func hostnameHash(h string) string {
-	return shortHash([]byte(normalizeHostname(h)))
+	return shortHash([]byte(v1alpha1.NormalizeHostname(h)))
 }
 
 // desiredClaim returns the claim the controller applies for route: only the
@@ -194,7 +179,7 @@ func fromUnstructured(obj map[string]any, field string, out any) error {
 // claimHostname returns the normalized hostname a claim publishes, or "".
 func claimHostname(u *unstructured.Unstructured) string {
 	h, _, _ := unstructured.NestedString(u.Object, "spec", "annotations", v1alpha1.AnnotationHostname)
-	return normalizeHostname(h)
+	return v1alpha1.NormalizeHostname(h)
 }
 
 // claimRoute returns the route a claim stands for: spec.route, or the

@@ -13,42 +13,6 @@ import (
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 )
 
-func TestPublishRequested(t *testing.T) {
-	cases := map[string]struct {
-		reason string
-		a      map[string]string
-		want   bool
-	}{
-		"Published": {
-			reason: "A route with enabled \"true\", a tenant and a hostname is published.",
-			a:      map[string]string{v1alpha1.AnnotationEnabled: "true", v1alpha1.AnnotationTenant: "home", v1alpha1.AnnotationHostname: "a.example.com"},
-			want:   true,
-		},
-		"NotTrue": {
-			reason: "Only the exact value \"true\" enables a route, as in the operator this project replaces.",
-			a:      map[string]string{v1alpha1.AnnotationEnabled: "yes", v1alpha1.AnnotationTenant: "home", v1alpha1.AnnotationHostname: "a.example.com"},
-			want:   false,
-		},
-		"NoTenant": {
-			reason: "A route without a tenant is not published.",
-			a:      map[string]string{v1alpha1.AnnotationEnabled: "true", v1alpha1.AnnotationTenant: " ", v1alpha1.AnnotationHostname: "a.example.com"},
-			want:   false,
-		},
-		"NoHostname": {
-			reason: "A route without a hostname is not published.",
-			a:      map[string]string{v1alpha1.AnnotationEnabled: "true", v1alpha1.AnnotationTenant: "home"},
-			want:   false,
-		},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, publishRequested(tc.a)); diff != "" {
-				t.Errorf("%s\npublishRequested(...): -want, +got:\n%s", tc.reason, diff)
-			}
-		})
-	}
-}
-
 func TestInputAnnotations(t *testing.T) {
 	cases := map[string]struct {
 		reason string

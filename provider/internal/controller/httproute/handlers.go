@@ -2,7 +2,7 @@ package httproute
 
 import (
 	"context"
-	"strings"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -36,14 +36,14 @@ const (
 )
 
 // routeAnnotationIndex returns an index function over one annotation of
-// routes that ask to be published.
-func routeAnnotationIndex(key string, normalize func(string) string) client.IndexerFunc {
+// routes that ask to be published, read by value.
+func routeAnnotationIndex(value func(map[string]string) string) client.IndexerFunc {
 	return func(o client.Object) []string {
 		a := o.GetAnnotations()
-		if !publishRequested(a) {
+		if !v1alpha1.PublishRequested(a) {
 			return nil
 		}
-		if v := normalize(a[key]); v != "" {
+		if v := value(a); v != "" {
 			return []string{v}
 		}
 		return nil
@@ -60,9 +60,9 @@ type fieldIndex struct {
 // fieldIndexes returns the field indexes the controller lists by.
 func fieldIndexes() []fieldIndex {
 	return []fieldIndex{
-		{&gatewayv1.HTTPRoute{}, indexRouteHostname, routeAnnotationIndex(v1alpha1.AnnotationHostname, normalizeHostname)},
-		{&gatewayv1.HTTPRoute{}, indexRouteTenant, routeAnnotationIndex(v1alpha1.AnnotationTenant, strings.TrimSpace)},
-		{&gatewayv1.HTTPRoute{}, indexRouteTemplate, routeAnnotationIndex(v1alpha1.AnnotationTemplate, strings.TrimSpace)},
+		{&gatewayv1.HTTPRoute{}, indexRouteHostname, routeAnnotationIndex(v1alpha1.RouteHostname)},
+		{&gatewayv1.HTTPRoute{}, indexRouteTenant, routeAnnotationIndex(v1alpha1.RouteTenant)},
+		{&gatewayv1.HTTPRoute{}, indexRouteTemplate, routeAnnotationIndex(v1alpha1.RouteTemplate)},
 		{newClaim().GetUnstructured(), indexClaimHostname, indexClaimByHostname},
 	}
 }
@@ -119,7 +119,7 @@ func (m mapper) routesBy(ctx context.Context, index, v string) []gatewayv1.HTTPR
 // sees reports whether a route in namespace routeNS looks up Tenants and
 // Templates in namespace ns.
 func (m mapper) sees(routeNS, ns string) bool {
-	return ns == routeNS || ns == m.operatorNamespace
+	return slices.Contains(v1alpha1.LookupNamespaces(routeNS, m.operatorNamespace), ns)
 }
 
 // tenantRoutes maps a Tenant to the routes that use it: routes naming it in
@@ -138,7 +138,7 @@ func (m mapper) tenantRoutes(ctx context.Context, o client.Object) []reconcile.R
 // the template annotation, and every route of tenant t for base-<t>.
 func (m mapper) templateRoutes(ctx context.Context, o client.Object) []reconcile.Request {
 	routes := m.routesBy(ctx, indexRouteTemplate, o.GetName())
-	if t, ok := strings.CutPrefix(o.GetName(), baseTemplatePrefix); ok && t != "" {
+	if t, ok := v1alpha1.BaseTemplateTenant(o.GetName()); ok {
 		routes = append(routes, m.routesBy(ctx, indexRouteTenant, t)...)
 	}
 	seen := map[types.NamespacedName]bool{}
@@ -237,10 +237,10 @@ func asUnstructured(o client.Object) *unstructured.Unstructured {
 // asking.
 func (m mapper) peerHandler() handler.EventHandler {
 	hostname := func(o client.Object) string {
-		if o == nil || !publishRequested(o.GetAnnotations()) {
+		if o == nil || !v1alpha1.PublishRequested(o.GetAnnotations()) {
 			return ""
 		}
-		return normalizeHostname(o.GetAnnotations()[v1alpha1.AnnotationHostname])
+		return v1alpha1.RouteHostname(o.GetAnnotations())
 	}
 	self := func(o client.Object) types.NamespacedName {
 		return types.NamespacedName{Namespace: o.GetNamespace(), Name: o.GetName()}

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"strings"
 
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
@@ -16,15 +15,6 @@ import (
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 )
 
-// baseTemplatePrefix names the template that applies to every route of a
-// tenant: base-<tenant>.
-const baseTemplatePrefix = "base-"
-
-// baseTemplateName returns the name of the base template of a tenant.
-func baseTemplateName(tenant string) string {
-	return baseTemplatePrefix + tenant
-}
-
 // A lookup finds Tenants and Templates the way the function does: in the
 // route's namespace, then in the operator namespace.
 type lookup struct {
@@ -32,19 +22,10 @@ type lookup struct {
 	operatorNamespace string
 }
 
-// namespaces returns where a route in namespace ns looks for its Tenant and
-// Templates, in order.
-func (l lookup) namespaces(ns string) []string {
-	if ns == l.operatorNamespace {
-		return []string{ns}
-	}
-	return []string{ns, l.operatorNamespace}
-}
-
 // tenant returns the Tenant a route in namespace ns uses, or nil when there
 // is none.
 func (l lookup) tenant(ctx context.Context, ns, name string) (*v1alpha1.CloudflareZeroTrustTenant, error) {
-	for _, n := range l.namespaces(ns) {
+	for _, n := range v1alpha1.LookupNamespaces(ns, l.operatorNamespace) {
 		t := &v1alpha1.CloudflareZeroTrustTenant{}
 		err := l.kube.Get(ctx, types.NamespacedName{Namespace: n, Name: name}, t)
 		if kerrors.IsNotFound(err) {
@@ -61,7 +42,7 @@ func (l lookup) tenant(ctx context.Context, ns, name string) (*v1alpha1.Cloudfla
 // template returns the Template a route in namespace ns uses, or nil when
 // there is none.
 func (l lookup) template(ctx context.Context, ns, name string) (*v1alpha1.CloudflareZeroTrustTemplate, error) {
-	for _, n := range l.namespaces(ns) {
+	for _, n := range v1alpha1.LookupNamespaces(ns, l.operatorNamespace) {
 		t := &v1alpha1.CloudflareZeroTrustTemplate{}
 		err := l.kube.Get(ctx, types.NamespacedName{Namespace: n, Name: name}, t)
 		if kerrors.IsNotFound(err) {
@@ -104,18 +85,18 @@ type Inputs struct {
 // inputs returns what a route with annotations a in namespace ns uses.
 func (l lookup) inputs(ctx context.Context, ns string, a map[string]string) (Inputs, error) {
 	in := Inputs{}
-	tenant := strings.TrimSpace(a[v1alpha1.AnnotationTenant])
+	tenant := v1alpha1.RouteTenant(a)
 	var err error
 	if in.Tenant, err = l.tenant(ctx, ns, tenant); err != nil {
 		return in, err
 	}
-	if name := strings.TrimSpace(a[v1alpha1.AnnotationTemplate]); name != "" {
+	if name := v1alpha1.RouteTemplate(a); name != "" {
 		in.TemplateName = name
 		if in.Template, err = l.template(ctx, ns, name); err != nil {
 			return in, err
 		}
 	}
-	in.BaseName = baseTemplateName(tenant)
+	in.BaseName = v1alpha1.BaseTemplateName(tenant)
 	in.BaseTemplate, err = l.template(ctx, ns, in.BaseName)
 	return in, err
 }

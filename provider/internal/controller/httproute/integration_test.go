@@ -385,7 +385,7 @@ func (h *harness) writeBackWithoutLoop(t *testing.T) {
 	h.newRoute(t, ns, "www", "www.writeback.example.com")
 	// The state ConfigMap, as the function composes it.
 	h.create(&corev1.ConfigMap{
-		ObjectMeta: metav1.ObjectMeta{Namespace: opNS, Name: StateConfigMapName(ns, "www"), Labels: stateLabels(ns, "www")},
+		ObjectMeta: metav1.ObjectMeta{Namespace: opNS, Name: v1alpha1.StateConfigMapName(ns, "www"), Labels: stateLabels(ns, "www")},
 		Data:       map[string]string{"hostname": "www.writeback.example.com", "tenant_name": "home"},
 	})
 	h.claimIn(t, ns, "www", nil)
@@ -400,12 +400,12 @@ func (h *harness) writeBackWithoutLoop(t *testing.T) {
 		a := h.getRoute(t, ns, "www").GetAnnotations()
 		ts = a[v1alpha1.AnnotationLastReconcile]
 		cm := &corev1.ConfigMap{}
-		if err := h.kube.Get(t.Context(), types.NamespacedName{Namespace: opNS, Name: StateConfigMapName(ns, "www")}, cm); err != nil {
+		if err := h.kube.Get(t.Context(), types.NamespacedName{Namespace: opNS, Name: v1alpha1.StateConfigMapName(ns, "www")}, cm); err != nil {
 			return false, err
 		}
 		return a[v1alpha1.AnnotationAccessPolicyIDs] == "p1,p2" && a[v1alpha1.AnnotationCNAMERecordID] == "cn-1" &&
 			a[v1alpha1.AnnotationHostnameRouteID] == "hr-1" && a[v1alpha1.AnnotationAccessAppID] == "app-1" &&
-			ts != "" && cm.Data[StateKeyLastReconcile] == ts && cm.Data["tenant_name"] == "home", nil
+			ts != "" && cm.Data[v1alpha1.StateKeyLastReconcile] == ts && cm.Data["tenant_name"] == "home", nil
 	})
 	if _, err := time.Parse(time.RFC3339, ts); err != nil {
 		t.Errorf("lastReconcile %q is not RFC 3339: %v", ts, err)
@@ -573,7 +573,7 @@ func (h *harness) sweepAfterDowntime(t *testing.T) {
 	h.newRoute(t, ns, "gone", "gone.sweep.example.com")
 	h.claimIn(t, ns, "gone", nil)
 	cm := &corev1.ConfigMap{
-		ObjectMeta: metav1.ObjectMeta{Namespace: opNS, Name: StateConfigMapName(ns, "gone"), Labels: stateLabels(ns, "gone")},
+		ObjectMeta: metav1.ObjectMeta{Namespace: opNS, Name: v1alpha1.StateConfigMapName(ns, "gone"), Labels: stateLabels(ns, "gone")},
 	}
 	h.create(cm)
 

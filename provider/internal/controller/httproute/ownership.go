@@ -3,7 +3,6 @@ package httproute
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -65,7 +64,7 @@ func hostnameConflict(hostname string, owner types.NamespacedName) *refusal {
 	return &refusal{
 		Reason: ReasonHostnameConflict,
 		Message: fmt.Sprintf("hostname %q is already published by HTTPRoute %s; this route is not published "+
-			"until that route releases the hostname or this route asks for another one", normalizeHostname(hostname), owner),
+			"until that route releases the hostname or this route asks for another one", v1alpha1.NormalizeHostname(hostname), owner),
 	}
 }
 
@@ -73,7 +72,7 @@ func hostnameConflict(hostname string, owner types.NamespacedName) *refusal {
 // function of the same name for the rule.
 func (r *Reconciler) hostnameOwner(ctx context.Context, route *gatewayv1.HTTPRoute, existing *claim.Unstructured, rel claimRelation) (types.NamespacedName, error) {
 	self := types.NamespacedName{Namespace: route.GetNamespace(), Name: route.GetName()}
-	hostname := normalizeHostname(route.GetAnnotations()[v1alpha1.AnnotationHostname])
+	hostname := v1alpha1.RouteHostname(route.GetAnnotations())
 	selfHolds := (rel == claimOwned || rel == claimAdoptable) && claimHostname(&existing.Unstructured) == hostname
 
 	claims := newClaimList()
@@ -128,7 +127,7 @@ func (r *Reconciler) newcomers(ctx context.Context, route *gatewayv1.HTTPRoute, 
 			continue
 		}
 		a := o.GetAnnotations()
-		t, err := r.lookup.tenant(ctx, o.GetNamespace(), strings.TrimSpace(a[v1alpha1.AnnotationTenant]))
+		t, err := r.lookup.tenant(ctx, o.GetNamespace(), v1alpha1.RouteTenant(a))
 		if err != nil {
 			return nil, err
 		}

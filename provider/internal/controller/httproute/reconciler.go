@@ -3,7 +3,6 @@ package httproute
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
@@ -64,7 +63,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	}
 	rel := relate(claimObject(existing), route)
 
-	if route.GetDeletionTimestamp() != nil || !publishRequested(route.GetAnnotations()) {
+	if route.GetDeletionTimestamp() != nil || !v1alpha1.PublishRequested(route.GetAnnotations()) {
 		log.Debug("Route is not published")
 		r.memory.forget(req.NamespacedName)
 		return reconcile.Result{}, r.unpublish(ctx, route, existing, rel)
@@ -150,7 +149,7 @@ func (r *Reconciler) admit(ctx context.Context, route *gatewayv1.HTTPRoute, exis
 	if err != nil {
 		return in, nil, err
 	}
-	tenant := strings.TrimSpace(a[v1alpha1.AnnotationTenant])
+	tenant := v1alpha1.RouteTenant(a)
 	if in.Tenant == nil {
 		elsewhere, err := r.lookup.tenantElsewhere(ctx, route.GetNamespace(), tenant)
 		if err != nil {

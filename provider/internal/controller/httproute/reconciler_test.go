@@ -40,13 +40,13 @@ func stateConfigMap(r *gatewayv1.HTTPRoute, lastReconcile string) *corev1.Config
 	cm := &corev1.ConfigMap{
 		ObjectMeta: metav1.ObjectMeta{
 			Namespace: opNS,
-			Name:      StateConfigMapName(r.GetNamespace(), r.GetName()),
+			Name:      v1alpha1.StateConfigMapName(r.GetNamespace(), r.GetName()),
 			Labels:    stateLabels(r.GetNamespace(), r.GetName()),
 		},
 		Data: map[string]string{"hostname": "x", "tenant_name": "home"},
 	}
 	if lastReconcile != "" {
-		cm.Data[StateKeyLastReconcile] = lastReconcile
+		cm.Data[v1alpha1.StateKeyLastReconcile] = lastReconcile
 	}
 	return cm
 }
@@ -367,8 +367,8 @@ func TestReconcile(t *testing.T) {
 			}
 
 			cm := &corev1.ConfigMap{}
-			if err := kube.Get(t.Context(), types.NamespacedName{Namespace: opNS, Name: StateConfigMapName(appNS, "www")}, cm); err == nil {
-				if diff := cmp.Diff(tc.want.state, cm.Data[StateKeyLastReconcile]); diff != "" {
+			if err := kube.Get(t.Context(), types.NamespacedName{Namespace: opNS, Name: v1alpha1.StateConfigMapName(appNS, "www")}, cm); err == nil {
+				if diff := cmp.Diff(tc.want.state, cm.Data[v1alpha1.StateKeyLastReconcile]); diff != "" {
 					t.Errorf("%s\nReconcile(...): -want last_reconcile, +got last_reconcile:\n%s", tc.reason, diff)
 				}
 			}

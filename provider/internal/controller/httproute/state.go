@@ -14,22 +14,12 @@ import (
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 )
 
-// StateKeyLastReconcile is the one key of the state ConfigMap the controller
-// writes; the composition function composes all the others.
-const StateKeyLastReconcile = "last_reconcile"
-
 // Field managers of the controller's server-side applies. They differ from
 // Crossplane's, so neither takes the other's fields.
 const (
 	fieldManagerClaim = "cfzt-route-controller"
 	fieldManagerState = "cfzt-route-controller/state"
 )
-
-// StateConfigMapName returns the name of a route's state ConfigMap in the
-// operator namespace.
-func StateConfigMapName(routeNamespace, routeName string) string {
-	return "cfzt-" + routeNamespace + "-" + routeName
-}
 
 // stateLabels are the labels that tie a state ConfigMap to its route. The
 // controller applies them with last_reconcile, so that a ConfigMap its apply
@@ -58,7 +48,7 @@ type stateWriter struct {
 // last_reconcile. It does nothing while the ConfigMap does not exist: the
 // function creates it, and its creation triggers another reconcile.
 func (s stateWriter) setLastReconcile(ctx context.Context, routeNS, routeName, ts string) error {
-	name := StateConfigMapName(routeNS, routeName)
+	name := v1alpha1.StateConfigMapName(routeNS, routeName)
 	cm := &corev1.ConfigMap{}
 	err := s.configMaps.Get(ctx, types.NamespacedName{Namespace: s.namespace, Name: name}, cm)
 	if kerrors.IsNotFound(err) {
@@ -67,12 +57,12 @@ func (s stateWriter) setLastReconcile(ctx context.Context, routeNS, routeName, t
 	if err != nil {
 		return errors.Wrapf(err, "cannot get state ConfigMap %s/%s", s.namespace, name)
 	}
-	if cm.Data[StateKeyLastReconcile] == ts {
+	if cm.Data[v1alpha1.StateKeyLastReconcile] == ts {
 		return nil
 	}
 	ac := corev1ac.ConfigMap(name, s.namespace).
 		WithLabels(stateLabels(routeNS, routeName)).
-		WithData(map[string]string{StateKeyLastReconcile: ts})
+		WithData(map[string]string{v1alpha1.StateKeyLastReconcile: ts})
 	err = s.kube.Apply(ctx, ac, client.FieldOwner(fieldManagerState), client.ForceOwnership)
-	return errors.Wrapf(err, "cannot apply %s to state ConfigMap %s/%s", StateKeyLastReconcile, s.namespace, name)
+	return errors.Wrapf(err, "cannot apply %s to state ConfigMap %s/%s", v1alpha1.StateKeyLastReconcile, s.namespace, name)
 }

@@ -103,7 +103,7 @@ func (s *sweeper) deleteIfOrphan(ctx context.Context, route types.NamespacedName
 	case kerrors.IsNotFound(err):
 	case err != nil:
 		return errors.Wrapf(err, "cannot get HTTPRoute %s", route)
-	case r.GetDeletionTimestamp() == nil && publishRequested(r.GetAnnotations()):
+	case r.GetDeletionTimestamp() == nil && v1alpha1.PublishRequested(r.GetAnnotations()):
 		return nil
 	}
 	kind := o.GetObjectKind().GroupVersionKind().Kind

@@ -1,8 +1,8 @@
 // Package tenant holds the Tenant controller. Each CloudflareZeroTrustTenant
-// gets a ProviderConfig named <namespace>.<name> (the name the composition
-// function puts on every managed resource of the Tenant's routes) that the
-// controller keeps in step with the Tenant, and a Ready condition saying
-// whether its API token works and its tunnel exists.
+// gets a ProviderConfig named <namespace>.<name> (v1alpha1.ProviderConfigName,
+// the name the composition function puts on every managed resource of the
+// Tenant's routes) that the controller keeps in step with the Tenant, and a
+// Ready condition saying whether its API token works and its tunnel exists.
 package tenant
 
 import (
@@ -43,12 +43,6 @@ const (
 	ReasonTunnelNotFound xpv2.ConditionReason = "TunnelNotFound"
 	ReasonUnreachable    xpv2.ConditionReason = "CloudflareUnreachable"
 )
-
-// ProviderConfigName is the ProviderConfig kept for a Tenant. Namespaces
-// cannot contain dots, so the name is unambiguous.
-func ProviderConfigName(namespace, name string) string {
-	return namespace + "." + name
-}
 
 // A ClientFor returns the Cloudflare client for an account and token;
 // cloudflare.Registry's ClientFor is one.
@@ -92,7 +86,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		}
 		// Crossplane's ProviderConfig finalizer keeps it while managed
 		// resources still use it, so their deletion can finish.
-		pc := &v1alpha1.ProviderConfig{ObjectMeta: metav1.ObjectMeta{Name: ProviderConfigName(req.Namespace, req.Name)}}
+		pc := &v1alpha1.ProviderConfig{ObjectMeta: metav1.ObjectMeta{Name: v1alpha1.ProviderConfigName(req.Namespace, req.Name)}}
 		return reconcile.Result{}, errors.Wrapf(client.IgnoreNotFound(r.kube.Delete(ctx, pc)), "cannot delete ProviderConfig %q of deleted Tenant %s", pc.Name, req.NamespacedName)
 	}
 	if !t.GetDeletionTimestamp().IsZero() {
@@ -117,7 +111,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 }
 
 func (r *Reconciler) applyProviderConfig(ctx context.Context, t *v1alpha1.CloudflareZeroTrustTenant) error {
-	pc := &v1alpha1.ProviderConfig{ObjectMeta: metav1.ObjectMeta{Name: ProviderConfigName(t.GetNamespace(), t.GetName())}}
+	pc := &v1alpha1.ProviderConfig{ObjectMeta: metav1.ObjectMeta{Name: v1alpha1.ProviderConfigName(t.GetNamespace(), t.GetName())}}
 	_, err := controllerutil.CreateOrUpdate(ctx, r.kube, pc, func() error {
 		if ns, n := pc.GetLabels()[LabelTenantNamespace], pc.GetLabels()[LabelTenantName]; pc.GetResourceVersion() != "" && (ns != t.GetNamespace() || n != t.GetName()) {
 			return errors.Errorf("ProviderConfig %q exists and was not made from Tenant %s/%s: rename or delete it", pc.GetName(), t.GetNamespace(), t.GetName())

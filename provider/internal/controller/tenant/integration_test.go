@@ -1,0 +1,118 @@
+package tenant
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	cfsdk "github.com/cloudflare/cloudflare-go/v4"
+	"github.com/go-logr/logr"
+	corev1 "k8s.io/api/core/v1"
+	kerrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	xpcontroller "github.com/crossplane/crossplane-runtime/v2/pkg/controller"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/ratelimiter"
+
+	"github.com/cfzt/cfzt/apis/v1alpha1"
+	"github.com/cfzt/cfzt/provider/internal/clients/cloudflare"
+	cffake "github.com/cfzt/cfzt/provider/internal/clients/cloudflare/fake"
+	"github.com/cfzt/cfzt/test/kubeenv"
+)
+
+// TestIntegration runs the Tenant controller against a real kube-apiserver
+// with the provider's CRDs, and a Cloudflare client that accepts only the
+// token "good".
+func TestIntegration(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts etcd and kube-apiserver")
+	}
+	ctrl.SetLogger(logr.Discard())
+	env := kubeenv.Start(t, kubeenv.WithCRDs("package/provider/crds"))
+
+	s := runtime.NewScheme()
+	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, v1alpha1.AddToScheme} {
+		if err := add(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kube, err := client.New(env.Config(), client.Options{Scheme: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := kube.Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
+		t.Fatal(err)
+	}
+
+	mgr, err := ctrl.NewManager(env.Config(), ctrl.Options{
+		Scheme:                 s,
+		Logger:                 logr.Discard(),
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := xpcontroller.Options{Logger: logging.NewNopLogger(), GlobalRateLimiter: ratelimiter.NewGlobal(10), MaxConcurrentReconciles: 1}
+	clients := func(_ context.Context, cfg cloudflare.Config) (cloudflare.Client, error) {
+		if cfg.Token != "good" {
+			return &cffake.MockClient{MockVerifyToken: func(context.Context) (cloudflare.TokenStatus, error) {
+				return cloudflare.TokenStatus{}, &cfsdk.Error{StatusCode: http.StatusUnauthorized}
+			}}, nil
+		}
+		return working(), nil
+	}
+	// An interval far longer than the test: only the watches can make the
+	// controller look again.
+	if err := Setup(mgr, o, clients, "", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- mgr.Start(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("manager: %v", err)
+		}
+	})
+
+	t.Run("HostnameSuffixesValidated", func(t *testing.T) {
+		cases := map[string]struct {
+			reason string
+			suffix string
+			ok     bool
+		}{
+			"Canonical":   {reason: "A lowercase DNS name is the canonical form.", suffix: "example.com", ok: true},
+			"SingleLabel": {reason: "A single label names a top-level domain.", suffix: "internal", ok: true},
+			"Wildcard":    {reason: "A leading *. is refused: the suffix already allows every name under it.", suffix: "*.example.com"},
+			"LeadingDot":  {reason: "A leading dot is refused.", suffix: ".example.com"},
+			"TrailingDot": {reason: "A trailing dot is refused.", suffix: "example.com."},
+			"Uppercase":   {reason: "Uppercase is refused: hostnames compare in lower case.", suffix: "Example.com"},
+			"Spaces":      {reason: "Spaces are refused.", suffix: " example.com"},
+			"Empty":       {reason: "An empty suffix is refused.", suffix: ""},
+		}
+		for name, tc := range cases {
+			t.Run(name, func(t *testing.T) {
+				tn := tenant()
+				tn.SetName("suffix-" + strings.ToLower(name))
+				tn.Spec.AllowedHostnameSuffixes = []string{tc.suffix}
+				err := kube.Create(t.Context(), tn)
+				if tc.ok != (err == nil) {
+					t.Errorf("%s\nCreate with allowedHostnameSuffixes [%q]: want accepted %t, got error %v", tc.reason, tc.suffix, tc.ok, err)
+				}
+				if err != nil && !kerrors.IsInvalid(err) {
+					t.Errorf("%s\nCreate: want an Invalid error, got %v", tc.reason, err)
+				}
+			})
+		}
+	})
+}
