@@ -13,10 +13,14 @@ import (
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/wait"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	xpcontroller "github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
@@ -85,6 +89,22 @@ func TestIntegration(t *testing.T) {
 		}
 	})
 
+	t.Run("FixedTokenReadyAtOnce", func(t *testing.T) {
+		if err := kube.Create(t.Context(), secret("bad")); err != nil {
+			t.Fatal(err)
+		}
+		if err := kube.Create(t.Context(), tenant()); err != nil {
+			t.Fatal(err)
+		}
+		waitReady(t, kube, ReasonTokenRefused)
+
+		sec := secret("good")
+		if err := kube.Update(t.Context(), sec); err != nil {
+			t.Fatal(err)
+		}
+		waitReady(t, kube, xpv2.Available().Reason)
+	})
+
 	t.Run("HostnameSuffixesValidated", func(t *testing.T) {
 		cases := map[string]struct {
 			reason string
@@ -115,4 +135,22 @@ func TestIntegration(t *testing.T) {
 			})
 		}
 	})
+}
+
+// waitReady waits until the Tenant home's Ready condition has the reason.
+func waitReady(t *testing.T, kube client.Client, reason xpv2.ConditionReason) {
+	t.Helper()
+	var got xpv2.Condition
+	// Well within the interval of an hour, and within what a user waits for.
+	err := wait.PollUntilContextTimeout(t.Context(), 100*time.Millisecond, 10*time.Second, true, func(ctx context.Context) (bool, error) {
+		tn := &v1alpha1.CloudflareZeroTrustTenant{}
+		if err := kube.Get(ctx, types.NamespacedName{Namespace: ns, Name: "home"}, tn); err != nil {
+			return false, nil //nolint:nilerr // Not there yet.
+		}
+		got = tn.Status.GetCondition(xpv2.TypeReady)
+		return got.Reason == reason, nil
+	})
+	if err != nil {
+		t.Fatalf("Tenant %s/home: want Ready reason %q within 10s, got %q (%s)", ns, reason, got.Reason, got.Message)
+	}
 }

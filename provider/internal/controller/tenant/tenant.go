@@ -3,6 +3,8 @@
 // the name the composition function puts on every managed resource of the
 // Tenant's routes) that the controller keeps in step with the Tenant, and a
 // Ready condition saying whether its API token works and its tunnel exists.
+// The condition is checked again when the Tenant or its token Secret
+// changes, and every interval.
 package tenant
 
 import (
@@ -17,6 +19,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
@@ -58,7 +61,8 @@ type Reconciler struct {
 	now      func() time.Time
 }
 
-// Setup adds the Tenant controller. Tenants are checked again every
+// Setup adds the Tenant controller. A Tenant is checked again when its
+// token Secret changes, so that a fixed token shows at once, and every
 // interval, so that a revoked token or deleted tunnel shows up.
 func Setup(mgr ctrl.Manager, o xpcontroller.Options, clients ClientFor, baseURL string, interval time.Duration) error {
 	r := &Reconciler{
@@ -69,11 +73,31 @@ func Setup(mgr ctrl.Manager, o xpcontroller.Options, clients ClientFor, baseURL 
 		log:      o.Logger.WithValues("controller", "tenant"),
 		now:      time.Now,
 	}
+	// The controller reads Secrets through the manager's cache already, so
+	// watching them costs no memory of its own.
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("tenant").
 		WithOptions(o.ForControllerRuntime()).
 		For(&v1alpha1.CloudflareZeroTrustTenant{}).
+		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.secretTenants)).
 		Complete(r)
+}
+
+// secretTenants maps a Secret to the Tenants of its namespace whose
+// spec.credentialRef names it.
+func (r *Reconciler) secretTenants(ctx context.Context, s client.Object) []reconcile.Request {
+	l := &v1alpha1.CloudflareZeroTrustTenantList{}
+	if err := r.kube.List(ctx, l, client.InNamespace(s.GetNamespace())); err != nil {
+		r.log.Info("Cannot list Tenants to map a Secret event", "namespace", s.GetNamespace(), "error", err)
+		return nil
+	}
+	var out []reconcile.Request
+	for _, t := range l.Items {
+		if t.Spec.CredentialRef.Name == s.GetName() {
+			out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: t.GetNamespace(), Name: t.GetName()}})
+		}
+	}
+	return out
 }
 
 // Reconcile makes the Tenant's ProviderConfig match it, deletes the

@@ -207,6 +207,54 @@ func TestReconcile(t *testing.T) {
 	}
 }
 
+func TestSecretTenants(t *testing.T) {
+	s := runtime.NewScheme()
+	_ = clientgoscheme.AddToScheme(s)
+	_ = v1alpha1.AddToScheme(s)
+	named := func(namespace, name, secret string) *v1alpha1.CloudflareZeroTrustTenant {
+		t := tenant()
+		t.SetNamespace(namespace)
+		t.SetName(name)
+		t.Spec.CredentialRef.Name = secret
+		return t
+	}
+	kube := fake.NewClientBuilder().WithScheme(s).WithObjects(
+		named(ns, "home", "cloudflare-api-token"),
+		named(ns, "lab", "cloudflare-api-token"),
+		named(ns, "work", "other-token"),
+		named("elsewhere", "home", "cloudflare-api-token"),
+	).Build()
+	r := &Reconciler{kube: kube, log: logging.NewNopLogger()}
+
+	cases := map[string]struct {
+		reason string
+		secret *corev1.Secret
+		want   []reconcile.Request
+	}{
+		"Referenced": {
+			reason: "A change of a token Secret reaches every Tenant of its namespace that names it, and only those.",
+			secret: secret(token),
+			want: []reconcile.Request{
+				{NamespacedName: types.NamespacedName{Namespace: ns, Name: "home"}},
+				{NamespacedName: types.NamespacedName{Namespace: ns, Name: "lab"}},
+			},
+		},
+		"Unreferenced": {
+			reason: "A Secret no Tenant names reaches no Tenant.",
+			secret: &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "unrelated"}},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := r.secretTenants(context.Background(), tc.secret)
+			sortRequests := cmpopts.SortSlices(func(a, b reconcile.Request) bool { return a.String() < b.String() })
+			if diff := cmp.Diff(tc.want, got, sortRequests, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("%s\nsecretTenants(...): -want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
 // errText compares errors by message: the errors here are built by the
 // reconciler, not injected, so there is no sentinel to compare with.
 func errText(err error) string {
