@@ -160,3 +160,28 @@ const (
 	StateKeyHTTPRouteNamespace     = "httproute_namespace"
 	StateKeyHTTPRouteName          = "httproute_name"
 )
+
+// Deprecated returns, for each field of the Tenant's spec that is accepted
+// but has no effect, what to know about it. The Tenant controller reports
+// them as a Warning Event on the Tenant.
+func (s TenantSpec) Deprecated() []string {
+	var out []string
+	if s.LogLevel != "" {
+		out = append(out, "spec.logLevel has no effect: the provider's log level is set by its --debug flag")
+	}
+	return out
+}
+
+// Deprecated returns, for each field of the Template's spec that is
+// accepted but has no effect, what to know about it. The route controller
+// reports them as a Warning Event on the routes that use the Template.
+func (s TemplateSpec) Deprecated() []string {
+	var out []string
+	if s.TenantRef != "" {
+		out = append(out, "spec.tenantRef has no effect: the route's "+AnnotationTenant+" annotation names the tenant")
+	}
+	if s.OriginService != nil && s.OriginService.HTTPRedirect != nil {
+		out = append(out, "spec.originService.httpRedirect has no effect: HTTP to HTTPS redirection is a zone setting this project does not manage")
+	}
+	return out
+}

@@ -203,6 +203,29 @@ func TestRules(t *testing.T) {
 			got:    ProviderConfigName(operatorNS, "home"),
 			want:   "cloudflare-zero-trust.home",
 		},
+		"TenantNothingDeprecated": {
+			reason: "A Tenant that sets no deprecated field has nothing to be told.",
+			got:    TenantSpec{AccountID: "a"}.Deprecated(),
+			want:   []string(nil),
+		},
+		"TenantLogLevelDeprecated": {
+			reason: "A Tenant that sets logLevel is told that it has no effect and what does.",
+			got:    TenantSpec{LogLevel: "DEBUG"}.Deprecated(),
+			want:   []string{"spec.logLevel has no effect: the provider's log level is set by its --debug flag"},
+		},
+		"TemplateNothingDeprecated": {
+			reason: "A Template that sets no deprecated field has nothing to be told.",
+			got:    TemplateSpec{OriginService: &OriginService{URL: "http://a"}}.Deprecated(),
+			want:   []string(nil),
+		},
+		"TemplateFieldsDeprecated": {
+			reason: "A Template that sets tenantRef and httpRedirect, even to false, is told that neither has an effect.",
+			got:    TemplateSpec{TenantRef: "home", OriginService: &OriginService{HTTPRedirect: new(false)}}.Deprecated(),
+			want: []string{
+				"spec.tenantRef has no effect: the route's cfzt.cloudflare.com/tenant annotation names the tenant",
+				"spec.originService.httpRedirect has no effect: HTTP to HTTPS redirection is a zone setting this project does not manage",
+			},
+		},
 		"StateConfigMapName": {
 			reason: "A route's state ConfigMap is cfzt-<route-namespace>-<route-name>.",
 			got:    StateConfigMapName("web", "www"),

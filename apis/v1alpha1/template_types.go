@@ -47,8 +47,10 @@ type OriginService struct {
 	// +optional
 	URL string `json:"url,omitempty"`
 
-	// HTTPRedirect is kept for compatibility with the seed operator; HTTP to
-	// HTTPS redirection is a zone setting that this project does not manage.
+	// Deprecated: HTTPRedirect has no effect; HTTP to HTTPS redirection is a
+	// zone setting that this project does not manage. It is accepted so that
+	// Templates written for the operator this project replaces still apply,
+	// and the routes that use a Template that sets it get a Warning Event.
 	// +optional
 	HTTPRedirect *bool `json:"httpRedirect,omitempty"`
 
@@ -184,8 +186,11 @@ type DNSOnly struct {
 // base-<tenant> applies to every route of that tenant; others apply to
 // routes that name them with the cfzt.cloudflare.com/template annotation.
 type TemplateSpec struct {
-	// TenantRef is kept for compatibility with the seed operator; the route's
-	// tenant annotation decides the tenant.
+	// Deprecated: TenantRef has no effect; the route's
+	// cfzt.cloudflare.com/tenant annotation names the tenant. It is accepted
+	// so that Templates written for the operator this project replaces still
+	// apply, and the routes that use a Template that sets it get a Warning
+	// Event.
 	// +optional
 	TenantRef string `json:"tenantRef,omitempty"`
 

@@ -59,8 +59,10 @@ type TenantSpec struct {
 	// +optional
 	AllowedHostnameSuffixes []string `json:"allowedHostnameSuffixes,omitempty"`
 
-	// LogLevel is kept for compatibility with the seed operator. The
-	// provider's log level is set by its --debug flag.
+	// Deprecated: LogLevel has no effect; the provider's log level is set by
+	// its --debug flag. It is accepted so that Tenants written for the
+	// operator this project replaces still apply, and a Tenant that sets it
+	// gets a Warning Event.
 	// +kubebuilder:validation:Enum=DEBUG;INFO;WARNING;ERROR
 	// +optional
 	LogLevel string `json:"logLevel,omitempty"`

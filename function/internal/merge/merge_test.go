@@ -364,7 +364,7 @@ func TestMerge(t *testing.T) {
 				}),
 				BaseTemplate: template("base-home", func(s *v1alpha1.TemplateSpec) {
 					originSvc(s).URL = "https://traefik.traefik.svc:443"
-					originSvc(s).HTTPRedirect = ptr(true)
+					originSvc(s).HTTPRedirect = ptr(true) //nolint:staticcheck // SA1019: the deprecated field is set on purpose.
 					originTLS(s).NoTLSVerify = ptr(false)
 					originTLS(s).OriginServerName = "{{ hostname }}"
 					originTLS(s).TLSTimeout = ptr(int64(10))

@@ -40,7 +40,9 @@
 //
 // Removing the enabled annotation, setting it to anything but "true", or
 // dropping the tenant or hostname deletes the claim and removes the
-// annotations written back.
+// annotations written back. The enabled annotation takes "true" or "false";
+// any other value (such as "yes" or "True") unpublishes the route too, and
+// gets a Warning Event, InvalidInput, naming the annotation and both values.
 //
 // From the claim's status the controller writes back to the route the
 // hostnameRouteId, cnameRecordId, dnsRecordId, dnsRecordIp, accessAppId,
@@ -108,6 +110,11 @@
 //   - ClaimNameTaken: a ZeroTrustRoute of the route's name exists that the
 //     controller did not write (e.g. one written by hand); it is never
 //     touched.
+//
+// A published route whose Template or base template sets a deprecated field
+// that has no effect (spec.tenantRef, spec.originService.httpRedirect) gets
+// a Warning Event, DeprecatedField, naming the Template and the fields, once
+// per change.
 //
 // # Permissions
 //

@@ -120,9 +120,10 @@ type memory struct {
 }
 
 type remembered struct {
-	uid     types.UID
-	refusal string
-	health  string
+	uid         types.UID
+	refusal     string
+	health      string
+	deprecation string
 }
 
 func newMemory() *memory {
@@ -150,6 +151,43 @@ func (m *memory) refused(nn types.NamespacedName, uid types.UID, e event.Event) 
 	}
 	r.refusal = k
 	return true
+}
+
+// unpublished records that a route is not published and, when w is not
+// nil, the Warning that says why; it reports whether that Warning is due.
+// Without a Warning the route is forgotten, as a deleted one is.
+func (m *memory) unpublished(nn types.NamespacedName, uid types.UID, w *event.Event) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if w == nil {
+		delete(m.routes, nn)
+		return false
+	}
+	r, _ := m.get(nn, uid)
+	r.health, r.deprecation = "", ""
+	k := string(w.Reason) + "/" + w.Message
+	if r.refusal == k {
+		return false
+	}
+	r.refusal = k
+	return true
+}
+
+// deprecated records the Warning about deprecated fields of the Templates a
+// route uses, nil for none, and reports whether it is due.
+func (m *memory) deprecated(nn types.NamespacedName, uid types.UID, w *event.Event) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, _ := m.get(nn, uid)
+	k := ""
+	if w != nil {
+		k = w.Message
+	}
+	if r.deprecation == k {
+		return false
+	}
+	r.deprecation = k
+	return w != nil
 }
 
 // admitted records that a route is no longer refused, so that the same

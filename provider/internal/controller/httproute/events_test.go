@@ -142,13 +142,17 @@ func TestMemory(t *testing.T) {
 
 	// A step is one call; emit is whether it reports its Event due.
 	type step struct {
-		refuse   *event.Event
-		admit    bool
-		observe  *health
-		settled  bool
-		uid      types.UID
-		forget   bool
-		wantEmit bool
+		refuse      *event.Event
+		disable     *event.Event // unpublished with this Warning
+		enable      bool         // unpublished without a Warning
+		deprecate   *event.Event
+		undeprecate bool
+		admit       bool
+		observe     *health
+		settled     bool
+		uid         types.UID
+		forget      bool
+		wantEmit    bool
 	}
 	cases := map[string]struct {
 		reason string
@@ -207,6 +211,41 @@ func TestMemory(t *testing.T) {
 				{observe: &problem, wantEmit: true},
 			},
 		},
+		"UnpublishedWarningOnce": {
+			reason: "The Warning of an unpublished route is reported once, a different one again.",
+			steps: []step{
+				{disable: new(warn("a")), wantEmit: true},
+				{disable: new(warn("a")), wantEmit: false},
+				{disable: new(warn("b")), wantEmit: true},
+			},
+		},
+		"UnpublishedWarningAfterFix": {
+			reason: "The Warning of an unpublished route comes back after the route was fixed.",
+			steps: []step{
+				{disable: new(warn("a")), wantEmit: true},
+				{enable: true},
+				{disable: new(warn("a")), wantEmit: true},
+			},
+		},
+		"UnpublishedThenPublishedAgain": {
+			reason: "A route published again after a Warning announces Ready again.",
+			steps: []step{
+				{observe: &health{Ready: true}, settled: false, wantEmit: true},
+				{disable: new(warn("a")), wantEmit: true},
+				{admit: true},
+				{observe: &health{Ready: true}, settled: false, wantEmit: true},
+			},
+		},
+		"DeprecationOnce": {
+			reason: "Deprecated fields are reported once, a different set again, and again after they were removed and came back.",
+			steps: []step{
+				{deprecate: new(warn("a")), wantEmit: true},
+				{deprecate: new(warn("a")), wantEmit: false},
+				{deprecate: new(warn("b")), wantEmit: true},
+				{undeprecate: true},
+				{deprecate: new(warn("b")), wantEmit: true},
+			},
+		},
 		"Forgotten": {
 			reason: "A forgotten route reports its refusal again.",
 			steps: []step{
@@ -228,6 +267,14 @@ func TestMemory(t *testing.T) {
 				switch {
 				case s.refuse != nil:
 					got = m.refused(nn, uid, *s.refuse)
+				case s.disable != nil:
+					got = m.unpublished(nn, uid, s.disable)
+				case s.enable:
+					got = m.unpublished(nn, uid, nil)
+				case s.deprecate != nil:
+					got = m.deprecated(nn, uid, s.deprecate)
+				case s.undeprecate:
+					got = m.deprecated(nn, uid, nil)
 				case s.admit:
 					m.admitted(nn, uid)
 				case s.observe != nil:

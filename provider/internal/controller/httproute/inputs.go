@@ -5,12 +5,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"strings"
 
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 )
@@ -99,6 +102,32 @@ func (l lookup) inputs(ctx context.Context, ns string, a map[string]string) (Inp
 	in.BaseName = v1alpha1.BaseTemplateName(tenant)
 	in.BaseTemplate, err = l.template(ctx, ns, in.BaseName)
 	return in, err
+}
+
+// ReasonDeprecatedField is the reason of the Warning Event on a route whose
+// Templates set fields that have no effect.
+const ReasonDeprecatedField event.Reason = "DeprecatedField"
+
+// deprecated returns the Warning about the fields of the route's Templates
+// that are accepted but have no effect, and nil when they set none.
+func (in Inputs) deprecated() *event.Event {
+	var says []string
+	for _, t := range []*v1alpha1.CloudflareZeroTrustTemplate{in.Template, in.BaseTemplate} {
+		if t == nil {
+			continue
+		}
+		if d := t.Spec.Deprecated(); len(d) > 0 {
+			says = append(says, fmt.Sprintf("CloudflareZeroTrustTemplate %s/%s: %s", t.GetNamespace(), t.GetName(), strings.Join(d, "; ")))
+		}
+	}
+	if len(says) == 0 {
+		return nil
+	}
+	return &event.Event{
+		Type:    event.TypeWarning,
+		Reason:  ReasonDeprecatedField,
+		Message: strings.Join(says, "; ") + "; remove these deprecated fields",
+	}
 }
 
 // hashedObject is what the inputs hash covers of one Tenant or Template:

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/test"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
@@ -152,6 +153,47 @@ func TestInputsHash(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.same, got == want); diff != "" {
 				t.Errorf("%s\nHash() == base hash: -want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestInputsDeprecated(t *testing.T) {
+	redirect := template(opNS, "protected", "8h")
+	redirect.Spec.OriginService = &v1alpha1.OriginService{HTTPRedirect: new(true)} //nolint:staticcheck // SA1019: the deprecated field is set on purpose.
+	tenantRef := template(appNS, "base-home", "8h")
+	tenantRef.Spec.TenantRef = "home" //nolint:staticcheck // SA1019: the deprecated field is set on purpose.
+
+	cases := map[string]struct {
+		reason string
+		in     Inputs
+		want   *event.Event
+	}{
+		"None": {
+			reason: "Templates that set no deprecated field give no Warning.",
+			in:     Inputs{Template: template(opNS, "protected", "8h"), BaseTemplate: template(opNS, "base-home", "8h")},
+		},
+		"NoTemplates": {
+			reason: "A route without Templates gives no Warning.",
+			in:     Inputs{},
+		},
+		"Both": {
+			reason: "The Warning names each Template and the deprecated fields it sets.",
+			in:     Inputs{Template: redirect, BaseTemplate: tenantRef},
+			want: &event.Event{
+				Type:   event.TypeWarning,
+				Reason: ReasonDeprecatedField,
+				Message: "CloudflareZeroTrustTemplate cloudflare-zero-trust/protected: spec.originService.httpRedirect has no effect: " +
+					"HTTP to HTTPS redirection is a zone setting this project does not manage; " +
+					"CloudflareZeroTrustTemplate app/base-home: spec.tenantRef has no effect: " +
+					"the route's cfzt.cloudflare.com/tenant annotation names the tenant; remove these deprecated fields",
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, tc.in.deprecated()); diff != "" {
+				t.Errorf("%s\ndeprecated(): -want, +got:\n%s", tc.reason, diff)
 			}
 		})
 	}

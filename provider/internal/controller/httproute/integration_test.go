@@ -70,6 +70,7 @@ func TestIntegration(t *testing.T) {
 	t.Run("TenantFences", h.tenantFences)
 	t.Run("CrossNamespaceTenantRefused", h.crossNamespaceTenant)
 	t.Run("MissingTenantWaits", h.missingTenant)
+	t.Run("InvalidEnabledWarned", h.invalidEnabled)
 	t.Run("SweepAfterDowntime", h.sweepAfterDowntime)
 	t.Run("RouteDeletionCascades", h.routeDeletionCascades)
 }
@@ -565,6 +566,20 @@ func (h *harness) missingTenant(t *testing.T) {
 
 	h.create(tenant(opNS, "later"))
 	h.claimIn(t, ns, "early", nil)
+}
+
+func (h *harness) invalidEnabled(t *testing.T) {
+	const ns = "enabled"
+	h.namespace(ns)
+	h.newRoute(t, ns, "www", "www.enabled.example.com", withAnnotations(v1alpha1.AnnotationEnabled, "yes"))
+	h.eventWith(t, ns, "www", string(ReasonInvalidInput), `annotation cfzt.cloudflare.com/enabled is "yes", which is not an accepted value: set it to "true"`)
+	h.neverClaim(t, ns, "www")
+
+	h.annotate(t, ns, "www", v1alpha1.AnnotationEnabled, "true")
+	h.claimIn(t, ns, "www", nil)
+	h.annotate(t, ns, "www", v1alpha1.AnnotationEnabled, "True")
+	h.eventWith(t, ns, "www", string(ReasonInvalidInput), `annotation cfzt.cloudflare.com/enabled is "True"`)
+	h.noClaim(t, ns, "www")
 }
 
 func (h *harness) sweepAfterDowntime(t *testing.T) {

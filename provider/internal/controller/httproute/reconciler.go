@@ -65,7 +65,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 
 	if route.GetDeletionTimestamp() != nil || !v1alpha1.PublishRequested(route.GetAnnotations()) {
 		log.Debug("Route is not published")
-		r.memory.forget(req.NamespacedName)
+		var w *event.Event
+		if route.GetDeletionTimestamp() == nil {
+			w = invalidEnabled(route.GetAnnotations())
+		}
+		if r.memory.unpublished(req.NamespacedName, route.GetUID(), w) {
+			r.record.Event(route, *w)
+		}
 		return reconcile.Result{}, r.unpublish(ctx, route, existing, rel)
 	}
 
@@ -92,6 +98,10 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		return reconcile.Result{}, nil
 	}
 	r.memory.admitted(req.NamespacedName, route.GetUID())
+	w := in.deprecated()
+	if r.memory.deprecated(req.NamespacedName, route.GetUID(), w) {
+		r.record.Event(route, *w)
+	}
 
 	hash, err := in.Hash()
 	if err != nil {

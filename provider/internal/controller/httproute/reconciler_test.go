@@ -83,6 +83,8 @@ func TestReconcile(t *testing.T) {
 	}
 	// The hash www sees with only Tenant home.
 	homeHash := hashOf(t, newFakeClient(nil, home), www)
+	deprecatedBase := template(opNS, "base-home", "8h")
+	deprecatedBase.Spec.TenantRef = "home" //nolint:staticcheck // SA1019: the deprecated field is set on purpose.
 
 	type want struct {
 		err     error
@@ -161,6 +163,42 @@ func TestReconcile(t *testing.T) {
 				written: map[string]string{},
 				events:  []event.Reason{ReasonUnpublished},
 				writes:  writes{"delete ZeroTrustRoute": 1, "patch HTTPRoute": 1},
+			},
+		},
+		"EnabledInvalid": {
+			reason: "A route whose enabled annotation is neither \"true\" nor \"false\" is not published and is told so.",
+			objs: []client.Object{
+				route("www", published("www.example.com"), withBackend("web", 8080), withAnnotations(v1alpha1.AnnotationEnabled, "yes")),
+				home,
+			},
+			want: want{
+				events: []event.Reason{ReasonInvalidInput},
+				writes: writes{},
+			},
+		},
+		"EnabledInvalidUnpublishes": {
+			reason: "A published route whose enabled annotation turns to \"True\" loses its claim, and is told why.",
+			objs: []client.Object{
+				route("www", published("www.example.com"), withBackend("web", 8080), withResults("t"),
+					withAnnotations(v1alpha1.AnnotationEnabled, "True")),
+				home,
+				ownedClaim(www, homeHash),
+			},
+			want: want{
+				written: map[string]string{},
+				events:  []event.Reason{ReasonInvalidInput, ReasonUnpublished},
+				writes:  writes{"delete ZeroTrustRoute": 1, "patch HTTPRoute": 1},
+			},
+		},
+		"DeprecatedTemplateFields": {
+			reason: "A route whose Template sets fields that have no effect is published, and told which fields to remove.",
+			objs: []client.Object{
+				www, home, deprecatedBase,
+			},
+			want: want{
+				claim:  new(claimSpec(www, hashOf(t, newFakeClient(nil, home, deprecatedBase), www))),
+				events: []event.Reason{ReasonDeprecatedField},
+				writes: writes{"apply ZeroTrustRoute": 1},
 			},
 		},
 		"HostnameConflict": {

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+
+	"github.com/cfzt/cfzt/apis/v1alpha1"
 )
 
 // Reasons of the Events that tell why a route is not published.
@@ -16,6 +18,10 @@ const (
 	ReasonHostnameNotAllowed  event.Reason = "HostnameNotAllowed"
 	ReasonHostnameConflict    event.Reason = "HostnameConflict"
 	ReasonClaimNameTaken      event.Reason = "ClaimNameTaken"
+
+	// ReasonInvalidInput is the function's reason for input it refuses,
+	// used for an enabled annotation that is neither "true" nor "false".
+	ReasonInvalidInput event.Reason = v1alpha1.ReasonInvalidInput
 )
 
 // A refusal is why a route is not (or no longer) published.
@@ -62,6 +68,23 @@ func tenantMissing(routeNS, operatorNS, tenant string, elsewhere []string) *refu
 		Reason: ReasonTenantNotFound,
 		Message: fmt.Sprintf("CloudflareZeroTrustTenant %q not found in %s; the route is published once it exists",
 			tenant, where),
+	}
+}
+
+// invalidEnabled returns the Warning for route annotations a whose enabled
+// annotation is set to neither "true" nor "false", and nil when it is one
+// of them or not set. Such a route is not published, as in the operator
+// this project replaces, which did so without a word.
+func invalidEnabled(a map[string]string) *event.Event {
+	v, ok := a[v1alpha1.AnnotationEnabled]
+	if !ok || v1alpha1.EnabledValueValid(v) {
+		return nil
+	}
+	return &event.Event{
+		Type:   event.TypeWarning,
+		Reason: ReasonInvalidInput,
+		Message: fmt.Sprintf("annotation %s is %q, which is not an accepted value: set it to %q to publish the route or %q not to; "+
+			"the route is not published meanwhile", v1alpha1.AnnotationEnabled, v, v1alpha1.EnabledTrue, v1alpha1.EnabledFalse),
 	}
 }
 

@@ -4,6 +4,10 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+
+	"github.com/cfzt/cfzt/apis/v1alpha1"
 )
 
 func TestTenantMissing(t *testing.T) {
@@ -45,6 +49,54 @@ func TestTenantMissing(t *testing.T) {
 			got := tenantMissing(tc.routeNS, opNS, "home", tc.elsewhere)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("%s\ntenantMissing(...): -want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestInvalidEnabled(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		a      map[string]string
+		want   *event.Event
+	}{
+		"True": {
+			reason: "\"true\" is accepted.",
+			a:      map[string]string{v1alpha1.AnnotationEnabled: "true"},
+		},
+		"False": {
+			reason: "\"false\" is accepted.",
+			a:      map[string]string{v1alpha1.AnnotationEnabled: "false"},
+		},
+		"Absent": {
+			reason: "A route without the annotation is none of ours and is told nothing.",
+			a:      map[string]string{"other": "x"},
+		},
+		"Yes": {
+			reason: "\"yes\" publishes nothing; the Warning names the annotation and the accepted values.",
+			a:      map[string]string{v1alpha1.AnnotationEnabled: "yes"},
+			want: &event.Event{
+				Type:   event.TypeWarning,
+				Reason: ReasonInvalidInput,
+				Message: `annotation cfzt.cloudflare.com/enabled is "yes", which is not an accepted value: ` +
+					`set it to "true" to publish the route or "false" not to; the route is not published meanwhile`,
+			},
+		},
+		"Capitalized": {
+			reason: "\"True\" is not \"true\".",
+			a:      map[string]string{v1alpha1.AnnotationEnabled: "True"},
+			want: &event.Event{
+				Type:   event.TypeWarning,
+				Reason: ReasonInvalidInput,
+				Message: `annotation cfzt.cloudflare.com/enabled is "True", which is not an accepted value: ` +
+					`set it to "true" to publish the route or "false" not to; the route is not published meanwhile`,
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, invalidEnabled(tc.a)); diff != "" {
+				t.Errorf("%s\ninvalidEnabled(...): -want, +got:\n%s", tc.reason, diff)
 			}
 		})
 	}

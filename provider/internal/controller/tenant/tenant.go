@@ -26,6 +26,7 @@ import (
 
 	xpcontroller "github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
@@ -47,6 +48,10 @@ const (
 	ReasonUnreachable    xpv2.ConditionReason = "CloudflareUnreachable"
 )
 
+// ReasonDeprecatedField is the reason of the Warning Event on a Tenant that
+// sets a field that has no effect.
+const ReasonDeprecatedField event.Reason = "DeprecatedField"
+
 // A ClientFor returns the Cloudflare client for an account and token;
 // cloudflare.Registry's ClientFor is one.
 type ClientFor func(ctx context.Context, cfg cloudflare.Config) (cloudflare.Client, error)
@@ -57,6 +62,7 @@ type Reconciler struct {
 	clients  ClientFor
 	baseURL  string
 	interval time.Duration
+	record   event.Recorder
 	log      logging.Logger
 	now      func() time.Time
 }
@@ -70,8 +76,10 @@ func Setup(mgr ctrl.Manager, o xpcontroller.Options, clients ClientFor, baseURL 
 		clients:  clients,
 		baseURL:  baseURL,
 		interval: interval,
-		log:      o.Logger.WithValues("controller", "tenant"),
-		now:      time.Now,
+		//nolint:staticcheck // SA1019: crossplane-runtime's event.Recorder wraps the core/v1 recorder.
+		record: event.NewAPIRecorder(mgr.GetEventRecorderFor("tenant")),
+		log:    o.Logger.WithValues("controller", "tenant"),
+		now:    time.Now,
 	}
 	// The controller reads Secrets through the manager's cache already, so
 	// watching them costs no memory of its own.
@@ -119,6 +127,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 
 	if err := r.applyProviderConfig(ctx, t); err != nil {
 		return reconcile.Result{}, err
+	}
+
+	if d := t.Spec.Deprecated(); len(d) > 0 && t.Status.ObservedGeneration != t.GetGeneration() {
+		// Once per change of the spec, not at every interval.
+		r.record.Event(t, event.Warning(ReasonDeprecatedField, errors.Errorf(
+			"deprecated: %s; remove it from the Tenant", strings.Join(d, "; "))))
 	}
 
 	cond := r.check(ctx, t)

@@ -21,6 +21,7 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
@@ -94,6 +95,7 @@ func TestReconcile(t *testing.T) {
 		ready  xpv2.Condition
 		result reconcile.Result
 		err    error
+		events []event.Event
 	}
 	cases := map[string]struct {
 		reason  string
@@ -104,6 +106,19 @@ func TestReconcile(t *testing.T) {
 		"Working": {
 			reason:  "A Tenant whose token works and whose tunnel exists gets its ProviderConfig and is Ready.",
 			objects: []client.Object{tenant(), secret(token + "\n")},
+			cf:      working(),
+			want:    want{pc: wantPC, ready: xpv2.Available(), result: reconcile.Result{RequeueAfter: time.Minute}},
+		},
+		"DeprecatedLogLevel": {
+			reason:  "A Tenant that sets logLevel, which has no effect, gets a Warning Event saying so.",
+			objects: []client.Object{withLogLevel(tenant(), 0), secret(token)},
+			cf:      working(),
+			want: want{pc: wantPC, ready: xpv2.Available(), result: reconcile.Result{RequeueAfter: time.Minute},
+				events: []event.Event{event.Warning(ReasonDeprecatedField, errors.New("deprecated: spec.logLevel has no effect: the provider's log level is set by its --debug flag; remove it from the Tenant"))}},
+		},
+		"DeprecatedLogLevelSaidOnce": {
+			reason:  "The Warning is given once per change of the Tenant, not at every check.",
+			objects: []client.Object{withLogLevel(tenant(), 1), secret(token)},
 			cf:      working(),
 			want:    want{pc: wantPC, ready: xpv2.Available(), result: reconcile.Result{RequeueAfter: time.Minute}},
 		},
@@ -158,8 +173,10 @@ func TestReconcile(t *testing.T) {
 			kube := fake.NewClientBuilder().WithScheme(s).WithObjects(tc.objects...).
 				WithStatusSubresource(&v1alpha1.CloudflareZeroTrustTenant{}).Build()
 			var gotToken string
+			rec := &recorder{}
 			r := &Reconciler{
-				kube: kube,
+				record: rec,
+				kube:   kube,
 				clients: func(_ context.Context, cfg cloudflare.Config) (cloudflare.Client, error) {
 					gotToken = cfg.Token
 					if tc.cf == nil {
@@ -177,6 +194,9 @@ func TestReconcile(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want.result, res); diff != "" {
 				t.Errorf("%s\nReconcile(...): -want result, +got result:\n%s", tc.reason, diff)
+			}
+			if diff := cmp.Diff(tc.want.events, rec.events, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("%s\nEvents: -want, +got:\n%s", tc.reason, diff)
 			}
 			if gotToken != "" && gotToken != token {
 				t.Errorf("%s\nthe client got token %q; want it trimmed to %q", tc.reason, gotToken, token)
@@ -254,6 +274,23 @@ func TestSecretTenants(t *testing.T) {
 		})
 	}
 }
+
+// withLogLevel sets the deprecated logLevel on t, and the generation its
+// status was last computed from.
+func withLogLevel(t *v1alpha1.CloudflareZeroTrustTenant, observed int64) *v1alpha1.CloudflareZeroTrustTenant {
+	t.Spec.LogLevel = "DEBUG" //nolint:staticcheck // SA1019: the deprecated field is set on purpose.
+	t.Status.ObservedGeneration = observed
+	return t
+}
+
+// A recorder records Events.
+type recorder struct {
+	events []event.Event
+}
+
+func (r *recorder) Event(_ runtime.Object, e event.Event) { r.events = append(r.events, e) }
+
+func (r *recorder) WithAnnotations(_ ...string) event.Recorder { return r }
 
 // errText compares errors by message: the errors here are built by the
 // reconciler, not injected, so there is no sentinel to compare with.
