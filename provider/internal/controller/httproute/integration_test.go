@@ -71,6 +71,7 @@ func TestIntegration(t *testing.T) {
 	t.Run("CrossNamespaceTenantRefused", h.crossNamespaceTenant)
 	t.Run("MissingTenantWaits", h.missingTenant)
 	t.Run("InvalidEnabledWarned", h.invalidEnabled)
+	t.Run("UnannotatingAsFastAsDeleting", h.unannotatingAsFastAsDeleting)
 	t.Run("SweepAfterDowntime", h.sweepAfterDowntime)
 	t.Run("RouteDeletionCascades", h.routeDeletionCascades)
 }
@@ -580,6 +581,40 @@ func (h *harness) invalidEnabled(t *testing.T) {
 	h.annotate(t, ns, "www", v1alpha1.AnnotationEnabled, "True")
 	h.eventWith(t, ns, "www", string(ReasonInvalidInput), `annotation cfzt.cloudflare.com/enabled is "True"`)
 	h.noClaim(t, ns, "www")
+}
+
+// promptly bounds how long the controller takes to delete the claim of a
+// route that is no longer published. It is far below the sweep's interval:
+// an unpublished route must never wait for the sweep.
+const promptly = 5 * time.Second
+
+func (h *harness) unannotatingAsFastAsDeleting(t *testing.T) {
+	const ns = "unpublish"
+	h.namespace(ns)
+	h.newRoute(t, ns, "dropped", "dropped.unpublish.example.com")
+	h.newRoute(t, ns, "deleted", "deleted.unpublish.example.com")
+	h.claimIn(t, ns, "dropped", nil)
+	h.claimIn(t, ns, "deleted", nil)
+
+	gone := func(name string, start time.Time) time.Duration {
+		t.Helper()
+		h.noClaim(t, ns, name)
+		return time.Since(start)
+	}
+	start := time.Now()
+	h.annotate(t, ns, "dropped", v1alpha1.AnnotationEnabled, "")
+	unannotated := gone("dropped", start)
+
+	start = time.Now()
+	if err := h.kube.Delete(t.Context(), h.getRoute(t, ns, "deleted")); err != nil {
+		t.Fatal(err)
+	}
+	deleted := gone("deleted", start)
+
+	t.Logf("claim deleted %s after the enabled annotation was removed, %s after the route was deleted", unannotated, deleted)
+	if unannotated > promptly || deleted > promptly {
+		t.Errorf("claims deleted %s after unannotating and %s after deleting the route; want both within %s", unannotated, deleted, promptly)
+	}
 }
 
 func (h *harness) sweepAfterDowntime(t *testing.T) {
