@@ -3,7 +3,8 @@ package v1alpha1
 // AnnotationPrefix starts every annotation this project reads or writes.
 const AnnotationPrefix = "cfzt.cloudflare.com/"
 
-// Input annotations on an HTTPRoute, the seed operator's keys.
+// Input annotations on an HTTPRoute, the keys of the operator this project
+// replaces.
 const (
 	AnnotationEnabled           = AnnotationPrefix + "enabled"
 	AnnotationTenant            = AnnotationPrefix + "tenant"
@@ -62,7 +63,7 @@ const (
 // ConfigMaps live unless configured otherwise.
 const DefaultOperatorNamespace = "cloudflare-zero-trust"
 
-// Labels of the state ConfigMap, the seed operator's.
+// Labels of the state ConfigMap, those of the operator this project replaces.
 const (
 	LabelManagedBy          = "app.kubernetes.io/managed-by"
 	LabelManagedByValue     = "cfzt-operator"

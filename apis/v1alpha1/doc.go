@@ -1,5 +1,6 @@
 // Package v1alpha1 contains the cfzt.cloudflare.com v1alpha1 types: the
-// seed operator's Tenant and Template, the ProviderConfig, the managed
+// Tenant and Template of the operator this project replaces, the
+// ProviderConfig, the managed
 // resources that stand for Cloudflare objects, and the composite route that
 // the composition function reads.
 // +kubebuilder:object:generate=true

@@ -20,7 +20,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files from the current render output")
 
-// routes are the seed's four homelab routes, one example each.
+// routes are the four homelab routes of the operator this project replaces,
+// one example each.
 var routes = []string{"www", "admin", "api", "internal-api"}
 
 func TestRenderExamples(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 )
 
 // needsPolicy reports whether a route gets its own allow policy: only when
-// it allows groups or emails, as in the seed.
+// it allows groups or emails, as in the operator this project replaces.
 func needsPolicy(a merge.Access) bool {
 	return len(a.AllowGroups) > 0 || len(a.AllowEmails) > 0
 }

@@ -22,7 +22,7 @@ func TestMergeDNSOnly(t *testing.T) {
 		want   want
 	}{
 		"DNSIPAnnotation": {
-			reason: "The seed's internal-dnsonly template takes its address from the route's dnsIp annotation.",
+			reason: "The internal-dnsonly template of the operator this project replaces takes its address from the route's dnsIp annotation.",
 			in: Inputs{
 				Route: testRoute, BackendRef: backend(), Tenant: testTenant(),
 				Annotations: map[string]string{v1alpha1.AnnotationDNSIP: "192.168.1.50"},

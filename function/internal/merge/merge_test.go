@@ -346,12 +346,12 @@ func TestMerge(t *testing.T) {
 		want   want
 	}{
 		"Defaults": {
-			reason: "A route with nothing set gets the seed's defaults, its backendRef as origin and its hostname as SNI.",
+			reason: "A route with nothing set gets the defaults of the operator this project replaces, its backendRef as origin and its hostname as SNI.",
 			in:     Inputs{Route: testRoute, BackendRef: backend(), Tenant: testTenant()},
 			want:   want{settings: merged()},
 		},
 		"SeedExample": {
-			reason: "The seed article's base-home and protected templates merge as the article describes.",
+			reason: "The base-home and protected templates of the article on the operator this project replaces merge as the article describes.",
 			in: Inputs{
 				Route:       testRoute,
 				Annotations: map[string]string{v1alpha1.AnnotationTemplate: "protected"},

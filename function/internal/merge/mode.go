@@ -24,8 +24,9 @@ type modes struct {
 func (m *merger) checkModes(r Route, md modes) {
 	if !md.dnsOnly.v {
 		if md.address.from == annotation(v1alpha1.AnnotationDNSIP) {
-			// The seed ignored dnsIp outside DNS-only mode. A route that
-			// sets it almost certainly expects a DNS record, so say so.
+			// The operator this project replaces ignored dnsIp outside
+			// DNS-only mode. A route that sets it almost certainly expects a
+			// DNS record, so say so.
 			m.fail(errors.Errorf("cannot use annotation %s in tunnel mode: route %s publishes through the tunnel; enable spec.dnsOnly in its template or remove the annotation",
 				v1alpha1.AnnotationDNSIP, r))
 		}

@@ -4,7 +4,7 @@
 // value is checked as it is picked so that an error names where it came from.
 package merge
 
-// The seed operator's built-in defaults.
+// The built-in defaults of the operator this project replaces.
 const (
 	DefaultSessionDuration         = "24h"
 	DefaultServiceTokenDuration    = "8760h"
@@ -87,8 +87,9 @@ type ServiceRef struct {
 	From      string
 }
 
-// Defaults returns the seed operator's built-in settings, for a route with
-// nothing set. OriginServerName is empty here: it defaults to the hostname.
+// Defaults returns the built-in settings of the operator this project
+// replaces, for a route with nothing set. OriginServerName is empty here: it
+// defaults to the hostname.
 func Defaults() Settings {
 	return Settings{
 		Origin: Origin{

@@ -7,7 +7,8 @@ import (
 )
 
 func TestDefaults(t *testing.T) {
-	// The seed operator's config.py dataclass defaults, field by field.
+	// The config.py dataclass defaults of the operator this project replaces,
+	// field by field.
 	want := Settings{
 		Origin: Origin{
 			NoTLSVerify:      false,
@@ -39,6 +40,6 @@ func TestDefaults(t *testing.T) {
 		},
 	}
 	if diff := cmp.Diff(want, Defaults()); diff != "" {
-		t.Errorf("Defaults() differs from the seed operator's defaults: -want, +got:\n%s", diff)
+		t.Errorf("Defaults() differs from the defaults of the operator this project replaces: -want, +got:\n%s", diff)
 	}
 }

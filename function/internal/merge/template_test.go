@@ -13,7 +13,7 @@ func TestExpand(t *testing.T) {
 		want   string
 	}{
 		"Spaced": {
-			reason: "The seed's spelling is replaced.",
+			reason: "The spelling of the operator this project replaces is replaced.",
 			s:      "{{ hostname }}",
 			want:   "app.example.com",
 		},

@@ -1,6 +1,7 @@
-// Package state records what was published for a route: the seed's
-// annotation hash and the Cloudflare IDs read from the observed composed
-// resources, for the state ConfigMap and the composite's status.
+// Package state records what was published for a route: the annotation hash
+// of the operator this project replaces and the Cloudflare IDs read from the
+// observed composed resources, for the state ConfigMap and the composite's
+// status.
 package state
 
 import (
@@ -26,8 +27,8 @@ type HashInputs struct {
 
 // Hash returns the hex SHA-256 of the route's input annotations and the specs
 // of the Tenant and Templates it uses, as JSON with sorted keys. Like the
-// seed's annotation_hash, it changes whenever anything the route is rendered
-// from changes.
+// annotation_hash of the operator this project replaces, it changes whenever
+// anything the route is rendered from changes.
 func Hash(in HashInputs) (string, error) {
 	a := map[string]string{}
 	for k, v := range in.Annotations {

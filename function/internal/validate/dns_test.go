@@ -35,7 +35,7 @@ func TestTLSTimeout(t *testing.T) {
 		n      int64
 		want   string
 	}{
-		"Default": {reason: "The seed's 10 seconds is valid.", n: 10},
+		"Default": {reason: "The 10 seconds of the operator this project replaces is valid.", n: 10},
 		"Zero":    {reason: "A zero timeout is refused.", n: 0, want: "must be between 1 and 300 seconds"},
 		"TooLong": {reason: "More than five minutes is refused.", n: 301, want: "must be between 1 and 300 seconds"},
 	}

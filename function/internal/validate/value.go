@@ -8,8 +8,8 @@ import (
 )
 
 // Bool parses an annotation's boolean. Only "true" and "false" are accepted:
-// the seed operator's looser parsing ("yes", "1", anything else meaning
-// false) silently turned typos into false.
+// the looser parsing of the operator this project replaces ("yes", "1",
+// anything else meaning false) silently turned typos into false.
 func Bool(s string) (bool, error) {
 	switch s {
 	case "true":
