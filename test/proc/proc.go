@@ -9,6 +9,7 @@ package proc
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,6 +31,9 @@ const exitTail = 30
 type Process struct {
 	name string
 	log  string
+	bin  string
+	args []string
+	env  []string
 	cmd  *exec.Cmd
 	done chan struct{} // closed when the process has exited
 	err  error         // the result of Wait, set before done is closed
@@ -44,18 +48,51 @@ func Start(dir, name, bin string, args, env []string) (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close() //nolint:errcheck // The child holds its own descriptor; closing ours cannot lose output.
-
-	cmd := command(exec.Command(bin, args...), f, env) //nolint:gosec,noctx // G204: the binaries and their flags are ours; no context, as the process lives until Stop.
-	if err := cmd.Start(); err != nil {
-		return nil, errors.Wrapf(err, "cannot start %s", bin)
+	p := &Process{name: name, log: log, bin: bin, args: args, env: env}
+	if err := p.start(f); err != nil {
+		return nil, err
 	}
-	p := &Process{name: name, log: log, cmd: cmd, done: make(chan struct{})}
+	return p, nil
+}
+
+// start starts the process with its output going to f, which it closes.
+func (p *Process) start(f *os.File) error {
+	defer f.Close()                                          //nolint:errcheck // The child holds its own descriptor; closing ours cannot lose output.
+	cmd := command(exec.Command(p.bin, p.args...), f, p.env) //nolint:gosec,noctx // G204: the binaries and their flags are ours; no context, as the process lives until Stop.
+	if err := cmd.Start(); err != nil {
+		return errors.Wrapf(err, "cannot start %s", p.bin)
+	}
+	p.cmd, p.done = cmd, make(chan struct{})
 	go func() {
 		p.err = cmd.Wait()
 		close(p.done)
 	}()
-	return p, nil
+	return nil
+}
+
+// Again starts a process that has exited once more, with the same binary,
+// arguments and environment, its output appended to the same log after a
+// line that marks the restart. It returns the new process; p stays as it
+// was, exited.
+func (p *Process) Again() (*Process, error) {
+	select {
+	case <-p.done:
+	default:
+		return nil, errors.Errorf("cannot start %s again: it is still running", p.name)
+	}
+	f, err := os.OpenFile(p.log, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600) //nolint:gosec // G304: the process's own log file.
+	if err != nil {
+		return nil, errors.Wrapf(err, "cannot open %s log file", p.name)
+	}
+	if _, err := fmt.Fprintf(f, "----- %s: %s started again after it exited (%v) -----\n", time.Now().UTC().Format(time.RFC3339Nano), p.name, p.err); err != nil {
+		_ = f.Close()
+		return nil, errors.Wrapf(err, "cannot write %s log file", p.name)
+	}
+	again := &Process{name: p.name, log: p.log, bin: p.bin, args: p.args, env: p.env}
+	if err := again.start(f); err != nil {
+		return nil, err
+	}
+	return again, nil
 }
 
 // Run runs bin to completion as Start starts it, and returns an error ending
@@ -83,11 +120,26 @@ func (p *Process) Log() string { return p.log }
 // Stop sends SIGTERM to the process group, then SIGKILL if the process has not
 // exited after stopGrace, and waits for the exit.
 func (p *Process) Stop() {
+	p.Kill(syscall.SIGTERM)
+}
+
+// Kill sends sig to the process group and waits for the process to exit,
+// sending SIGKILL if it has not after stopGrace. SIGKILL is a crash: the
+// process gets no chance to finish what it was doing.
+func (p *Process) Kill(sig syscall.Signal) {
 	pgid := p.cmd.Process.Pid
-	_ = syscall.Kill(-pgid, syscall.SIGTERM)
 	select {
 	case <-p.done:
-	case <-time.After(stopGrace):
+		// Exited already: its group is gone, or holds children that the
+		// SIGKILL below ends.
+	default:
+		_ = syscall.Kill(-pgid, sig)
+	}
+	if sig != syscall.SIGKILL {
+		select {
+		case <-p.done:
+		case <-time.After(stopGrace):
+		}
 	}
 	// Also after a clean exit: the group may hold children of the process.
 	_ = syscall.Kill(-pgid, syscall.SIGKILL)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -67,6 +68,56 @@ func TestGroup(t *testing.T) {
 	err = g.Exited()
 	if err == nil || !strings.Contains(err.Error(), "sleep exited") || !strings.HasSuffix(err.Error(), "started") {
 		t.Errorf("Exited() of a stopped group: want the process's exit and output, got %v", err)
+	}
+}
+
+func TestGroupKillAgain(t *testing.T) {
+	dir := t.TempDir()
+	g := &Group{}
+	t.Cleanup(g.Stop)
+	p, err := g.Start(dir, "crashy", "/bin/sh", []string{"-c", "echo ready; exec sleep 60"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := func(p *Process, n int) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+		defer cancel()
+		err := Poll(ctx, 10*time.Millisecond, "the output of crashy", g.Exited, func(context.Context) (bool, error) {
+			return strings.Count(p.Tail(10), "ready") == n, nil
+		})
+		if err != nil {
+			t.Fatalf("want %d starts in the log of crashy: %v\n%s", n, err, p.Tail(10))
+		}
+	}
+	started(p, 1)
+	if _, err := g.Again(p); err == nil {
+		t.Errorf("Again(...) of a running process: want an error, got none")
+	}
+
+	g.Kill(p, syscall.SIGKILL)
+	if err := p.Exited(); err == nil || !strings.Contains(err.Error(), "signal: killed") {
+		t.Errorf("Exited() of the process killed with SIGKILL: want its death by SIGKILL, got %v", err)
+	}
+	if err := g.Exited(); err != nil {
+		t.Errorf("Exited() of a group whose process was killed on purpose: want nil, got %v", err)
+	}
+
+	again, err := g.Again(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	started(again, 2)
+	if again.Log() != p.Log() || !strings.Contains(again.Tail(10), "crashy started again after it exited (signal: killed)") {
+		t.Errorf("the log of the restarted process should be the same file, with a line marking the restart:\n%s", again.Tail(10))
+	}
+
+	g.Stop()
+	if again.Exited() == nil {
+		t.Errorf("Stop() should stop the restarted process")
+	}
+	if _, err := g.Start(dir, "late", "/bin/sh", []string{"-c", "sleep 60"}, nil); err == nil {
+		t.Errorf("Start(...) after Stop(): want an error, got none")
 	}
 }
 
