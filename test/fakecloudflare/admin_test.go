@@ -157,8 +157,10 @@ func TestAdminState(t *testing.T) {
 	if err := json.Unmarshal(body, &log); err != nil {
 		t.Fatal(err)
 	}
-	diff(t, "The request log has the create.", "log", []fake.RequestRecord{{
+	created := state.DNSRecords[len(state.DNSRecords)-1]
+	diff(t, "The request log has the create and names the record.", "log", []fake.RequestRecord{{
 		Seq: 1, Method: http.MethodPost, Path: "/zones/" + zoneCom + "/dns_records", Operation: fake.OpDNSRecordCreate, Status: 200,
+		Object: &fake.ObjectRef{ID: created.ID, Name: "app.example.com"},
 	}}, log)
 
 	status, _ := do(t, http.MethodDelete, url+"/__admin/requests", nil, nil)

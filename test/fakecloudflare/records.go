@@ -1,6 +1,9 @@
 package fakecloudflare
 
-import "maps"
+import (
+	"maps"
+	"strings"
+)
 
 // maxLog is how many requests the log keeps; the oldest go first, so that a
 // long demo does not grow without bound.
@@ -20,10 +23,30 @@ type RequestRecord struct {
 	Status    int    `json:"status"`
 	// Fault is the ID of the fault that answered or delayed the request.
 	Fault int `json:"fault,omitempty"`
+	// Object is the object a successful write created, changed or
+	// deleted; nil for reads and failures.
+	Object *ObjectRef `json:"object,omitempty"`
+}
+
+// An ObjectRef names the object of a write, so that a test can follow every
+// object through the request log: how often one name was created, whether it
+// was deleted in between.
+type ObjectRef struct {
+	ID string `json:"id"`
+	// Name is the object's name after the write: a DNS record's, an Access
+	// application's or policy's, a service token's or a tunnel's. Empty
+	// after a delete.
+	Name string `json:"name,omitempty"`
+	// Hostnames are, after a write of a tunnel's configuration, the
+	// hostnames of its ingress rules, in order.
+	Hostnames []string `json:"hostnames,omitempty"`
 }
 
 // record logs a request. The caller holds the lock.
 func (s *Server) record(rec RequestRecord) {
+	if isWrite(rec.Method) && rec.Status >= 200 && rec.Status < 300 {
+		rec.Object = s.written(rec)
+	}
 	s.seqLog++
 	rec.Seq = s.seqLog
 	if len(s.log) >= maxLog {
@@ -62,4 +85,53 @@ func (s *Server) ResetRecords() {
 	s.log = nil
 	s.seqLog = 0
 	s.writes = map[string]int{}
+}
+
+// written returns the object of a successful write, which the state already
+// shows. The caller holds the lock.
+func (s *Server) written(rec RequestRecord) *ObjectRef {
+	st := s.st
+	segs := strings.Split(strings.Trim(rec.Path, "/"), "/")
+	switch rec.Operation {
+	case OpDNSRecordCreate, OpAccessAppCreate, OpAccessPolicyCreate, OpServiceTokenCreate:
+		// The newest object: the create just made it.
+		for id, seq := range st.seq {
+			if seq == st.nextSeq {
+				return st.ref(id)
+			}
+		}
+		return nil
+	case OpTunnelConfigPut, OpServiceTokenRefresh, OpServiceTokenRotate:
+		// .../{id}/configurations, .../{id}/refresh, .../{id}/rotate
+		return st.ref(segs[len(segs)-2])
+	default:
+		// Updates and deletes end with the object's ID.
+		return st.ref(segs[len(segs)-1])
+	}
+}
+
+// ref names the object with an ID, if it still exists.
+func (st *state) ref(id string) *ObjectRef {
+	o := &ObjectRef{ID: id}
+	switch {
+	case st.records[id] != nil:
+		o.Name = st.records[id].Name
+	case st.apps[id] != nil:
+		o.Name = st.apps[id].Name
+	case st.policies[id] != nil:
+		o.Name = st.policies[id].Name
+	case st.svcTokens[id] != nil:
+		o.Name = st.svcTokens[id].Name
+	case st.tunnels[id] != nil:
+		t := st.tunnels[id]
+		o.Name = t.Name
+		in, _ := t.Config["ingress"].([]any)
+		for _, r := range in {
+			m, _ := r.(map[string]any)
+			if h, _ := m["hostname"].(string); h != "" {
+				o.Hostnames = append(o.Hostnames, h)
+			}
+		}
+	}
+	return o
 }
