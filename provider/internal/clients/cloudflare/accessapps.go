@@ -6,10 +6,7 @@ import (
 	"slices"
 
 	cf "github.com/cloudflare/cloudflare-go/v4"
-	"github.com/cloudflare/cloudflare-go/v4/option"
 	"github.com/cloudflare/cloudflare-go/v4/zero_trust"
-
-	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 )
 
 // An AccessApp is a self-hosted Access application. When writing, a nil
@@ -67,69 +64,57 @@ type AccessApps interface {
 	DeleteAccessApp(ctx context.Context, appID string) error
 }
 
-// accessPerPage is the page size of every Access list.
-const accessPerPage = 100
-
+// accessAppJSON is an application as the API reads and writes it.
 type accessAppJSON struct {
-	ID                       string            `json:"id"`
-	AUD                      string            `json:"aud"`
-	Type                     string            `json:"type"`
-	Name                     string            `json:"name"`
-	Domain                   string            `json:"domain"`
-	SessionDuration          string            `json:"session_duration"`
-	AutoRedirectToIdentity   *bool             `json:"auto_redirect_to_identity"`
-	EnableBindingCookie      *bool             `json:"enable_binding_cookie"`
-	HTTPOnlyCookieAttribute  *bool             `json:"http_only_cookie_attribute"`
-	SameSiteCookieAttribute  string            `json:"same_site_cookie_attribute"`
-	LogoURL                  string            `json:"logo_url"`
-	SkipInterstitial         *bool             `json:"skip_interstitial"`
-	AppLauncherVisible       *bool             `json:"app_launcher_visible"`
-	ServiceAuth401Redirect   *bool             `json:"service_auth_401_redirect"`
-	CustomDenyMessage        string            `json:"custom_deny_message"`
-	CustomDenyURL            string            `json:"custom_deny_url"`
-	CustomNonIdentityDenyURL string            `json:"custom_non_identity_deny_url"`
-	Policies                 []json.RawMessage `json:"policies"`
+	accessAppFields
+	Policies []policyLink `json:"policies"`
 }
 
-// policyLink is an application's policy: a full object or, in requests, a
-// bare ID.
+// accessAppFields has AccessApp's fields, in AccessApp's order, so that
+// either converts to the other. Written, a setting left unset is omitted, so
+// that Cloudflare applies its default.
+type accessAppFields struct {
+	ID                       string   `json:"id,omitempty"`
+	AUD                      string   `json:"aud,omitempty"`
+	Type                     string   `json:"type"`
+	Name                     string   `json:"name"`
+	Domain                   string   `json:"domain"`
+	SessionDuration          string   `json:"session_duration,omitempty"`
+	AutoRedirectToIdentity   *bool    `json:"auto_redirect_to_identity,omitempty"`
+	EnableBindingCookie      *bool    `json:"enable_binding_cookie,omitempty"`
+	HTTPOnlyCookieAttribute  *bool    `json:"http_only_cookie_attribute,omitempty"`
+	SameSiteCookieAttribute  string   `json:"same_site_cookie_attribute,omitempty"`
+	LogoURL                  string   `json:"logo_url,omitempty"`
+	SkipInterstitial         *bool    `json:"skip_interstitial,omitempty"`
+	AppLauncherVisible       *bool    `json:"app_launcher_visible,omitempty"`
+	ServiceAuth401Redirect   *bool    `json:"service_auth_401_redirect,omitempty"`
+	CustomDenyMessage        string   `json:"custom_deny_message,omitempty"`
+	CustomDenyURL            string   `json:"custom_deny_url,omitempty"`
+	CustomNonIdentityDenyURL string   `json:"custom_non_identity_deny_url,omitempty"`
+	PolicyIDs                []string `json:"-"`
+}
+
+// policyLink is an application's policy: read, a whole policy or a bare ID;
+// written, its ID and precedence.
 type policyLink struct {
 	ID         string `json:"id"`
 	Precedence *int64 `json:"precedence"`
 }
 
+// UnmarshalJSON reads a policy object or a bare ID. Anything else is a link
+// without an ID, which an application's policies leave out.
+func (l *policyLink) UnmarshalJSON(b []byte) error {
+	type plain policyLink
+	if json.Unmarshal(b, (*plain)(l)) != nil {
+		*l = policyLink{}
+		_ = json.Unmarshal(b, &l.ID)
+	}
+	return nil
+}
+
 func (j accessAppJSON) app() AccessApp {
-	a := AccessApp{
-		ID:                       j.ID,
-		AUD:                      j.AUD,
-		Type:                     j.Type,
-		Name:                     j.Name,
-		Domain:                   j.Domain,
-		SessionDuration:          j.SessionDuration,
-		AutoRedirectToIdentity:   j.AutoRedirectToIdentity,
-		EnableBindingCookie:      j.EnableBindingCookie,
-		HTTPOnlyCookieAttribute:  j.HTTPOnlyCookieAttribute,
-		SameSiteCookieAttribute:  j.SameSiteCookieAttribute,
-		LogoURL:                  j.LogoURL,
-		SkipInterstitial:         j.SkipInterstitial,
-		AppLauncherVisible:       j.AppLauncherVisible,
-		ServiceAuth401Redirect:   j.ServiceAuth401Redirect,
-		CustomDenyMessage:        j.CustomDenyMessage,
-		CustomDenyURL:            j.CustomDenyURL,
-		CustomNonIdentityDenyURL: j.CustomNonIdentityDenyURL,
-	}
-	links := make([]policyLink, 0, len(j.Policies))
-	for _, raw := range j.Policies {
-		l := policyLink{}
-		if json.Unmarshal(raw, &l) != nil {
-			if json.Unmarshal(raw, &l.ID) != nil {
-				continue
-			}
-		}
-		if l.ID != "" {
-			links = append(links, l)
-		}
-	}
+	a := AccessApp(j.accessAppFields)
+	links := slices.DeleteFunc(slices.Clone(j.Policies), func(l policyLink) bool { return l.ID == "" })
 	// A missing precedence keeps the array's order.
 	slices.SortStableFunc(links, func(x, y policyLink) int {
 		if x.Precedence == nil || y.Precedence == nil {
@@ -143,6 +128,18 @@ func (j accessAppJSON) app() AccessApp {
 	return a
 }
 
+// body makes the application a self-hosted one with a's settings and
+// policies, linked as {id, precedence} in PolicyIDs order.
+func (a AccessApp) body() accessAppJSON {
+	j := accessAppJSON{accessAppFields: accessAppFields(a), Policies: make([]policyLink, len(a.PolicyIDs))}
+	j.ID, j.AUD, j.Type = "", "", string(zero_trust.ApplicationTypeSelfHosted)
+	for i, id := range a.PolicyIDs {
+		precedence := int64(i + 1)
+		j.Policies[i] = policyLink{ID: id, Precedence: &precedence}
+	}
+	return j
+}
+
 func (a AccessApp) id() string { return a.ID }
 
 func (a AccessApp) clone() AccessApp {
@@ -150,34 +147,25 @@ func (a AccessApp) clone() AccessApp {
 	return a
 }
 
-func (c *client) listAccessApps(ctx context.Context) ([]AccessApp, error) {
-	as, err := c.apps.get(ctx, c.accountID, func(ctx context.Context) ([]AccessApp, error) {
-		ctx = withOperation(ctx, OpAccessAppsList)
-		raw, err := listAll(func(opts ...option.RequestOption) error {
-			_, err := c.sdk.ZeroTrust.Access.Applications.List(ctx, zero_trust.AccessApplicationListParams{AccountID: cf.F(c.accountID)}, opts...)
-			return err
-		}, accessPerPage, func(a accessAppJSON) string { return a.ID })
-		if err != nil {
-			return nil, err
-		}
-		out := make([]AccessApp, len(raw))
-		for i, a := range raw {
-			out[i] = a.app()
-		}
-		return out, nil
-	})
-	return as, errors.Wrapf(err, "cannot list Access applications of account %q", c.accountID)
+func accessApps(sdk *cf.Client, accountID string, c *cache[[]AccessApp]) *accessKind[accessAppJSON, AccessApp] {
+	apps, acct := sdk.ZeroTrust.Access.Applications, cf.F(accountID)
+	return &accessKind[accessAppJSON, AccessApp]{
+		kind: "Access application", plural: "Access applications", accountID: accountID,
+		nameOf: func(a AccessApp) string { return a.Name }, decode: accessAppJSON.app, cache: c,
+		list:   onAll(opAccessAppsList, apps.List, zero_trust.AccessApplicationListParams{AccountID: acct}),
+		get:    byID(opAccessAppsGet, apps.Get, zero_trust.AccessApplicationGetParams{AccountID: acct}),
+		create: onAll(opAccessAppsCreate, apps.New, zero_trust.AccessApplicationNewParams{AccountID: acct}),
+		update: byID(opAccessAppsUpdate, apps.Update, zero_trust.AccessApplicationUpdateParams{AccountID: acct}),
+		delete: byID(opAccessAppsDelete, apps.Delete, zero_trust.AccessApplicationDeleteParams{AccountID: acct}),
+	}
 }
 
 func (c *client) FindAccessApp(ctx context.Context, domain, name string) (AccessApp, error) {
-	// A find runs before a create: a stale list would let an application
-	// made since it was read be made twice.
-	c.apps.invalidate(c.accountID)
-	as, err := c.listAccessApps(ctx)
+	as, err := c.apps.fresh(ctx)
 	if err != nil {
 		return AccessApp{}, err
 	}
-	found, err := findByName(as, "Access application", name, func(a AccessApp) string { return a.Name }, AccessApp.id)
+	found, err := findByName(as, c.apps.kind, name, c.apps.nameOf)
 	if !IsNotFound(err) {
 		return found.clone(), err
 	}
@@ -192,130 +180,20 @@ func (c *client) FindAccessApp(ctx context.Context, domain, name string) (Access
 }
 
 func (c *client) GetAccessApp(ctx context.Context, appID string) (AccessApp, error) {
-	as, err := c.listAccessApps(ctx)
-	if err != nil {
-		return AccessApp{}, err
-	}
-	for _, a := range as {
-		if a.ID == appID {
-			return a.clone(), nil
-		}
-	}
-	ctx = withOperation(ctx, OpAccessAppsGet)
-	raw := accessAppJSON{}
-	err = do(func(opts ...option.RequestOption) error {
-		_, err := c.sdk.ZeroTrust.Access.Applications.Get(ctx, appID, zero_trust.AccessApplicationGetParams{AccountID: cf.F(c.accountID)}, opts...)
-		return err
-	}, &raw)
-	return raw.app(), errors.Wrapf(err, "cannot get Access application %q", appID)
+	a, err := c.apps.one(ctx, appID)
+	return a.clone(), err
 }
 
 func (c *client) CreateAccessApp(ctx context.Context, a AccessApp) (AccessApp, error) {
-	ctx = withOperation(ctx, OpAccessAppsCreate)
-	raw := accessAppJSON{}
-	err := do(func(opts ...option.RequestOption) error {
-		_, err := c.sdk.ZeroTrust.Access.Applications.New(ctx, zero_trust.AccessApplicationNewParams{AccountID: cf.F(c.accountID), Body: newAppBody(a)}, opts...)
-		return err
-	}, &raw)
-	if err != nil {
-		// The application may exist although we got no reply.
-		c.apps.invalidate(c.accountID)
-		return AccessApp{}, errors.Wrapf(err, "cannot create Access application %q", a.Name)
-	}
-	created := raw.app()
-	c.apps.update(c.accountID, func(as []AccessApp) []AccessApp { return append(slices.Clone(as), created) })
-	return created.clone(), nil
+	raw, err := c.apps.add(ctx, a.Name, a.body())
+	return raw.app(), err
 }
 
 func (c *client) UpdateAccessApp(ctx context.Context, appID string, a AccessApp) (AccessApp, error) {
-	ctx = withOperation(ctx, OpAccessAppsUpdate)
-	raw := accessAppJSON{}
-	err := do(func(opts ...option.RequestOption) error {
-		_, err := c.sdk.ZeroTrust.Access.Applications.Update(ctx, appID, zero_trust.AccessApplicationUpdateParams{AccountID: cf.F(c.accountID), Body: updateAppBody(a)}, opts...)
-		return err
-	}, &raw)
-	updated := raw.app()
-	if err = cacheWrite(c.apps, c.accountID, appID, &updated, err); err != nil {
-		return AccessApp{}, errors.Wrapf(err, "cannot update Access application %q", appID)
-	}
-	return updated.clone(), nil
+	raw, err := c.apps.write(ctx, c.apps.update, "update", appID, a.body())
+	return raw.app(), err
 }
 
 func (c *client) DeleteAccessApp(ctx context.Context, appID string) error {
-	ctx = withOperation(ctx, OpAccessAppsDelete)
-	err := send(func(opts ...option.RequestOption) error {
-		_, err := c.sdk.ZeroTrust.Access.Applications.Delete(ctx, appID, zero_trust.AccessApplicationDeleteParams{AccountID: cf.F(c.accountID)}, opts...)
-		return err
-	})
-	if IsNotFound(err) {
-		// Already gone, as the caller wants it.
-		err = nil
-	}
-	return errors.Wrapf(cacheWrite(c.apps, c.accountID, appID, nil, err), "cannot delete Access application %q", appID)
-}
-
-// newAppBody and updateAppBody fill the SDK's create and update bodies,
-// which are distinct types with the same fields.
-func newAppBody(a AccessApp) zero_trust.AccessApplicationNewParamsBodySelfHostedApplication {
-	b := zero_trust.AccessApplicationNewParamsBodySelfHostedApplication{
-		Domain: cf.F(a.Domain),
-		Type:   cf.F(zero_trust.ApplicationTypeSelfHosted),
-		Name:   cf.F(a.Name),
-	}
-	setString(&b.SessionDuration.Value, &b.SessionDuration.Present, a.SessionDuration)
-	setBool(&b.AutoRedirectToIdentity.Value, &b.AutoRedirectToIdentity.Present, a.AutoRedirectToIdentity)
-	setBool(&b.EnableBindingCookie.Value, &b.EnableBindingCookie.Present, a.EnableBindingCookie)
-	setBool(&b.HTTPOnlyCookieAttribute.Value, &b.HTTPOnlyCookieAttribute.Present, a.HTTPOnlyCookieAttribute)
-	setString(&b.SameSiteCookieAttribute.Value, &b.SameSiteCookieAttribute.Present, a.SameSiteCookieAttribute)
-	setString(&b.LogoURL.Value, &b.LogoURL.Present, a.LogoURL)
-	setBool(&b.SkipInterstitial.Value, &b.SkipInterstitial.Present, a.SkipInterstitial)
-	setBool(&b.AppLauncherVisible.Value, &b.AppLauncherVisible.Present, a.AppLauncherVisible)
-	setBool(&b.ServiceAuth401Redirect.Value, &b.ServiceAuth401Redirect.Present, a.ServiceAuth401Redirect)
-	setString(&b.CustomDenyMessage.Value, &b.CustomDenyMessage.Present, a.CustomDenyMessage)
-	setString(&b.CustomDenyURL.Value, &b.CustomDenyURL.Present, a.CustomDenyURL)
-	setString(&b.CustomNonIdentityDenyURL.Value, &b.CustomNonIdentityDenyURL.Present, a.CustomNonIdentityDenyURL)
-	links := make([]zero_trust.AccessApplicationNewParamsBodySelfHostedApplicationPolicyUnion, len(a.PolicyIDs))
-	for i, id := range a.PolicyIDs {
-		links[i] = zero_trust.AccessApplicationNewParamsBodySelfHostedApplicationPoliciesAccessAppPolicyLink{ID: cf.F(id), Precedence: cf.F(int64(i + 1))}
-	}
-	b.Policies = cf.F(links)
-	return b
-}
-
-func updateAppBody(a AccessApp) zero_trust.AccessApplicationUpdateParamsBodySelfHostedApplication {
-	b := zero_trust.AccessApplicationUpdateParamsBodySelfHostedApplication{
-		Domain: cf.F(a.Domain),
-		Type:   cf.F(zero_trust.ApplicationTypeSelfHosted),
-		Name:   cf.F(a.Name),
-	}
-	setString(&b.SessionDuration.Value, &b.SessionDuration.Present, a.SessionDuration)
-	setBool(&b.AutoRedirectToIdentity.Value, &b.AutoRedirectToIdentity.Present, a.AutoRedirectToIdentity)
-	setBool(&b.EnableBindingCookie.Value, &b.EnableBindingCookie.Present, a.EnableBindingCookie)
-	setBool(&b.HTTPOnlyCookieAttribute.Value, &b.HTTPOnlyCookieAttribute.Present, a.HTTPOnlyCookieAttribute)
-	setString(&b.SameSiteCookieAttribute.Value, &b.SameSiteCookieAttribute.Present, a.SameSiteCookieAttribute)
-	setString(&b.LogoURL.Value, &b.LogoURL.Present, a.LogoURL)
-	setBool(&b.SkipInterstitial.Value, &b.SkipInterstitial.Present, a.SkipInterstitial)
-	setBool(&b.AppLauncherVisible.Value, &b.AppLauncherVisible.Present, a.AppLauncherVisible)
-	setBool(&b.ServiceAuth401Redirect.Value, &b.ServiceAuth401Redirect.Present, a.ServiceAuth401Redirect)
-	setString(&b.CustomDenyMessage.Value, &b.CustomDenyMessage.Present, a.CustomDenyMessage)
-	setString(&b.CustomDenyURL.Value, &b.CustomDenyURL.Present, a.CustomDenyURL)
-	setString(&b.CustomNonIdentityDenyURL.Value, &b.CustomNonIdentityDenyURL.Present, a.CustomNonIdentityDenyURL)
-	links := make([]zero_trust.AccessApplicationUpdateParamsBodySelfHostedApplicationPolicyUnion, len(a.PolicyIDs))
-	for i, id := range a.PolicyIDs {
-		links[i] = zero_trust.AccessApplicationUpdateParamsBodySelfHostedApplicationPoliciesAccessAppPolicyLink{ID: cf.F(id), Precedence: cf.F(int64(i + 1))}
-	}
-	b.Policies = cf.F(links)
-	return b
-}
-
-func setString(v *string, present *bool, s string) {
-	if s != "" {
-		*v, *present = s, true
-	}
-}
-
-func setBool(v *bool, present *bool, b *bool) {
-	if b != nil {
-		*v, *present = *b, true
-	}
+	return c.apps.remove(ctx, appID)
 }

@@ -6,10 +6,7 @@ import (
 	"slices"
 
 	cf "github.com/cloudflare/cloudflare-go/v4"
-	"github.com/cloudflare/cloudflare-go/v4/option"
 	"github.com/cloudflare/cloudflare-go/v4/zero_trust"
-
-	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 )
 
 // DecisionAllow is the default decision of a policy.
@@ -106,183 +103,62 @@ func (p AccessPolicy) decision() zero_trust.Decision {
 	return zero_trust.Decision(p.Decision)
 }
 
-func (p AccessPolicy) include() []zero_trust.AccessRuleUnionParam {
-	rules := make([]zero_trust.AccessRuleUnionParam, 0, len(p.IncludeGroupIDs)+len(p.IncludeEmails))
+// accessPolicyBody is what a create or an update of a policy sends.
+type accessPolicyBody struct {
+	Name     string                            `json:"name"`
+	Decision zero_trust.Decision               `json:"decision"`
+	Include  []zero_trust.AccessRuleUnionParam `json:"include"`
+}
+
+// body gives a policy p's name, decision and include rules.
+func (p AccessPolicy) body() accessPolicyBody {
+	b := accessPolicyBody{Name: p.Name, Decision: p.decision(), Include: make([]zero_trust.AccessRuleUnionParam, 0, len(p.IncludeGroupIDs)+len(p.IncludeEmails))}
 	for _, id := range p.IncludeGroupIDs {
-		rules = append(rules, zero_trust.GroupRuleParam{Group: cf.F(zero_trust.GroupRuleGroupParam{ID: cf.F(id)})})
+		b.Include = append(b.Include, zero_trust.GroupRuleParam{Group: cf.F(zero_trust.GroupRuleGroupParam{ID: cf.F(id)})})
 	}
 	for _, e := range p.IncludeEmails {
-		rules = append(rules, zero_trust.EmailRuleParam{Email: cf.F(zero_trust.EmailRuleEmailParam{Email: cf.F(e)})})
+		b.Include = append(b.Include, zero_trust.EmailRuleParam{Email: cf.F(zero_trust.EmailRuleEmailParam{Email: cf.F(e)})})
 	}
-	return rules
+	return b
 }
 
-func (c *client) listAccessPolicies(ctx context.Context) ([]AccessPolicy, error) {
-	ps, err := c.policies.get(ctx, c.accountID, func(ctx context.Context) ([]AccessPolicy, error) {
-		ctx = withOperation(ctx, OpAccessPoliciesList)
-		raw, err := listAll(func(opts ...option.RequestOption) error {
-			_, err := c.sdk.ZeroTrust.Access.Policies.List(ctx, zero_trust.AccessPolicyListParams{AccountID: cf.F(c.accountID)}, opts...)
-			return err
-		}, accessPerPage, func(p accessPolicyJSON) string { return p.ID })
-		if err != nil {
-			return nil, err
-		}
-		out := make([]AccessPolicy, len(raw))
-		for i, p := range raw {
-			out[i] = p.policy()
-		}
-		return out, nil
-	})
-	return ps, errors.Wrapf(err, "cannot list Access policies of account %q", c.accountID)
-}
-
-func findByName[T any](items []T, kind, name string, nameOf, idOf func(T) string) (T, error) {
-	var zero T
-	var found []T
-	for _, it := range items {
-		if nameOf(it) == name {
-			found = append(found, it)
-		}
+func accessPolicies(sdk *cf.Client, accountID string, c *cache[[]AccessPolicy]) *accessKind[accessPolicyJSON, AccessPolicy] {
+	policies, acct := sdk.ZeroTrust.Access.Policies, cf.F(accountID)
+	return &accessKind[accessPolicyJSON, AccessPolicy]{
+		kind: "Access policy", plural: "Access policies", accountID: accountID,
+		nameOf: func(p AccessPolicy) string { return p.Name }, decode: accessPolicyJSON.policy, cache: c,
+		list:   onAll(opAccessPoliciesList, policies.List, zero_trust.AccessPolicyListParams{AccountID: acct}),
+		get:    byID(opAccessPoliciesGet, policies.Get, zero_trust.AccessPolicyGetParams{AccountID: acct}),
+		create: onAll(opAccessPoliciesCreate, policies.New, zero_trust.AccessPolicyNewParams{AccountID: acct}),
+		update: byID(opAccessPoliciesUpdate, policies.Update, zero_trust.AccessPolicyUpdateParams{AccountID: acct}),
+		delete: byID(opAccessPoliciesDelete, policies.Delete, zero_trust.AccessPolicyDeleteParams{AccountID: acct}),
 	}
-	switch len(found) {
-	case 0:
-		return zero, &NotFoundError{Kind: kind, Name: name}
-	case 1:
-		return found[0], nil
-	}
-	ids := make([]string, len(found))
-	for i, it := range found {
-		ids[i] = idOf(it)
-	}
-	return zero, &AmbiguousError{Kind: kind, Name: name, IDs: ids}
 }
-
-// A listed is an object of a cached list, which cacheWrite finds by its ID.
-type listed interface {
-	id() string
-}
-
-// cacheWrite keeps the list cached under key in step with a write to the
-// object whose ID is id; err is the write's outcome. A failed write may
-// still have been done, so the list is dropped. A done one takes the object
-// out of the list and, when v is not nil, puts *v in its place.
-func cacheWrite[T listed](c *cache[[]T], key, id string, v *T, err error) error {
-	if err != nil {
-		c.invalidate(key)
-		return err
-	}
-	c.update(key, func(items []T) []T {
-		out := slices.DeleteFunc(slices.Clone(items), func(x T) bool { return x.id() == id })
-		if v != nil {
-			out = append(out, *v)
-		}
-		return out
-	})
-	return nil
-}
-
-func policyName(p AccessPolicy) string { return p.Name }
 
 func (c *client) FindAccessPolicy(ctx context.Context, name string) (AccessPolicy, error) {
-	// A find runs before a create: a stale list would let a policy made
-	// since it was read be made twice.
-	c.policies.invalidate(c.accountID)
-	ps, err := c.listAccessPolicies(ctx)
-	if err != nil {
-		return AccessPolicy{}, err
-	}
-	p, err := findByName(ps, "Access policy", name, policyName, AccessPolicy.id)
+	p, err := c.policies.find(ctx, name)
 	return p.clone(), err
 }
 
 func (c *client) ResolveAccessPolicyIDs(ctx context.Context, names []string) ([]string, error) {
-	if len(names) == 0 {
-		return nil, nil
-	}
-	ps, err := c.listAccessPolicies(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(names))
-	for i, n := range names {
-		p, err := findByName(ps, "Access policy", n, policyName, AccessPolicy.id)
-		if err != nil {
-			return nil, err
-		}
-		ids[i] = p.ID
-	}
-	return ids, nil
+	return c.policies.resolve(ctx, names)
 }
 
 func (c *client) GetAccessPolicy(ctx context.Context, policyID string) (AccessPolicy, error) {
-	ps, err := c.listAccessPolicies(ctx)
-	if err != nil {
-		return AccessPolicy{}, err
-	}
-	for _, p := range ps {
-		if p.ID == policyID {
-			return p.clone(), nil
-		}
-	}
-	ctx = withOperation(ctx, OpAccessPoliciesGet)
-	raw := accessPolicyJSON{}
-	err = do(func(opts ...option.RequestOption) error {
-		_, err := c.sdk.ZeroTrust.Access.Policies.Get(ctx, policyID, zero_trust.AccessPolicyGetParams{AccountID: cf.F(c.accountID)}, opts...)
-		return err
-	}, &raw)
-	return raw.policy(), errors.Wrapf(err, "cannot get Access policy %q", policyID)
+	p, err := c.policies.one(ctx, policyID)
+	return p.clone(), err
 }
 
 func (c *client) CreateAccessPolicy(ctx context.Context, p AccessPolicy) (AccessPolicy, error) {
-	ctx = withOperation(ctx, OpAccessPoliciesCreate)
-	raw := accessPolicyJSON{}
-	err := do(func(opts ...option.RequestOption) error {
-		_, err := c.sdk.ZeroTrust.Access.Policies.New(ctx, zero_trust.AccessPolicyNewParams{
-			AccountID: cf.F(c.accountID),
-			Name:      cf.F(p.Name),
-			Decision:  cf.F(p.decision()),
-			Include:   cf.F(p.include()),
-		}, opts...)
-		return err
-	}, &raw)
-	if err != nil {
-		// The policy may exist although we got no reply.
-		c.policies.invalidate(c.accountID)
-		return AccessPolicy{}, errors.Wrapf(err, "cannot create Access policy %q", p.Name)
-	}
-	created := raw.policy()
-	c.policies.update(c.accountID, func(ps []AccessPolicy) []AccessPolicy { return append(slices.Clone(ps), created) })
-	return created.clone(), nil
+	raw, err := c.policies.add(ctx, p.Name, p.body())
+	return raw.policy(), err
 }
 
 func (c *client) UpdateAccessPolicy(ctx context.Context, policyID string, p AccessPolicy) (AccessPolicy, error) {
-	ctx = withOperation(ctx, OpAccessPoliciesUpdate)
-	raw := accessPolicyJSON{}
-	err := do(func(opts ...option.RequestOption) error {
-		_, err := c.sdk.ZeroTrust.Access.Policies.Update(ctx, policyID, zero_trust.AccessPolicyUpdateParams{
-			AccountID: cf.F(c.accountID),
-			Name:      cf.F(p.Name),
-			Decision:  cf.F(p.decision()),
-			Include:   cf.F(p.include()),
-		}, opts...)
-		return err
-	}, &raw)
-	updated := raw.policy()
-	if err = cacheWrite(c.policies, c.accountID, policyID, &updated, err); err != nil {
-		return AccessPolicy{}, errors.Wrapf(err, "cannot update Access policy %q", policyID)
-	}
-	return updated.clone(), nil
+	raw, err := c.policies.write(ctx, c.policies.update, "update", policyID, p.body())
+	return raw.policy(), err
 }
 
 func (c *client) DeleteAccessPolicy(ctx context.Context, policyID string) error {
-	ctx = withOperation(ctx, OpAccessPoliciesDelete)
-	err := send(func(opts ...option.RequestOption) error {
-		_, err := c.sdk.ZeroTrust.Access.Policies.Delete(ctx, policyID, zero_trust.AccessPolicyDeleteParams{AccountID: cf.F(c.accountID)}, opts...)
-		return err
-	})
-	if IsNotFound(err) {
-		// Already gone, as the caller wants it.
-		err = nil
-	}
-	return errors.Wrapf(cacheWrite(c.policies, c.accountID, policyID, nil, err), "cannot delete Access policy %q", policyID)
+	return c.policies.remove(ctx, policyID)
 }

@@ -62,7 +62,7 @@ func TestCacheReaders(t *testing.T) {
 			for range tc.readers {
 				wg.Go(func() {
 					started.Done()
-					rs, err := c.ListDNSRecordsByName(context.Background(), testZone, "app.example.com")
+					rs, err := c.listDNSRecordsByName(context.Background(), testZone, "app.example.com")
 					if err == nil && len(rs) != 1 {
 						t.Errorf("reader got %d records, want 1", len(rs))
 					}
@@ -80,24 +80,24 @@ func TestCacheReaders(t *testing.T) {
 			}
 			// A second round of readers is served from the cache.
 			for range tc.readers {
-				if _, err := c.ListDNSRecordsByName(context.Background(), testZone, "app.example.com"); err != nil {
+				if _, err := c.listDNSRecordsByName(context.Background(), testZone, "app.example.com"); err != nil {
 					t.Fatal(err)
 				}
 			}
 			clk.Advance(tc.advance)
 			if tc.advance > 0 || tc.ttl == 0 {
-				if _, err := c.ListDNSRecordsByName(context.Background(), testZone, "app.example.com"); err != nil {
+				if _, err := c.listDNSRecordsByName(context.Background(), testZone, "app.example.com"); err != nil {
 					t.Fatal(err)
 				}
 			}
 			// One more list of another zone, for contrast: keys are per zone.
-			if _, err := c.ListDNSRecordsByName(context.Background(), "zone-2", "app.example.com"); err != nil {
+			if _, err := c.listDNSRecordsByName(context.Background(), "zone-2", "app.example.com"); err != nil {
 				t.Fatal(err)
 			}
 			got := want{
 				lists:  count.total(),
-				hits:   value(t, m.cacheHits.WithLabelValues(CacheDNSRecords)),
-				misses: value(t, m.cacheMisses.WithLabelValues(CacheDNSRecords)),
+				hits:   value(t, m.cacheHits.WithLabelValues(cacheDNSRecords)),
+				misses: value(t, m.cacheMisses.WithLabelValues(cacheDNSRecords)),
 			}
 			if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(want{})); diff != "" {
 				t.Errorf("\n%s\n-want, +got:\n%s", tc.reason, diff)

@@ -7,13 +7,14 @@
 //
 // The SDK is built with no retries of its own (option.WithMaxRetries(0)).
 // Every HTTP request waits for a token bucket shared by all clients of the
-// same API token (default 1,200 requests per 5 minutes, Cloudflare's limit).
-// A 429 pauses that bucket for its Retry-After, so every controller backs
-// off, not only the one that was refused. GET, PUT and DELETE are retried
-// after 429, 5xx and transport errors with capped back-off; a POST is sent
-// exactly once. A wait longer than the configured maximum fails fast with an
-// error for which IsRateLimited is true and RetryAfter says how long to wait;
-// a reconciler requeues rather than blocking its worker.
+// same API token (by default 1,200 requests per 5 minutes, Cloudflare's
+// limit). A 429 pauses that bucket for its Retry-After, so every controller
+// backs off, not only the one that was refused. GET, PUT and DELETE are
+// retried after 429, 5xx and transport errors with capped back-off; a POST is
+// sent exactly once. A wait longer than the configured maximum is not waited
+// for: the call fails at once with an error for which IsRateLimited is true,
+// and the reconcile that made it fails with it and is retried with the
+// controller's usual back-off, so that no worker is blocked.
 //
 // # Find before create
 //
@@ -30,9 +31,9 @@
 //
 // Lists of zones, DNS records per zone, Access applications, policies,
 // groups and service tokens, and each tunnel's configuration, are cached for
-// a short TTL (default 30 s) and shared by every caller of a client;
-// concurrent identical reads share one API call. Writes update or drop the
-// entry they change. Get methods serve from a cached list when the object is
+// a short TTL (the provider's --cache-ttl, 15 s unless set) and shared by
+// every caller of a client; concurrent identical reads share one API call.
+// Writes update or drop the entry they change. Get methods serve from a cached list when the object is
 // in it, and ask the API otherwise, so an object missing from a stale list
 // is never reported as deleted.
 //
@@ -62,28 +63,32 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 )
 
-// DefaultBaseURL is Cloudflare's API.
-const DefaultBaseURL = "https://api.cloudflare.com/client/v4/"
+// defaultBaseURL is Cloudflare's API.
+const defaultBaseURL = "https://api.cloudflare.com/client/v4/"
 
-// Defaults of the client's options.
+// DefaultRateLimitBurst is how many requests of a budget may be sent at once
+// unless WithRateLimit says otherwise.
+const DefaultRateLimitBurst = 20
+
+// Defaults of the client's other options.
 const (
-	// DefaultRateLimitRequests per DefaultRateLimitPeriod is Cloudflare's
+	// defaultRateLimitRequests per defaultRateLimitPeriod is Cloudflare's
 	// global limit per user.
-	DefaultRateLimitRequests = 1200
-	DefaultRateLimitPeriod   = 5 * time.Minute
-	DefaultRateLimitBurst    = 20
-	DefaultCacheTTL          = 30 * time.Second
-	DefaultRetries           = 3
-	DefaultMaxWait           = 20 * time.Second
-	DefaultBackoff           = time.Second
-	DefaultMaxBackoff        = 15 * time.Second
-	DefaultRequestTimeout    = 30 * time.Second
-	DefaultTunnelAttempts    = 5
+	defaultRateLimitRequests = 1200
+	defaultRateLimitPeriod   = 5 * time.Minute
+	// defaultCacheTTL is the provider's --cache-ttl default.
+	defaultCacheTTL       = 15 * time.Second
+	defaultRetries        = 3
+	defaultMaxWait        = 20 * time.Second
+	defaultBackoff        = time.Second
+	defaultMaxBackoff     = 15 * time.Second
+	defaultRequestTimeout = 30 * time.Second
+	defaultTunnelAttempts = 5
 )
 
 // Config says which Cloudflare account a client talks to and how.
 type Config struct {
-	// BaseURL of the API; empty means DefaultBaseURL.
+	// BaseURL of the API; empty means Cloudflare's.
 	BaseURL string
 	// AccountID of the Cloudflare account.
 	AccountID string
@@ -106,7 +111,7 @@ func (c Config) GoString() string {
 // and the Registry keys clients by.
 func (c Config) baseURL() string {
 	if c.BaseURL == "" {
-		return DefaultBaseURL
+		return defaultBaseURL
 	}
 	return strings.TrimRight(c.BaseURL, "/") + "/"
 }
@@ -157,7 +162,6 @@ type options struct {
 	rateLimit      RateLimit
 	limiter        *rate.Limiter
 	cacheTTL       time.Duration
-	retries        int
 	maxWait        time.Duration
 	backoff        time.Duration
 	maxBackoff     time.Duration
@@ -169,13 +173,12 @@ type options struct {
 
 func defaultOptions() options {
 	return options{
-		rateLimit:      RateLimit{Requests: DefaultRateLimitRequests, Period: DefaultRateLimitPeriod, Burst: DefaultRateLimitBurst},
-		cacheTTL:       DefaultCacheTTL,
-		retries:        DefaultRetries,
-		maxWait:        DefaultMaxWait,
-		backoff:        DefaultBackoff,
-		maxBackoff:     DefaultMaxBackoff,
-		tunnelAttempts: DefaultTunnelAttempts,
+		rateLimit:      RateLimit{Requests: defaultRateLimitRequests, Period: defaultRateLimitPeriod, Burst: DefaultRateLimitBurst},
+		cacheTTL:       defaultCacheTTL,
+		maxWait:        defaultMaxWait,
+		backoff:        defaultBackoff,
+		maxBackoff:     defaultMaxBackoff,
+		tunnelAttempts: defaultTunnelAttempts,
 		clock:          realClock{},
 	}
 }
@@ -188,9 +191,9 @@ func WithRateLimit(r RateLimit) Option {
 	return func(o *options) { o.rateLimit = r }
 }
 
-// WithLimiter makes every budget use l instead of one built from
-// WithRateLimit. Tests use it to observe tokens.
-func WithLimiter(l *rate.Limiter) Option {
+// withLimiter makes every budget use l instead of one built from
+// WithRateLimit, for tests that observe tokens.
+func withLimiter(l *rate.Limiter) Option {
 	return func(o *options) { o.limiter = l }
 }
 
@@ -200,15 +203,9 @@ func WithCacheTTL(d time.Duration) Option {
 	return func(o *options) { o.cacheTTL = d }
 }
 
-// WithRetries sets how many times an idempotent request is sent again after
-// 429, 5xx or a transport error.
-func WithRetries(n int) Option {
-	return func(o *options) { o.retries = max(n, 0) }
-}
-
-// WithMaxWait sets the longest a call waits for the budget or for a
+// withMaxWait sets the longest a call waits for the budget or for a
 // Retry-After before it fails with a rate-limit error.
-func WithMaxWait(d time.Duration) Option {
+func withMaxWait(d time.Duration) Option {
 	return func(o *options) { o.maxWait = d }
 }
 
@@ -218,9 +215,9 @@ func WithBackoff(first, maxDelay time.Duration) Option {
 	return func(o *options) { o.backoff, o.maxBackoff = first, maxDelay }
 }
 
-// WithTransport sets the HTTP transport requests finally go through. The
-// default is http.DefaultTransport with a response header timeout.
-func WithTransport(rt http.RoundTripper) Option {
+// withTransport sets the HTTP transport requests finally go through, for
+// tests. The default is http.DefaultTransport with a response header timeout.
+func withTransport(rt http.RoundTripper) Option {
 	return func(o *options) { o.transport = rt }
 }
 
@@ -229,9 +226,9 @@ func WithMetrics(m *Metrics) Option {
 	return func(o *options) { o.metrics = m }
 }
 
-// WithTunnelAttempts sets how many times UpdateTunnelIngress reads, changes
+// withTunnelAttempts sets how many times UpdateTunnelIngress reads, changes
 // and writes a tunnel configuration before it gives up on a busy tunnel.
-func WithTunnelAttempts(n int) Option {
+func withTunnelAttempts(n int) Option {
 	return func(o *options) { o.tunnelAttempts = max(n, 1) }
 }
 
@@ -257,21 +254,8 @@ func (o *options) baseTransport() http.RoundTripper {
 		return http.DefaultTransport
 	}
 	t := d.Clone()
-	t.ResponseHeaderTimeout = DefaultRequestTimeout
+	t.ResponseHeaderTimeout = defaultRequestTimeout
 	return t
-}
-
-// New returns a client for cfg with a budget of its own. Controllers use a
-// Registry instead, so that they share one client and one budget.
-func New(cfg Config, opts ...Option) (Client, error) {
-	o := defaultOptions()
-	for _, fn := range opts {
-		fn(&o)
-	}
-	if o.metrics == nil {
-		o.metrics = NewMetrics()
-	}
-	return newClient(cfg, &o, o.newBudget(), newKeyedMutex())
 }
 
 // client implements Client. It is safe for concurrent use.
@@ -288,13 +272,14 @@ type client struct {
 	tunnelLocks *keyedMutex
 	lockPrefix  string
 
-	zones    *cache[[]Zone]
-	tunnels  *cache[TunnelConfiguration]
-	records  *cache[*recordSet]
-	apps     *cache[[]AccessApp]
-	policies *cache[[]AccessPolicy]
-	groups   *cache[[]AccessGroup]
-	tokens   *cache[[]ServiceToken]
+	zones       *cache[[]Zone]
+	tunnels     *cache[TunnelConfiguration]
+	records     *cache[*recordSet]
+	apps        *accessKind[accessAppJSON, AccessApp]
+	policies    *accessKind[accessPolicyJSON, AccessPolicy]
+	groups      *accessKind[accessGroup, accessGroup]
+	tokens      *accessKind[ServiceToken, ServiceToken]
+	rotateToken request
 }
 
 func newClient(cfg Config, o *options, b *budget, locks *keyedMutex) (*client, error) {
@@ -306,7 +291,7 @@ func newClient(cfg Config, o *options, b *budget, locks *keyedMutex) (*client, e
 		budget:     b,
 		clock:      o.clock,
 		metrics:    o.metrics,
-		retries:    o.retries,
+		retries:    defaultRetries,
 		backoff:    o.backoff,
 		maxBackoff: o.maxBackoff,
 	}
@@ -330,13 +315,14 @@ func newClient(cfg Config, o *options, b *budget, locks *keyedMutex) (*client, e
 		budget:      b,
 		tunnelLocks: locks,
 		lockPrefix:  cfg.baseURL() + "\x00" + cfg.AccountID + "\x00",
-		zones:       newCache[[]Zone](CacheZones, o.cacheTTL, o.clock, o.metrics),
-		tunnels:     newCache[TunnelConfiguration](CacheTunnelConfigurations, o.cacheTTL, o.clock, o.metrics),
-		records:     newCache[*recordSet](CacheDNSRecords, o.cacheTTL, o.clock, o.metrics),
-		apps:        newCache[[]AccessApp](CacheAccessApps, o.cacheTTL, o.clock, o.metrics),
-		policies:    newCache[[]AccessPolicy](CacheAccessPolicies, o.cacheTTL, o.clock, o.metrics),
-		groups:      newCache[[]AccessGroup](CacheAccessGroups, o.cacheTTL, o.clock, o.metrics),
-		tokens:      newCache[[]ServiceToken](CacheServiceTokens, o.cacheTTL, o.clock, o.metrics),
+		zones:       newCache[[]Zone](cacheZones, o.cacheTTL, o.clock, o.metrics),
+		tunnels:     newCache[TunnelConfiguration](cacheTunnelConfigurations, o.cacheTTL, o.clock, o.metrics),
+		records:     newCache[*recordSet](cacheDNSRecords, o.cacheTTL, o.clock, o.metrics),
+		apps:        accessApps(sdk, cfg.AccountID, newCache[[]AccessApp](cacheAccessApps, o.cacheTTL, o.clock, o.metrics)),
+		policies:    accessPolicies(sdk, cfg.AccountID, newCache[[]AccessPolicy](cacheAccessPolicies, o.cacheTTL, o.clock, o.metrics)),
+		groups:      accessGroups(sdk, cfg.AccountID, newCache[[]accessGroup](cacheAccessGroups, o.cacheTTL, o.clock, o.metrics)),
+		tokens:      serviceTokens(sdk, cfg.AccountID, newCache[[]ServiceToken](cacheServiceTokens, o.cacheTTL, o.clock, o.metrics)),
+		rotateToken: rotateServiceToken(sdk, cfg.AccountID),
 	}, nil
 }
 

@@ -17,7 +17,7 @@ func TestConfigValidation(t *testing.T) {
 	}{
 		"NoAccount":  {reason: "A client needs an account.", cfg: Config{Token: "t"}, err: true},
 		"NoToken":    {reason: "A client needs a token.", cfg: Config{AccountID: testAccount}, err: true},
-		"DefaultURL": {reason: "No base URL means Cloudflare's.", cfg: Config{AccountID: testAccount, Token: "t"}, url: DefaultBaseURL},
+		"DefaultURL": {reason: "No base URL means Cloudflare's.", cfg: Config{AccountID: testAccount, Token: "t"}, url: defaultBaseURL},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

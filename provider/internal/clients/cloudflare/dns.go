@@ -12,20 +12,20 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 )
 
-// OwnerCommentPrefix starts the comment that marks a DNS record as ours; the
+// ownerCommentPrefix starts the comment that marks a DNS record as ours; the
 // owner (usually <namespace>/<name> of the route) follows it.
-const OwnerCommentPrefix = "managed-by: cfzt "
+const ownerCommentPrefix = "managed-by: cfzt "
 
 // OwnershipComment returns the comment that marks a record as owner's.
 func OwnershipComment(owner string) string {
-	return OwnerCommentPrefix + owner
+	return ownerCommentPrefix + owner
 }
 
-// OwnerFromComment returns the owner a record's comment names, or "" when
+// ownerFromComment returns the owner a record's comment names, or "" when
 // the record is not marked as cfzt's. Text after the owner is ignored, so a
 // note added in the dashboard does not orphan the record.
-func OwnerFromComment(comment string) string {
-	rest, ok := strings.CutPrefix(comment, OwnerCommentPrefix)
+func ownerFromComment(comment string) string {
+	rest, ok := strings.CutPrefix(comment, ownerCommentPrefix)
 	if !ok {
 		return ""
 	}
@@ -52,13 +52,11 @@ type DNSRecord struct {
 	Owner string
 }
 
+func (r DNSRecord) id() string { return r.ID }
+
 // DNSRecords reads and writes DNS records, refusing to touch records another
 // owner marked, or nobody did.
 type DNSRecords interface {
-	// ListDNSRecordsByName returns the records of the zone named name, of
-	// any type and owner, from the zone's cached record list.
-	ListDNSRecordsByName(ctx context.Context, zoneID, name string) ([]DNSRecord, error)
-
 	// FindDNSRecord returns the record named name that owner marked,
 	// preferring one of recordType, from the cached list. When there is
 	// none but a record of another owner, or none, is in the way (any
@@ -112,7 +110,7 @@ func (r dnsRecordJSON) record(zoneID string) DNSRecord {
 		Proxied: r.Proxied,
 		TTL:     int64(r.TTL),
 		Comment: r.Comment,
-		Owner:   OwnerFromComment(r.Comment),
+		Owner:   ownerFromComment(r.Comment),
 	}
 }
 
@@ -146,24 +144,22 @@ func (s *recordSet) without(id string, add DNSRecord) *recordSet {
 
 func (c *client) zoneRecords(ctx context.Context, zoneID string) (*recordSet, error) {
 	rs, err := c.records.get(ctx, zoneID, func(ctx context.Context) (*recordSet, error) {
-		ctx = withOperation(ctx, OpDNSRecordsList)
-		raw, err := listAll(func(opts ...option.RequestOption) error {
+		ctx = withOperation(ctx, opDNSRecordsList)
+		rs, err := listAll(func(opts ...option.RequestOption) error {
 			_, err := c.sdk.DNS.Records.List(ctx, dns.RecordListParams{ZoneID: cf.F(zoneID)}, opts...)
 			return err
-		}, dnsRecordsPerPage, func(r dnsRecordJSON) string { return r.ID })
+		}, dnsRecordsPerPage, func(r dnsRecordJSON) DNSRecord { return r.record(zoneID) })
 		if err != nil {
 			return nil, err
 		}
-		out := make([]DNSRecord, len(raw))
-		for i, r := range raw {
-			out[i] = r.record(zoneID)
-		}
-		return newRecordSet(out), nil
+		return newRecordSet(rs), nil
 	})
 	return rs, errors.Wrapf(err, "cannot list DNS records of zone %q", zoneID)
 }
 
-func (c *client) ListDNSRecordsByName(ctx context.Context, zoneID, name string) ([]DNSRecord, error) {
+// listDNSRecordsByName returns the records of the zone named name, of any
+// type and owner, from the zone's cached record list.
+func (c *client) listDNSRecordsByName(ctx context.Context, zoneID, name string) ([]DNSRecord, error) {
 	rs, err := c.zoneRecords(ctx, zoneID)
 	if err != nil {
 		return nil, err
@@ -175,7 +171,7 @@ func (c *client) FindDNSRecord(ctx context.Context, zoneID, name, recordType, ow
 	// A find runs before a create: a stale list would let a record made
 	// since it was read be made twice.
 	c.records.invalidate(zoneID)
-	rs, err := c.ListDNSRecordsByName(ctx, zoneID, name)
+	rs, err := c.listDNSRecordsByName(ctx, zoneID, name)
 	if err != nil {
 		return DNSRecord{}, err
 	}
@@ -225,7 +221,7 @@ func (c *client) GetDNSRecord(ctx context.Context, zoneID, recordID string) (DNS
 }
 
 func (c *client) readDNSRecord(ctx context.Context, zoneID, recordID string) (DNSRecord, error) {
-	ctx = withOperation(ctx, OpDNSRecordsGet)
+	ctx = withOperation(ctx, opDNSRecordsGet)
 	raw := dnsRecordJSON{}
 	err := do(func(opts ...option.RequestOption) error {
 		_, err := c.sdk.DNS.Records.Get(ctx, recordID, dns.RecordGetParams{ZoneID: cf.F(zoneID)}, opts...)
@@ -263,7 +259,7 @@ func (c *client) CreateDNSRecord(ctx context.Context, zoneID string, r DNSRecord
 	if err != nil {
 		return DNSRecord{}, errors.Wrapf(err, "cannot create DNS record %q", r.Name)
 	}
-	ctx = withOperation(ctx, OpDNSRecordsCreate)
+	ctx = withOperation(ctx, opDNSRecordsCreate)
 	raw := dnsRecordJSON{}
 	err = do(func(opts ...option.RequestOption) error {
 		_, err := c.sdk.DNS.Records.New(ctx, dns.RecordNewParams{ZoneID: cf.F(zoneID), Body: body}, opts...)
@@ -291,7 +287,7 @@ func (c *client) UpdateDNSRecord(ctx context.Context, zoneID, recordID string, r
 	if cur.Owner != r.Owner {
 		return DNSRecord{}, &NotOwnedError{Kind: "DNS record", Name: cur.Name, ID: cur.ID, Owner: cur.Owner}
 	}
-	ctx = withOperation(ctx, OpDNSRecordsUpdate)
+	ctx = withOperation(ctx, opDNSRecordsUpdate)
 	raw := dnsRecordJSON{}
 	err = do(func(opts ...option.RequestOption) error {
 		_, err := c.sdk.DNS.Records.Update(ctx, recordID, dns.RecordUpdateParams{ZoneID: cf.F(zoneID), Body: body}, opts...)
@@ -318,7 +314,7 @@ func (c *client) DeleteDNSRecord(ctx context.Context, zoneID, recordID, owner st
 	if cur.Owner != owner {
 		return &NotOwnedError{Kind: "DNS record", Name: cur.Name, ID: cur.ID, Owner: cur.Owner}
 	}
-	ctx = withOperation(ctx, OpDNSRecordsDelete)
+	ctx = withOperation(ctx, opDNSRecordsDelete)
 	err = send(func(opts ...option.RequestOption) error {
 		_, err := c.sdk.DNS.Records.Delete(ctx, recordID, dns.RecordDeleteParams{ZoneID: cf.F(zoneID)}, opts...)
 		return err

@@ -70,21 +70,6 @@ func IsAuth(err error) bool {
 	return ok && (e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden)
 }
 
-// RetryAfter returns how long Cloudflare, or this client's shared budget,
-// asks callers to wait before trying again. Controllers use it to requeue a
-// rate-limited reconcile instead of blocking a worker.
-func RetryAfter(err error) (time.Duration, bool) {
-	var rl *RateLimitedError
-	if errors.As(err, &rl) {
-		return rl.RetryAfter, true
-	}
-	e, ok := apiError(err)
-	if !ok || e.Response == nil {
-		return 0, false
-	}
-	return parseRetryAfter(e.Response.Header.Get("Retry-After"), time.Now())
-}
-
 func apiError(err error) (*cf.Error, bool) {
 	var e *cf.Error
 	if !errors.As(err, &e) {
@@ -173,7 +158,7 @@ func (e *NotOwnedError) Error() string {
 
 // A RateLimitedError says that the shared request budget is paused, or
 // booked, for longer than the client may block a caller. No request was sent.
-// IsRateLimited is true for it and RetryAfter returns its delay.
+// IsRateLimited is true for it.
 type RateLimitedError struct {
 	// RetryAfter is how long until the budget has room again.
 	RetryAfter time.Duration

@@ -141,12 +141,26 @@ func fail(w http.ResponseWriter, status int, code int, msg string) {
 	_ = json.NewEncoder(w).Encode(map[string]any{"success": false, "errors": []any{map[string]any{"code": code, "message": msg}}, "messages": []any{}, "result": nil})
 }
 
+// retryAfter returns how long Cloudflare, or the client's shared budget,
+// asked to wait before trying again.
+func retryAfter(err error) (time.Duration, bool) {
+	var rl *RateLimitedError
+	if errors.As(err, &rl) {
+		return rl.RetryAfter, true
+	}
+	e, ok := apiError(err)
+	if !ok || e.Response == nil {
+		return 0, false
+	}
+	return parseRetryAfter(e.Response.Header.Get("Retry-After"), time.Now())
+}
+
 // testOptions are a client's options in a test: a fake clock, no rate
 // limit, fresh metrics, and any overrides.
 func testOptions(clk clock, m *Metrics, opts ...Option) []Option {
 	return append([]Option{
 		withClock(clk),
-		WithLimiter(rate.NewLimiter(rate.Inf, 1)),
+		withLimiter(rate.NewLimiter(rate.Inf, 1)),
 		WithMetrics(m),
 	}, opts...)
 }

@@ -12,41 +12,41 @@ import (
 // Operation names label every metric and never change, so that dashboards
 // and alerts survive upgrades.
 const (
-	OpZonesList = "zones.list"
+	opZonesList = "zones.list"
 
-	OpTunnelsGet                 = "tunnels.get"
-	OpTunnelConfigurationsGet    = "tunnels.configurations.get"
-	OpTunnelConfigurationsUpdate = "tunnels.configurations.update"
+	opTunnelsGet                 = "tunnels.get"
+	opTunnelConfigurationsGet    = "tunnels.configurations.get"
+	opTunnelConfigurationsUpdate = "tunnels.configurations.update"
 
-	OpDNSRecordsList   = "dns.records.list"
-	OpDNSRecordsGet    = "dns.records.get"
-	OpDNSRecordsCreate = "dns.records.create"
-	OpDNSRecordsUpdate = "dns.records.update"
-	OpDNSRecordsDelete = "dns.records.delete"
+	opDNSRecordsList   = "dns.records.list"
+	opDNSRecordsGet    = "dns.records.get"
+	opDNSRecordsCreate = "dns.records.create"
+	opDNSRecordsUpdate = "dns.records.update"
+	opDNSRecordsDelete = "dns.records.delete"
 
-	OpAccessAppsList   = "access.apps.list"
-	OpAccessAppsGet    = "access.apps.get"
-	OpAccessAppsCreate = "access.apps.create"
-	OpAccessAppsUpdate = "access.apps.update"
-	OpAccessAppsDelete = "access.apps.delete"
+	opAccessAppsList   = "access.apps.list"
+	opAccessAppsGet    = "access.apps.get"
+	opAccessAppsCreate = "access.apps.create"
+	opAccessAppsUpdate = "access.apps.update"
+	opAccessAppsDelete = "access.apps.delete"
 
-	OpAccessPoliciesList   = "access.policies.list"
-	OpAccessPoliciesGet    = "access.policies.get"
-	OpAccessPoliciesCreate = "access.policies.create"
-	OpAccessPoliciesUpdate = "access.policies.update"
-	OpAccessPoliciesDelete = "access.policies.delete"
+	opAccessPoliciesList   = "access.policies.list"
+	opAccessPoliciesGet    = "access.policies.get"
+	opAccessPoliciesCreate = "access.policies.create"
+	opAccessPoliciesUpdate = "access.policies.update"
+	opAccessPoliciesDelete = "access.policies.delete"
 
-	OpAccessGroupsList = "access.groups.list"
+	opAccessGroupsList = "access.groups.list"
 
-	OpServiceTokensList   = "access.service_tokens.list"
-	OpServiceTokensGet    = "access.service_tokens.get"
-	OpServiceTokensCreate = "access.service_tokens.create"
-	OpServiceTokensUpdate = "access.service_tokens.update"
-	OpServiceTokensRotate = "access.service_tokens.rotate"
-	OpServiceTokensDelete = "access.service_tokens.delete"
+	opServiceTokensList   = "access.service_tokens.list"
+	opServiceTokensGet    = "access.service_tokens.get"
+	opServiceTokensCreate = "access.service_tokens.create"
+	opServiceTokensUpdate = "access.service_tokens.update"
+	opServiceTokensRotate = "access.service_tokens.rotate"
+	opServiceTokensDelete = "access.service_tokens.delete"
 
-	OpUserTokensVerify    = "user.tokens.verify"
-	OpAccountTokensVerify = "accounts.tokens.verify"
+	opUserTokensVerify    = "user.tokens.verify"
+	opAccountTokensVerify = "accounts.tokens.verify"
 
 	// opOther labels a request sent without an operation name.
 	opOther = "other"
@@ -54,25 +54,25 @@ const (
 
 // Cache names label the cache metrics.
 const (
-	CacheZones                = "zones"
-	CacheTunnelConfigurations = "tunnel_configurations"
-	CacheDNSRecords           = "dns_records"
-	CacheAccessApps           = "access_apps"
-	CacheAccessPolicies       = "access_policies"
-	CacheAccessGroups         = "access_groups"
-	CacheServiceTokens        = "service_tokens"
+	cacheZones                = "zones"
+	cacheTunnelConfigurations = "tunnel_configurations"
+	cacheDNSRecords           = "dns_records"
+	cacheAccessApps           = "access_apps"
+	cacheAccessPolicies       = "access_policies"
+	cacheAccessGroups         = "access_groups"
+	cacheServiceTokens        = "service_tokens"
 )
 
 // Reasons for a rate-limit wait.
 const (
-	// WaitTokenBucket: the shared token bucket had no token yet.
-	WaitTokenBucket = "token_bucket"
-	// WaitRetryAfter: Cloudflare answered 429 and the budget is paused for
+	// waitTokenBucket: the shared token bucket had no token yet.
+	waitTokenBucket = "token_bucket"
+	// waitRetryAfter: Cloudflare answered 429 and the budget is paused for
 	// its Retry-After.
-	WaitRetryAfter = "retry_after"
-	// WaitRejected: the wait would have been longer than the client's
+	waitRetryAfter = "retry_after"
+	// waitRejected: the wait would have been longer than the client's
 	// maximum, so the request was refused without being sent.
-	WaitRejected = "rejected"
+	waitRejected = "rejected"
 )
 
 // Metrics are the client's Prometheus collectors, shared by every client a
@@ -98,35 +98,21 @@ type Metrics struct {
 // NewMetrics returns unregistered collectors. Register them with Register.
 func NewMetrics() *Metrics {
 	return &Metrics{
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "cfzt_cloudflare_api_requests_total",
-			Help: "HTTP requests sent to the Cloudflare API, by operation and status class.",
-		}, []string{"operation", "status"}),
-		retries: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "cfzt_cloudflare_api_retries_total",
-			Help: "Idempotent Cloudflare API requests sent again, by operation and reason.",
-		}, []string{"operation", "reason"}),
-		waits: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "cfzt_cloudflare_rate_limit_waits_total",
-			Help: "Requests that waited for, or were refused by, the shared Cloudflare request budget.",
-		}, []string{"reason"}),
-		waitSeconds: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "cfzt_cloudflare_rate_limit_wait_seconds_total",
-			Help: "Seconds spent waiting for the shared Cloudflare request budget.",
-		}, []string{"reason"}),
-		cacheHits: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "cfzt_cloudflare_cache_hits_total",
-			Help: "Cloudflare reads served from the shared cache or a concurrent identical read.",
-		}, []string{"cache"}),
-		cacheMisses: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "cfzt_cloudflare_cache_misses_total",
-			Help: "Cloudflare reads that called the API.",
-		}, []string{"cache"}),
+		requests:    counterVec("cfzt_cloudflare_api_requests_total", "HTTP requests sent to the Cloudflare API, by operation and status class.", "operation", "status"),
+		retries:     counterVec("cfzt_cloudflare_api_retries_total", "Idempotent Cloudflare API requests sent again, by operation and reason.", "operation", "reason"),
+		waits:       counterVec("cfzt_cloudflare_rate_limit_waits_total", "Requests that waited for, or were refused by, the shared Cloudflare request budget.", "reason"),
+		waitSeconds: counterVec("cfzt_cloudflare_rate_limit_wait_seconds_total", "Seconds spent waiting for the shared Cloudflare request budget.", "reason"),
+		cacheHits:   counterVec("cfzt_cloudflare_cache_hits_total", "Cloudflare reads served from the shared cache or a concurrent identical read.", "cache"),
+		cacheMisses: counterVec("cfzt_cloudflare_cache_misses_total", "Cloudflare reads that called the API.", "cache"),
 		tunnelConflicts: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "cfzt_cloudflare_tunnel_config_conflicts_total",
 			Help: "Tunnel configuration writes that found another writer's change in between.",
 		}),
 	}
+}
+
+func counterVec(name, help string, labels ...string) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
 }
 
 // Register registers the collectors with r, for example controller-runtime's

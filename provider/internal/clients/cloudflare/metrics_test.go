@@ -23,9 +23,9 @@ func TestRequestMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := map[string]float64{
-		"2xx":   value(t, m.requests.WithLabelValues(OpTunnelsGet, "2xx")),
-		"5xx":   value(t, m.requests.WithLabelValues(OpTunnelsGet, "5xx")),
-		"retry": value(t, m.retries.WithLabelValues(OpTunnelsGet, "server_error")),
+		"2xx":   value(t, m.requests.WithLabelValues(opTunnelsGet, "2xx")),
+		"5xx":   value(t, m.requests.WithLabelValues(opTunnelsGet, "5xx")),
+		"retry": value(t, m.retries.WithLabelValues(opTunnelsGet, "server_error")),
 	}
 	want := map[string]float64{"2xx": 1, "5xx": 1, "retry": 1}
 	if diff := cmp.Diff(want, got); diff != "" {

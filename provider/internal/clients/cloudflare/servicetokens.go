@@ -2,14 +2,10 @@ package cloudflare
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	cf "github.com/cloudflare/cloudflare-go/v4"
-	"github.com/cloudflare/cloudflare-go/v4/option"
 	"github.com/cloudflare/cloudflare-go/v4/zero_trust"
-
-	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 )
 
 // A Secret is a credential. It prints as [redacted], so that it cannot leak
@@ -69,131 +65,60 @@ type ServiceTokens interface {
 	DeleteServiceToken(ctx context.Context, tokenID string) error
 }
 
+func (t ServiceToken) id() string { return t.ID }
+
 func (t ServiceToken) withoutSecret() ServiceToken {
 	t.ClientSecret = ""
 	return t
 }
 
-func (c *client) listServiceTokens(ctx context.Context) ([]ServiceToken, error) {
-	ts, err := c.tokens.get(ctx, c.accountID, func(ctx context.Context) ([]ServiceToken, error) {
-		ctx = withOperation(ctx, OpServiceTokensList)
-		return listAll(func(opts ...option.RequestOption) error {
-			_, err := c.sdk.ZeroTrust.Access.ServiceTokens.List(ctx, zero_trust.AccessServiceTokenListParams{AccountID: cf.F(c.accountID)}, opts...)
-			return err
-		}, accessPerPage, func(t ServiceToken) string { return t.ID })
-	})
-	return ts, errors.Wrapf(err, "cannot list service tokens of account %q", c.accountID)
+// serviceTokenBody is what a create or an update of a token sends.
+type serviceTokenBody struct {
+	Name string `json:"name"`
+	// Duration is left to Cloudflare when empty.
+	Duration string `json:"duration,omitempty"`
+}
+
+// serviceTokens caches tokens without their secrets.
+func serviceTokens(sdk *cf.Client, accountID string, c *cache[[]ServiceToken]) *accessKind[ServiceToken, ServiceToken] {
+	tokens, acct := sdk.ZeroTrust.Access.ServiceTokens, cf.F(accountID)
+	return &accessKind[ServiceToken, ServiceToken]{
+		kind: "service token", plural: "service tokens", accountID: accountID,
+		nameOf: func(t ServiceToken) string { return t.Name }, decode: ServiceToken.withoutSecret, cache: c,
+		list:   onAll(opServiceTokensList, tokens.List, zero_trust.AccessServiceTokenListParams{AccountID: acct}),
+		get:    byID(opServiceTokensGet, tokens.Get, zero_trust.AccessServiceTokenGetParams{AccountID: acct}),
+		create: onAll(opServiceTokensCreate, tokens.New, zero_trust.AccessServiceTokenNewParams{AccountID: acct}),
+		update: byID(opServiceTokensUpdate, tokens.Update, zero_trust.AccessServiceTokenUpdateParams{AccountID: acct}),
+		delete: byID(opServiceTokensDelete, tokens.Delete, zero_trust.AccessServiceTokenDeleteParams{AccountID: acct}),
+	}
+}
+
+// rotateServiceToken is the request that gives a token a new secret.
+func rotateServiceToken(sdk *cf.Client, accountID string) request {
+	return byID(opServiceTokensRotate, sdk.ZeroTrust.Access.ServiceTokens.Rotate, zero_trust.AccessServiceTokenRotateParams{AccountID: cf.F(accountID)})
 }
 
 func (c *client) FindServiceToken(ctx context.Context, name string) (ServiceToken, error) {
-	// A find runs before a create: a stale list would let a token made
-	// since it was read be made twice.
-	c.tokens.invalidate(c.accountID)
-	ts, err := c.listServiceTokens(ctx)
-	if err != nil {
-		return ServiceToken{}, err
-	}
-	return findByName(ts, "service token", name,
-		func(t ServiceToken) string { return t.Name },
-		func(t ServiceToken) string { return t.ID })
+	return c.tokens.find(ctx, name)
 }
 
 func (c *client) GetServiceToken(ctx context.Context, tokenID string) (ServiceToken, error) {
-	ts, err := c.listServiceTokens(ctx)
-	if err != nil {
-		return ServiceToken{}, err
-	}
-	for _, t := range ts {
-		if t.ID == tokenID {
-			return t, nil
-		}
-	}
-	ctx = withOperation(ctx, OpServiceTokensGet)
-	t := ServiceToken{}
-	err = do(func(opts ...option.RequestOption) error {
-		_, err := c.sdk.ZeroTrust.Access.ServiceTokens.Get(ctx, tokenID, zero_trust.AccessServiceTokenGetParams{AccountID: cf.F(c.accountID)}, opts...)
-		return err
-	}, &t)
-	return t.withoutSecret(), errors.Wrapf(err, "cannot get service token %q", tokenID)
+	return c.tokens.one(ctx, tokenID)
 }
 
 func (c *client) CreateServiceToken(ctx context.Context, name, duration string) (ServiceToken, error) {
-	ctx = withOperation(ctx, OpServiceTokensCreate)
-	params := zero_trust.AccessServiceTokenNewParams{AccountID: cf.F(c.accountID), Name: cf.F(name)}
-	if duration != "" {
-		params.Duration = cf.F(duration)
-	}
-	t := ServiceToken{}
-	err := do(func(opts ...option.RequestOption) error {
-		_, err := c.sdk.ZeroTrust.Access.ServiceTokens.New(ctx, params, opts...)
-		return err
-	}, &t)
-	if err != nil {
-		// The token may exist although we got no reply.
-		c.tokens.invalidate(c.accountID)
-		return ServiceToken{}, errors.Wrapf(err, "cannot create service token %q", name)
-	}
-	c.tokens.update(c.accountID, func(ts []ServiceToken) []ServiceToken { return append(slices.Clone(ts), t.withoutSecret()) })
-	return t, nil
+	return c.tokens.add(ctx, name, serviceTokenBody{Name: name, Duration: duration})
 }
 
 func (c *client) UpdateServiceToken(ctx context.Context, tokenID, name, duration string) (ServiceToken, error) {
-	ctx = withOperation(ctx, OpServiceTokensUpdate)
-	params := zero_trust.AccessServiceTokenUpdateParams{AccountID: cf.F(c.accountID), Name: cf.F(name)}
-	if duration != "" {
-		params.Duration = cf.F(duration)
-	}
-	t := ServiceToken{}
-	err := do(func(opts ...option.RequestOption) error {
-		_, err := c.sdk.ZeroTrust.Access.ServiceTokens.Update(ctx, tokenID, params, opts...)
-		return err
-	}, &t)
-	if err != nil {
-		c.tokens.invalidate(c.accountID)
-		return ServiceToken{}, errors.Wrapf(err, "cannot update service token %q", tokenID)
-	}
-	t = t.withoutSecret()
-	c.replaceToken(tokenID, &t)
-	return t, nil
+	t, err := c.tokens.write(ctx, c.tokens.update, "update", tokenID, serviceTokenBody{Name: name, Duration: duration})
+	return t.withoutSecret(), err
 }
 
 func (c *client) RotateServiceToken(ctx context.Context, tokenID string) (ServiceToken, error) {
-	ctx = withOperation(ctx, OpServiceTokensRotate)
-	t := ServiceToken{}
-	err := do(func(opts ...option.RequestOption) error {
-		_, err := c.sdk.ZeroTrust.Access.ServiceTokens.Rotate(ctx, tokenID, zero_trust.AccessServiceTokenRotateParams{AccountID: cf.F(c.accountID)}, opts...)
-		return err
-	}, &t)
-	if err != nil {
-		c.tokens.invalidate(c.accountID)
-		return ServiceToken{}, errors.Wrapf(err, "cannot rotate service token %q", tokenID)
-	}
-	kept := t.withoutSecret()
-	c.replaceToken(tokenID, &kept)
-	return t, nil
+	return c.tokens.write(ctx, c.rotateToken, "rotate", tokenID, nil)
 }
 
 func (c *client) DeleteServiceToken(ctx context.Context, tokenID string) error {
-	ctx = withOperation(ctx, OpServiceTokensDelete)
-	err := send(func(opts ...option.RequestOption) error {
-		_, err := c.sdk.ZeroTrust.Access.ServiceTokens.Delete(ctx, tokenID, zero_trust.AccessServiceTokenDeleteParams{AccountID: cf.F(c.accountID)}, opts...)
-		return err
-	})
-	if err != nil && !IsNotFound(err) {
-		c.tokens.invalidate(c.accountID)
-		return errors.Wrapf(err, "cannot delete service token %q", tokenID)
-	}
-	c.replaceToken(tokenID, nil)
-	return nil
-}
-
-// replaceToken swaps the cached token for t, or drops it when t is nil.
-func (c *client) replaceToken(tokenID string, t *ServiceToken) {
-	c.tokens.update(c.accountID, func(ts []ServiceToken) []ServiceToken {
-		out := slices.DeleteFunc(slices.Clone(ts), func(x ServiceToken) bool { return x.ID == tokenID })
-		if t != nil {
-			out = append(out, *t)
-		}
-		return out
-	})
+	return c.tokens.remove(ctx, tokenID)
 }

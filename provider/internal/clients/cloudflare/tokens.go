@@ -33,7 +33,7 @@ type Tokens interface {
 func (c *client) VerifyToken(ctx context.Context) (TokenStatus, error) {
 	ts := TokenStatus{}
 	uerr := do(func(opts ...option.RequestOption) error {
-		_, err := c.sdk.User.Tokens.Verify(withOperation(ctx, OpUserTokensVerify), opts...)
+		_, err := c.sdk.User.Tokens.Verify(withOperation(ctx, opUserTokensVerify), opts...)
 		return err
 	}, &ts)
 	if uerr == nil {
@@ -43,7 +43,7 @@ func (c *client) VerifyToken(ctx context.Context) (TokenStatus, error) {
 		return TokenStatus{}, errors.Wrap(uerr, "cannot verify API token")
 	}
 	aerr := do(func(opts ...option.RequestOption) error {
-		_, err := c.sdk.Accounts.Tokens.Verify(withOperation(ctx, OpAccountTokensVerify), accounts.TokenVerifyParams{AccountID: cf.F(c.accountID)}, opts...)
+		_, err := c.sdk.Accounts.Tokens.Verify(withOperation(ctx, opAccountTokensVerify), accounts.TokenVerifyParams{AccountID: cf.F(c.accountID)}, opts...)
 		return err
 	}, &ts)
 	if aerr != nil {

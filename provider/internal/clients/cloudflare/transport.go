@@ -48,7 +48,8 @@ type budget struct {
 	clock   clock
 	metrics *Metrics
 	// maxWait is the longest a caller is blocked; a longer wait fails fast
-	// with a RateLimitedError so that reconcilers requeue instead.
+	// with a RateLimitedError, so that the reconcile fails and is retried
+	// with back-off instead of holding its worker.
 	maxWait time.Duration
 
 	mu          sync.Mutex
@@ -67,10 +68,10 @@ func (b *budget) wait(ctx context.Context) error {
 			break
 		}
 		if paused > b.maxWait {
-			b.metrics.wait(WaitRejected, 0)
+			b.metrics.wait(waitRejected, 0)
 			return &RateLimitedError{RetryAfter: paused}
 		}
-		b.metrics.wait(WaitRetryAfter, paused)
+		b.metrics.wait(waitRetryAfter, paused)
 		if err := b.clock.Sleep(ctx, paused); err != nil {
 			return err
 		}
@@ -80,7 +81,7 @@ func (b *budget) wait(ctx context.Context) error {
 	now := b.clock.Now()
 	r := b.limiter.ReserveN(now, 1)
 	if !r.OK() {
-		b.metrics.wait(WaitRejected, 0)
+		b.metrics.wait(waitRejected, 0)
 		return &RateLimitedError{RetryAfter: b.maxWait}
 	}
 	d := r.DelayFrom(now)
@@ -89,10 +90,10 @@ func (b *budget) wait(ctx context.Context) error {
 	}
 	if d > b.maxWait {
 		r.CancelAt(now)
-		b.metrics.wait(WaitRejected, 0)
+		b.metrics.wait(waitRejected, 0)
 		return &RateLimitedError{RetryAfter: d}
 	}
-	b.metrics.wait(WaitTokenBucket, d)
+	b.metrics.wait(waitTokenBucket, d)
 	if err := b.clock.Sleep(ctx, d); err != nil {
 		r.CancelAt(b.clock.Now())
 		return err

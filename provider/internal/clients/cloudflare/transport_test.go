@@ -138,7 +138,7 @@ func TestTransportRetries(t *testing.T) {
 			if diff := cmp.Diff(tc.want.rateLimited, IsRateLimited(err)); diff != "" {
 				t.Errorf("\n%s\nIsRateLimited: -want, +got:\n%s", tc.reason, diff)
 			}
-			ra, _ := RetryAfter(err)
+			ra, _ := retryAfter(err)
 			if tc.want.retryAfter != 0 {
 				if diff := cmp.Diff(tc.want.retryAfter, ra); diff != "" {
 					t.Errorf("\n%s\nRetryAfter: -want, +got:\n%s", tc.reason, diff)
@@ -194,7 +194,7 @@ func TestTransportErrorRetry(t *testing.T) {
 			srv, count := serve(t, func(w http.ResponseWriter, _ *http.Request) { reply(w, http.StatusOK, nil) })
 			ft := &failingTransport{err: errBoom, next: http.DefaultTransport}
 			ft.fails.Store(1)
-			c, _, _ := newTestClient(t, srv.URL, WithTransport(ft))
+			c, _, _ := newTestClient(t, srv.URL, withTransport(ft))
 			var body any
 			if tc.method == http.MethodPost {
 				body = map[string]any{"a": 1}
@@ -224,7 +224,7 @@ func TestRateLimitPausesSharedBudget(t *testing.T) {
 	})
 	clk := newFakeClock()
 	m := NewMetrics()
-	reg := NewRegistry(withClock(clk), WithMetrics(m), WithMaxWait(time.Minute))
+	reg := NewRegistry(withClock(clk), WithMetrics(m), withMaxWait(time.Minute))
 	first, _ := reg.ClientFor(context.Background(), Config{BaseURL: srv.URL, AccountID: testAccount, Token: "a"})
 	sameToken, _ := reg.ClientFor(context.Background(), Config{BaseURL: srv.URL, AccountID: "fedcba9876543210fedcba9876543210", Token: "a"})
 	otherToken, _ := reg.ClientFor(context.Background(), Config{BaseURL: srv.URL, AccountID: testAccount + "x", Token: "b"})
@@ -246,7 +246,7 @@ func TestRateLimitPausesSharedBudget(t *testing.T) {
 	if diff := cmp.Diff([]time.Duration{10 * time.Second}, clk.Slept()); diff != "" {
 		t.Errorf("the same token's budget did not wait for Retry-After: -want, +got:\n%s", diff)
 	}
-	if diff := cmp.Diff(1.0, value(t, m.waits.WithLabelValues(WaitRetryAfter))); diff != "" {
+	if diff := cmp.Diff(1.0, value(t, m.waits.WithLabelValues(waitRetryAfter))); diff != "" {
 		t.Errorf("retry_after waits: -want, +got:\n%s", diff)
 	}
 	if diff := cmp.Diff(3, count.total()); diff != "" {
@@ -256,20 +256,20 @@ func TestRateLimitPausesSharedBudget(t *testing.T) {
 
 func TestBudgetFailsFastWhenPausedLong(t *testing.T) {
 	srv, count := serve(t, func(w http.ResponseWriter, _ *http.Request) { reply(w, http.StatusOK, []any{}) })
-	c, _, m := newTestClient(t, srv.URL, WithMaxWait(10*time.Second))
+	c, _, m := newTestClient(t, srv.URL, withMaxWait(10*time.Second))
 	c.budget.pause(5 * time.Minute)
 
 	_, err := c.ListZones(context.Background())
 	if !IsRateLimited(err) {
 		t.Fatalf("ListZones(...): want a rate-limit error, got %v", err)
 	}
-	if ra, _ := RetryAfter(err); ra != 5*time.Minute {
+	if ra, _ := retryAfter(err); ra != 5*time.Minute {
 		t.Errorf("RetryAfter(...): want 5m, got %v", ra)
 	}
 	if diff := cmp.Diff(0, count.total()); diff != "" {
 		t.Errorf("requests sent while paused: -want, +got:\n%s", diff)
 	}
-	if diff := cmp.Diff(1.0, value(t, m.waits.WithLabelValues(WaitRejected))); diff != "" {
+	if diff := cmp.Diff(1.0, value(t, m.waits.WithLabelValues(waitRejected))); diff != "" {
 		t.Errorf("rejected waits: -want, +got:\n%s", diff)
 	}
 }
@@ -279,7 +279,7 @@ func TestContextCancelInterruptsWait(t *testing.T) {
 	sleeping := make(chan struct{})
 	clk := &signalClock{sleeping: sleeping}
 	clk.now = newFakeClock().now
-	c, _, _ := newTestClient(t, srv.URL, withClock(clk), WithMaxWait(time.Hour))
+	c, _, _ := newTestClient(t, srv.URL, withClock(clk), withMaxWait(time.Hour))
 	c.budget.pause(30 * time.Minute)
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -318,7 +318,7 @@ func TestTokenBucketPacing(t *testing.T) {
 		reply(w, http.StatusOK, map[string]any{"id": testTunnel})
 	})
 	lim := rate.NewLimiter(rate.Every(time.Second), 2)
-	c, clk, m := newTestClient(t, srv.URL, WithLimiter(lim))
+	c, clk, m := newTestClient(t, srv.URL, withLimiter(lim))
 	for range 5 {
 		if _, err := c.GetTunnel(context.Background(), testTunnel); err != nil {
 			t.Fatal(err)
@@ -330,7 +330,7 @@ func TestTokenBucketPacing(t *testing.T) {
 	if diff := cmp.Diff(5, count.total()); diff != "" {
 		t.Errorf("requests: -want, +got:\n%s", diff)
 	}
-	if diff := cmp.Diff(3.0, value(t, m.waits.WithLabelValues(WaitTokenBucket))); diff != "" {
+	if diff := cmp.Diff(3.0, value(t, m.waits.WithLabelValues(waitTokenBucket))); diff != "" {
 		t.Errorf("token bucket waits: -want, +got:\n%s", diff)
 	}
 	if diff := cmp.Diff(0.0, lim.TokensAt(clk.Now())); diff != "" {
@@ -344,7 +344,7 @@ func TestTokenBucketBoundsConcurrentCallers(t *testing.T) {
 	srv, count := serve(t, func(w http.ResponseWriter, _ *http.Request) {
 		reply(w, http.StatusOK, map[string]any{"id": testTunnel})
 	})
-	c, _, _ := newTestClient(t, srv.URL, WithLimiter(rate.NewLimiter(rate.Every(time.Hour), 5)), WithMaxWait(0))
+	c, _, _ := newTestClient(t, srv.URL, withLimiter(rate.NewLimiter(rate.Every(time.Hour), 5)), withMaxWait(0))
 	var wg sync.WaitGroup
 	var limited atomic.Int32
 	for range 20 {
@@ -372,7 +372,7 @@ func TestRateLimitLimiter(t *testing.T) {
 	}{
 		"Default": {
 			reason:    "Cloudflare's 1,200 per 5 minutes with a burst of 20 refills at 1,180 per 300 s, so no 5-minute window exceeds 1,200.",
-			rl:        RateLimit{Requests: DefaultRateLimitRequests, Period: DefaultRateLimitPeriod, Burst: DefaultRateLimitBurst},
+			rl:        RateLimit{Requests: defaultRateLimitRequests, Period: defaultRateLimitPeriod, Burst: DefaultRateLimitBurst},
 			wantLimit: rate.Limit(1180.0 / 300.0),
 			wantBurst: 20,
 		},

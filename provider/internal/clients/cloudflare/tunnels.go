@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
-	"reflect"
 	"strings"
-	"sync"
 	"time"
 
 	cf "github.com/cloudflare/cloudflare-go/v4"
@@ -17,9 +15,9 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 )
 
-// DefaultCatchAllService answers requests no rule matches, in a catch-all
+// defaultCatchAllService answers requests no rule matches, in a catch-all
 // rule added to a configuration that has none.
-const DefaultCatchAllService = "http_status:404"
+const defaultCatchAllService = "http_status:404"
 
 // A Tunnel is a Cloudflare Tunnel (cloudflared) of the account.
 type Tunnel struct {
@@ -95,8 +93,8 @@ type Tunnels interface {
 	// one tunnel are serialised within the process. It reads the
 	// configuration afresh, calls mutate with the rules other than the
 	// catch-all, and, if they changed, writes them with the catch-all last
-	// (DefaultCatchAllService if there was none) and every unmodelled field
-	// as read. It then reads the configuration back and checks that mutate
+	// (http_status:404 if there was none) and every unmodelled field as
+	// read. It then reads the configuration back and checks that mutate
 	// has nothing more to do; if another writer undid the change, it starts
 	// over, up to the configured attempts, and then fails with an error for
 	// which IsConflict is true. It returns the configuration as verified.
@@ -109,7 +107,7 @@ type Tunnels interface {
 }
 
 func (c *client) GetTunnel(ctx context.Context, tunnelID string) (Tunnel, error) {
-	ctx = withOperation(ctx, OpTunnelsGet)
+	ctx = withOperation(ctx, opTunnelsGet)
 	t := Tunnel{}
 	err := do(func(opts ...option.RequestOption) error {
 		_, err := c.sdk.ZeroTrust.Tunnels.Cloudflared.Get(ctx, tunnelID, zero_trust.TunnelCloudflaredGetParams{AccountID: cf.F(c.accountID)}, opts...)
@@ -147,7 +145,7 @@ func (c *client) UpdateTunnelIngress(ctx context.Context, tunnelID string, mutat
 			return cur.clone(), nil
 		}
 		if catchAll == nil {
-			catchAll = &IngressRule{Service: DefaultCatchAllService}
+			catchAll = &IngressRule{Service: defaultCatchAllService}
 		}
 		next := cur
 		next.Ingress = append(append([]IngressRule{}, want...), *catchAll)
@@ -346,7 +344,7 @@ func (t *tunnelConfigurationJSON) decode() (TunnelConfiguration, error) {
 }
 
 func (c *client) readTunnelConfiguration(ctx context.Context, tunnelID string) (TunnelConfiguration, error) {
-	ctx = withOperation(ctx, OpTunnelConfigurationsGet)
+	ctx = withOperation(ctx, opTunnelConfigurationsGet)
 	raw := tunnelConfigurationJSON{}
 	err := do(func(opts ...option.RequestOption) error {
 		_, err := c.sdk.ZeroTrust.Tunnels.Cloudflared.Configurations.Get(ctx, tunnelID, zero_trust.TunnelCloudflaredConfigurationGetParams{AccountID: cf.F(c.accountID)}, opts...)
@@ -362,7 +360,7 @@ func (c *client) readTunnelConfiguration(ctx context.Context, tunnelID string) (
 // SDK's typed parameters know no warp-routing and only some originRequest
 // keys, and would drop the rest.
 func (c *client) writeTunnelConfiguration(ctx context.Context, tunnelID string, tc TunnelConfiguration) (TunnelConfiguration, error) {
-	ctx = withOperation(ctx, OpTunnelConfigurationsUpdate)
+	ctx = withOperation(ctx, opTunnelConfigurationsUpdate)
 	cfg := maps.Clone(tc.Extra)
 	if cfg == nil {
 		cfg = map[string]json.RawMessage{}
@@ -372,15 +370,11 @@ func (c *client) writeTunnelConfiguration(ctx context.Context, tunnelID string, 
 		return TunnelConfiguration{}, errors.Wrap(err, "cannot encode tunnel ingress rules")
 	}
 	cfg["ingress"] = ingress
-	body, err := json.Marshal(map[string]any{"config": cfg})
-	if err != nil {
-		return TunnelConfiguration{}, errors.Wrap(err, "cannot encode tunnel configuration")
-	}
 	raw := tunnelConfigurationJSON{}
-	err = do(func(opts ...option.RequestOption) error {
+	err = doJSON(func(opts ...option.RequestOption) error {
 		_, err := c.sdk.ZeroTrust.Tunnels.Cloudflared.Configurations.Update(ctx, tunnelID, zero_trust.TunnelCloudflaredConfigurationUpdateParams{AccountID: cf.F(c.accountID)}, opts...)
 		return err
-	}, &raw, option.WithRequestBody("application/json", body))
+	}, map[string]any{"config": cfg}, &raw)
 	if err != nil {
 		return TunnelConfiguration{}, err
 	}
@@ -418,66 +412,4 @@ func (o *OriginRequest) UnmarshalJSON(b []byte) error {
 	extra, err := decodeKnown(b, (*originRequestFields)(o))
 	o.Extra = extra
 	return err
-}
-
-func encodeWithExtra(fields any, extra map[string]json.RawMessage) ([]byte, error) {
-	b, err := json.Marshal(fields)
-	if err != nil || len(extra) == 0 {
-		return b, err
-	}
-	m := map[string]json.RawMessage{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
-	out := maps.Clone(extra)
-	maps.Copy(out, m)
-	return json.Marshal(out)
-}
-
-// decodeKnown decodes each key of the JSON object b that names a field of
-// the struct dst points to into that field, and returns the other keys, and
-// the keys whose value does not fit the field, as they were.
-// fieldIndex caches jsonFields per struct type.
-var fieldIndex sync.Map
-
-// jsonFields maps the JSON names of t's fields to their index.
-func jsonFields(t reflect.Type) map[string]int {
-	if idx, ok := fieldIndex.Load(t); ok {
-		m, _ := idx.(map[string]int)
-		return m
-	}
-	idx := make(map[string]int, t.NumField())
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		if name != "" && name != "-" {
-			idx[name] = i
-		}
-	}
-	fieldIndex.Store(t, idx)
-	return idx
-}
-
-func decodeKnown(b []byte, dst any) (map[string]json.RawMessage, error) {
-	m := map[string]json.RawMessage{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
-	v := reflect.ValueOf(dst).Elem()
-	t := v.Type()
-	idx := jsonFields(t)
-	var extra map[string]json.RawMessage
-	for k, raw := range m {
-		if i, ok := idx[k]; ok {
-			p := reflect.New(t.Field(i).Type)
-			if json.Unmarshal(raw, p.Interface()) == nil {
-				v.Field(i).Set(p.Elem())
-				continue
-			}
-		}
-		if extra == nil {
-			extra = map[string]json.RawMessage{}
-		}
-		extra[k] = raw
-	}
-	return extra, nil
 }

@@ -265,7 +265,7 @@ func TestUpdateTunnelIngressInterleaved(t *testing.T) {
 			}
 			il := &interleaver{f: f, next: f, trigger: tc.trigger, times: tc.times, config: tunnelConfig(foreignRule, theirs, catchAll)}
 			srv, _ := serve(t, il.ServeHTTP)
-			c, _, m := newTestClient(t, srv.URL+fakecloudflare.APIPrefix, WithTunnelAttempts(3))
+			c, _, m := newTestClient(t, srv.URL+fakecloudflare.APIPrefix, withTunnelAttempts(3))
 
 			_, err = c.UpdateTunnelIngress(context.Background(), testTunnel, func(r []IngressRule) []IngressRule { return UpsertIngressRule(r, ours) })
 			if diff := cmp.Diff(tc.want.conflict, IsConflict(err)); diff != "" {
@@ -310,7 +310,7 @@ func TestUpdateTunnelIngressConcurrent(t *testing.T) {
 				seed = seed.WithToken(tok)
 			}
 			f, url := newFake(t, seed)
-			reg := NewRegistry(withClock(newFakeClock()), WithLimiter(rate.NewLimiter(rate.Inf, 1)))
+			reg := NewRegistry(withClock(newFakeClock()), withLimiter(rate.NewLimiter(rate.Inf, 1)))
 			clients := make([]Client, len(tc.tokens))
 			for i, tok := range tc.tokens {
 				c, err := reg.ClientFor(context.Background(), Config{BaseURL: url, AccountID: testAccount, Token: tok})

@@ -18,6 +18,8 @@ type Zone struct {
 	Status string `json:"status"`
 }
 
+func (z Zone) id() string { return z.ID }
+
 // Zones finds the zone a hostname belongs to.
 type Zones interface {
 	// ListZones returns every zone of the client's account. The list is
@@ -36,12 +38,12 @@ const zonesPerPage = 50
 
 func (c *client) ListZones(ctx context.Context) ([]Zone, error) {
 	zs, err := c.zones.get(ctx, c.accountID, func(ctx context.Context) ([]Zone, error) {
-		ctx = withOperation(ctx, OpZonesList)
+		ctx = withOperation(ctx, opZonesList)
 		params := zones.ZoneListParams{Account: cf.F(zones.ZoneListParamsAccount{ID: cf.F(c.accountID)})}
 		return listAll(func(opts ...option.RequestOption) error {
 			_, err := c.sdk.Zones.List(ctx, params, opts...)
 			return err
-		}, zonesPerPage, func(z Zone) string { return z.ID })
+		}, zonesPerPage, asIs[Zone])
 	})
 	if err != nil {
 		return nil, errors.Wrapf(err, "cannot list zones of account %q", c.accountID)

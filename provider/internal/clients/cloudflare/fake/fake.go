@@ -21,12 +21,11 @@ type MockClient struct {
 	MockGetTunnelConfiguration func(ctx context.Context, tunnelID string) (cloudflare.TunnelConfiguration, error)
 	MockUpdateTunnelIngress    func(ctx context.Context, tunnelID string, mutate func([]cloudflare.IngressRule) []cloudflare.IngressRule) (cloudflare.TunnelConfiguration, error)
 
-	MockListDNSRecordsByName func(ctx context.Context, zoneID, name string) ([]cloudflare.DNSRecord, error)
-	MockFindDNSRecord        func(ctx context.Context, zoneID, name, recordType, owner string) (cloudflare.DNSRecord, error)
-	MockGetDNSRecord         func(ctx context.Context, zoneID, recordID string) (cloudflare.DNSRecord, error)
-	MockCreateDNSRecord      func(ctx context.Context, zoneID string, r cloudflare.DNSRecord) (cloudflare.DNSRecord, error)
-	MockUpdateDNSRecord      func(ctx context.Context, zoneID, recordID string, r cloudflare.DNSRecord) (cloudflare.DNSRecord, error)
-	MockDeleteDNSRecord      func(ctx context.Context, zoneID, recordID, owner string) error
+	MockFindDNSRecord   func(ctx context.Context, zoneID, name, recordType, owner string) (cloudflare.DNSRecord, error)
+	MockGetDNSRecord    func(ctx context.Context, zoneID, recordID string) (cloudflare.DNSRecord, error)
+	MockCreateDNSRecord func(ctx context.Context, zoneID string, r cloudflare.DNSRecord) (cloudflare.DNSRecord, error)
+	MockUpdateDNSRecord func(ctx context.Context, zoneID, recordID string, r cloudflare.DNSRecord) (cloudflare.DNSRecord, error)
+	MockDeleteDNSRecord func(ctx context.Context, zoneID, recordID, owner string) error
 
 	MockFindAccessApp   func(ctx context.Context, domain, name string) (cloudflare.AccessApp, error)
 	MockGetAccessApp    func(ctx context.Context, appID string) (cloudflare.AccessApp, error)
@@ -76,11 +75,6 @@ func (m *MockClient) GetTunnelConfiguration(ctx context.Context, tunnelID string
 // UpdateTunnelIngress calls MockUpdateTunnelIngress.
 func (m *MockClient) UpdateTunnelIngress(ctx context.Context, tunnelID string, mutate func([]cloudflare.IngressRule) []cloudflare.IngressRule) (cloudflare.TunnelConfiguration, error) {
 	return m.MockUpdateTunnelIngress(ctx, tunnelID, mutate)
-}
-
-// ListDNSRecordsByName calls MockListDNSRecordsByName.
-func (m *MockClient) ListDNSRecordsByName(ctx context.Context, zoneID, name string) ([]cloudflare.DNSRecord, error) {
-	return m.MockListDNSRecordsByName(ctx, zoneID, name)
 }
 
 // FindDNSRecord calls MockFindDNSRecord.

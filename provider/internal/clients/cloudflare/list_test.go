@@ -66,7 +66,7 @@ func TestListAllPages(t *testing.T) {
 				tc.page(w, p)
 			})
 			c, _, _ := newTestClient(t, srv.URL)
-			gs, err := c.listAccessGroups(context.Background())
+			gs, err := c.groups.all(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
