@@ -2,6 +2,7 @@ package fakecloudflare
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -31,6 +32,19 @@ func textFilter(value string, exact bool) func(string) bool {
 		}
 		return strings.Contains(strings.ToLower(s), v)
 	}
+}
+
+// nameFilters are the name and search filters of an Access list that has
+// only those: case-insensitive substrings of the name.
+func nameFilters[T any](q url.Values, name func(T) string) []func(T) bool {
+	var filters []func(T) bool
+	for _, key := range []string{"name", "search"} {
+		if q.Has(key) {
+			f := textFilter(q.Get(key), false)
+			filters = append(filters, func(v T) bool { return f(name(v)) })
+		}
+	}
+	return filters
 }
 
 // checkDuration checks a Go-style duration such as "24h" or "30m".

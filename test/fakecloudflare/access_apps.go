@@ -91,8 +91,7 @@ func (s *Server) appFromBody(m map[string]any, a *AccessApp) error { //nolint:go
 		}
 	}
 	for _, p := range scoped {
-		s.st.policies[p.ID] = p
-		s.st.created(p.ID)
+		store(s.st, s.st.policies, p.ID, p)
 	}
 	a.Type, a.Domain, a.Name, a.SessionDuration, a.Policies = typ, domain, name, sd, refs
 	a.Extra = extra(m, "type", "domain", "name", "session_duration", "policies", "aud")
@@ -129,8 +128,7 @@ func (s *Server) appPolicyRefs(m map[string]any, a *AccessApp) ([]AppPolicyRef, 
 					return nil, nil, err
 				}
 				p.ID = s.newUUID("access-policy")
-				p.CreatedAt = s.now()
-				p.UpdatedAt = p.CreatedAt
+				stamp(&p.CreatedAt, &p.UpdatedAt, s.now())
 				ref.ID = p.ID
 				scoped = append(scoped, p)
 			}
@@ -154,16 +152,7 @@ func (s *Server) appPolicyRefs(m map[string]any, a *AccessApp) ([]AppPolicyRef, 
 
 // app returns the application in the call's path.
 func (s *Server) app(c *call) (*AccessApp, error) {
-	acct, err := s.account(c)
-	if err != nil {
-		return nil, err
-	}
-	id := c.r.PathValue("app_id")
-	a := s.st.apps[id]
-	if a == nil || a.AccountID != acct.ID {
-		return nil, accessNotFound("application", id)
-	}
-	return a, nil
+	return inAccount(s, c, s.st.apps, "app_id", func(id string) error { return accessNotFound("application", id) })
 }
 
 // appDomains are the domains an application answers on.
@@ -208,17 +197,13 @@ func (s *Server) listAccessApps(c *call) (reply, error) {
 		f := textFilter(q.Get("search"), false)
 		filters = append(filters, func(a *AccessApp) bool { return f(a.Name) || slices.ContainsFunc(appDomains(a), f) })
 	}
-	var out []map[string]any
+	var out []*AccessApp
 	for _, a := range sortedBySeq(s.st, s.st.apps, func(a *AccessApp) string { return a.ID }) {
 		if a.AccountID == acct.ID && matches(a, filters, false) {
-			out = append(out, s.appJSON(a))
+			out = append(out, a)
 		}
 	}
-	page, info, err := paginate(out, q, s.accessPager())
-	if err != nil {
-		return reply{}, err
-	}
-	return reply{result: page, info: info}, nil
+	return pageReply(out, q, s.accessPager(), s.appJSON)
 }
 
 func (s *Server) createAccessApp(c *call) (reply, error) {
@@ -230,43 +215,33 @@ func (s *Server) createAccessApp(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
+	// The ID comes first: legacy policies in the body name the application.
 	a := &AccessApp{ID: s.newUUID("access-app"), AccountID: acct.ID}
 	if err := s.appFromBody(m, a); err != nil {
 		return reply{}, err
 	}
 	a.AUD = s.ids.hex("aud", 32)
-	a.CreatedAt = s.now()
-	a.UpdatedAt = a.CreatedAt
-	s.st.apps[a.ID] = a
-	s.st.created(a.ID)
+	stamp(&a.CreatedAt, &a.UpdatedAt, s.now())
+	store(s.st, s.st.apps, a.ID, a)
 	return reply{status: http.StatusCreated, result: s.appJSON(a)}, nil
 }
 
 func (s *Server) getAccessApp(c *call) (reply, error) {
 	a, err := s.app(c)
-	if err != nil {
-		return reply{}, err
-	}
-	return reply{result: s.appJSON(a)}, nil
+	return answer(err, func() any { return s.appJSON(a) })
 }
 
 // updateAccessApp replaces the application's settings with the body's: PUT
 // is a full replace, so what the body leaves out is gone.
 func (s *Server) updateAccessApp(c *call) (reply, error) {
 	a, err := s.app(c)
+	if err == nil {
+		err = replaceFromBody(c, a, s.appFromBody)
+	}
 	if err != nil {
 		return reply{}, err
 	}
-	m, err := c.object()
-	if err != nil {
-		return reply{}, err
-	}
-	next := *a
-	if err := s.appFromBody(m, &next); err != nil {
-		return reply{}, err
-	}
-	next.UpdatedAt = s.now()
-	*a = next
+	a.UpdatedAt = s.now()
 	return reply{result: s.appJSON(a)}, nil
 }
 

@@ -21,35 +21,17 @@ func (s *Server) listAccessGroups(c *call) (reply, error) {
 		return reply{}, err
 	}
 	q := c.r.URL.Query()
-	var filters []func(*AccessGroup) bool
-	for _, key := range []string{"name", "search"} {
-		if q.Has(key) {
-			f := textFilter(q.Get(key), false)
-			filters = append(filters, func(g *AccessGroup) bool { return f(g.Name) })
-		}
-	}
-	var out []map[string]any
+	filters := nameFilters(q, func(g *AccessGroup) string { return g.Name })
+	var out []*AccessGroup
 	for _, g := range sortedBySeq(s.st, s.st.groups, func(g *AccessGroup) string { return g.ID }) {
 		if g.AccountID == acct.ID && matches(g, filters, false) {
-			out = append(out, groupJSON(g))
+			out = append(out, g)
 		}
 	}
-	page, info, err := paginate(out, q, s.accessPager())
-	if err != nil {
-		return reply{}, err
-	}
-	return reply{result: page, info: info}, nil
+	return pageReply(out, q, s.accessPager(), groupJSON)
 }
 
 func (s *Server) getAccessGroup(c *call) (reply, error) {
-	acct, err := s.account(c)
-	if err != nil {
-		return reply{}, err
-	}
-	id := c.r.PathValue("group_id")
-	g := s.st.groups[id]
-	if g == nil || g.AccountID != acct.ID {
-		return reply{}, accessNotFound("group", id)
-	}
-	return reply{result: groupJSON(g)}, nil
+	g, err := inAccount(s, c, s.st.groups, "group_id", func(id string) error { return accessNotFound("group", id) })
+	return answer(err, func() any { return groupJSON(g) })
 }

@@ -85,16 +85,12 @@ func (s *Server) policyFromBody(m map[string]any, p *AccessPolicy) error {
 
 // reusablePolicy returns the reusable policy in the call's path.
 func (s *Server) reusablePolicy(c *call) (*AccessPolicy, error) {
-	a, err := s.account(c)
-	if err != nil {
-		return nil, err
+	missing := func(id string) error { return accessNotFound("policy", id) }
+	p, err := inAccount(s, c, s.st.policies, "policy_id", missing)
+	if err == nil && p.AppID != "" {
+		return nil, missing(p.ID)
 	}
-	id := c.r.PathValue("policy_id")
-	p := s.st.policies[id]
-	if p == nil || p.AccountID != a.ID || p.AppID != "" {
-		return nil, accessNotFound("policy", id)
-	}
-	return p, nil
+	return p, err
 }
 
 func (s *Server) listAccessPolicies(c *call) (reply, error) {
@@ -102,17 +98,13 @@ func (s *Server) listAccessPolicies(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	var out []map[string]any
+	var out []*AccessPolicy
 	for _, p := range sortedBySeq(s.st, s.st.policies, func(p *AccessPolicy) string { return p.ID }) {
 		if p.AccountID == a.ID && p.AppID == "" {
-			out = append(out, s.policyJSON(p))
+			out = append(out, p)
 		}
 	}
-	page, info, err := paginate(out, c.r.URL.Query(), s.accessPager())
-	if err != nil {
-		return reply{}, err
-	}
-	return reply{result: page, info: info}, nil
+	return pageReply(out, c.r.URL.Query(), s.accessPager(), s.policyJSON)
 }
 
 func (s *Server) createAccessPolicy(c *call) (reply, error) {
@@ -120,46 +112,31 @@ func (s *Server) createAccessPolicy(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	m, err := c.object()
-	if err != nil {
-		return reply{}, err
-	}
 	p := &AccessPolicy{AccountID: a.ID}
-	if err := s.policyFromBody(m, p); err != nil {
+	if err := fromBody(c, p, s.policyFromBody); err != nil {
 		return reply{}, err
 	}
 	p.ID = s.newUUID("access-policy")
-	p.CreatedAt = s.now()
-	p.UpdatedAt = p.CreatedAt
-	s.st.policies[p.ID] = p
-	s.st.created(p.ID)
+	stamp(&p.CreatedAt, &p.UpdatedAt, s.now())
+	store(s.st, s.st.policies, p.ID, p)
 	return reply{status: http.StatusCreated, result: s.policyJSON(p)}, nil
 }
 
 func (s *Server) getAccessPolicy(c *call) (reply, error) {
 	p, err := s.reusablePolicy(c)
-	if err != nil {
-		return reply{}, err
-	}
-	return reply{result: s.policyJSON(p)}, nil
+	return answer(err, func() any { return s.policyJSON(p) })
 }
 
 // updateAccessPolicy replaces the policy's settings with the body's.
 func (s *Server) updateAccessPolicy(c *call) (reply, error) {
 	p, err := s.reusablePolicy(c)
+	if err == nil {
+		err = replaceFromBody(c, p, s.policyFromBody)
+	}
 	if err != nil {
 		return reply{}, err
 	}
-	m, err := c.object()
-	if err != nil {
-		return reply{}, err
-	}
-	next := *p
-	if err := s.policyFromBody(m, &next); err != nil {
-		return reply{}, err
-	}
-	next.UpdatedAt = s.now()
-	*p = next
+	p.UpdatedAt = s.now()
 	return reply{result: s.policyJSON(p)}, nil
 }
 

@@ -31,18 +31,12 @@ func (s *Server) adminRoutes() {
 	s.mux.HandleFunc("GET "+AdminPrefix+"/state", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Snapshot())
 	})
-	s.mux.HandleFunc("PUT "+AdminPrefix+"/state", func(w http.ResponseWriter, r *http.Request) {
-		var seed Seed
-		if err := decodeAdmin(r, &seed); err != nil {
-			adminError(w, http.StatusBadRequest, err)
-			return
-		}
+	s.mux.HandleFunc("PUT "+AdminPrefix+"/state", withBody(func(seed Seed) (int, any, error) {
 		if err := s.SetState(seed); err != nil {
-			adminError(w, http.StatusBadRequest, err)
-			return
+			return 0, nil, err
 		}
-		writeJSON(w, http.StatusOK, s.Snapshot())
-	})
+		return http.StatusOK, s.Snapshot(), nil
+	}))
 	s.mux.HandleFunc("POST "+AdminPrefix+"/reset", func(w http.ResponseWriter, _ *http.Request) {
 		s.Reset()
 		writeJSON(w, http.StatusOK, s.Snapshot())
@@ -50,20 +44,11 @@ func (s *Server) adminRoutes() {
 	s.mux.HandleFunc("GET "+AdminPrefix+"/faults", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Faults())
 	})
-	s.mux.HandleFunc("POST "+AdminPrefix+"/faults", func(w http.ResponseWriter, r *http.Request) {
-		var f Fault
-		if err := decodeAdmin(r, &f); err != nil {
-			adminError(w, http.StatusBadRequest, err)
-			return
-		}
+	s.mux.HandleFunc("POST "+AdminPrefix+"/faults", withBody(func(f Fault) (int, any, error) {
 		id, err := s.AddFault(f)
-		if err != nil {
-			adminError(w, http.StatusBadRequest, err)
-			return
-		}
 		f.ID = id
-		writeJSON(w, http.StatusCreated, f)
-	})
+		return http.StatusCreated, f, err
+	}))
 	s.mux.HandleFunc("DELETE "+AdminPrefix+"/faults", func(w http.ResponseWriter, _ *http.Request) {
 		s.ClearFaults()
 		writeJSON(w, http.StatusOK, []Fault{})
@@ -89,6 +74,25 @@ func (s *Server) adminRoutes() {
 	s.mux.HandleFunc(AdminPrefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusNotFound, errors.Errorf("no admin endpoint %s %s", r.Method, r.URL.Path))
 	})
+}
+
+// withBody serves an admin endpoint whose request body is a T: handle says
+// what to answer, and a body that does not decode, or that handle refuses,
+// is a 400.
+func withBody[T any](handle func(T) (status int, v any, err error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var in T
+		if err := decodeAdmin(r, &in); err != nil {
+			adminError(w, http.StatusBadRequest, err)
+			return
+		}
+		status, v, err := handle(in)
+		if err != nil {
+			adminError(w, http.StatusBadRequest, err)
+			return
+		}
+		writeJSON(w, status, v)
+	}
 }
 
 func decodeAdmin(r *http.Request, v any) error {

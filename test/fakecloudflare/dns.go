@@ -214,19 +214,14 @@ func (s *Server) createDNSRecord(c *call) (reply, error) {
 		return reply{}, err
 	}
 	r.ID = s.newHex32("dns-record")
-	r.CreatedOn = s.now()
-	r.ModifiedOn = r.CreatedOn
-	s.st.records[r.ID] = r
-	s.st.created(r.ID)
+	stamp(&r.CreatedOn, &r.ModifiedOn, s.now())
+	store(s.st, s.st.records, r.ID, r)
 	return reply{result: s.recordJSON(r)}, nil
 }
 
 func (s *Server) getDNSRecord(c *call) (reply, error) {
 	r, _, err := s.dnsRecord(c)
-	if err != nil {
-		return reply{}, err
-	}
-	return reply{result: s.recordJSON(r)}, nil
+	return answer(err, func() any { return s.recordJSON(r) })
 }
 
 // updateDNSRecord overwrites the record: fields the body leaves out go back
@@ -312,15 +307,7 @@ func (s *Server) listDNSRecords(c *call) (reply, error) {
 	if q.Get("direction") == "desc" {
 		slices.Reverse(records)
 	}
-	page, info, err := paginate(records, q, dnsPager)
-	if err != nil {
-		return reply{}, err
-	}
-	out := make([]map[string]any, 0, len(page))
-	for _, r := range page {
-		out = append(out, s.recordJSON(r))
-	}
-	return reply{result: out, info: info}, nil
+	return pageReply(records, q, dnsPager, s.recordJSON)
 }
 
 func boolInt(b bool) int {

@@ -141,6 +141,29 @@ func paginate[T any](items []T, q url.Values, p pager) ([]T, *resultInfo, error)
 	}, nil
 }
 
+// pageReply answers a list with one page of items, each as render writes
+// it.
+func pageReply[T any](items []T, q url.Values, p pager, render func(T) map[string]any) (reply, error) {
+	page, info, err := paginate(items, q, p)
+	if err != nil {
+		return reply{}, err
+	}
+	out := make([]map[string]any, 0, len(page))
+	for _, v := range page {
+		out = append(out, render(v))
+	}
+	return reply{result: out, info: info}, nil
+}
+
+// answer is the reply of a read: the object render writes, unless the read
+// failed with err.
+func answer(err error, render func() any) (reply, error) {
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{result: render()}, nil
+}
+
 // intParam reads a whole number from a query; the SDK sends numbers such as
 // page as floats.
 func intParam(q url.Values, name string, def, lo, hi int) (int, error) {

@@ -31,12 +31,6 @@ const (
 	OpAccessPolicyUpdate = "access-policies-update-an-access-reusable-policy"
 	OpAccessPolicyDelete = "access-policies-delete-an-access-reusable-policy"
 
-	OpAppPoliciesList = "access-policies-list-access-app-policies"
-	OpAppPolicyCreate = "access-policies-create-an-access-policy"
-	OpAppPolicyGet    = "access-policies-get-an-access-policy"
-	OpAppPolicyUpdate = "access-policies-update-an-access-policy"
-	OpAppPolicyDelete = "access-policies-delete-an-access-policy"
-
 	OpAccessGroupsList = "access-groups-list-access-groups"
 	OpAccessGroupGet   = "access-groups-get-an-access-group"
 

@@ -80,6 +80,13 @@ func (s Seed) check() error { //nolint:gocyclo // One flat list of checks reads 
 		}
 		return nil
 	}
+	// owned checks an object of an account whose ID is a UUID.
+	owned := func(kind, id, accountID string) error {
+		if err := unique(kind, id, uuidRE); err != nil {
+			return err
+		}
+		return account(kind, id, accountID)
+	}
 	values := map[string]bool{}
 	for _, t := range s.Tokens {
 		if err := unique("API token", t.ID, hex32); err != nil {
@@ -114,10 +121,7 @@ func (s Seed) check() error { //nolint:gocyclo // One flat list of checks reads 
 		}
 	}
 	for _, t := range s.Tunnels {
-		if err := unique("tunnel", t.ID, uuidRE); err != nil {
-			return err
-		}
-		if err := account("tunnel", t.ID, t.AccountID); err != nil {
+		if err := owned("tunnel", t.ID, t.AccountID); err != nil {
 			return err
 		}
 		if t.Config != nil {
@@ -127,29 +131,20 @@ func (s Seed) check() error { //nolint:gocyclo // One flat list of checks reads 
 		}
 	}
 	for _, g := range s.AccessGroups {
-		if err := unique("Access group", g.ID, uuidRE); err != nil {
-			return err
-		}
-		if err := account("Access group", g.ID, g.AccountID); err != nil {
+		if err := owned("Access group", g.ID, g.AccountID); err != nil {
 			return err
 		}
 	}
 	apps := map[string]bool{}
 	for _, a := range s.AccessApps {
-		if err := unique("Access application", a.ID, uuidRE); err != nil {
-			return err
-		}
-		if err := account("Access application", a.ID, a.AccountID); err != nil {
+		if err := owned("Access application", a.ID, a.AccountID); err != nil {
 			return err
 		}
 		apps[a.ID] = true
 	}
 	policies := map[string]bool{}
 	for _, p := range s.AccessPolicies {
-		if err := unique("Access policy", p.ID, uuidRE); err != nil {
-			return err
-		}
-		if err := account("Access policy", p.ID, p.AccountID); err != nil {
+		if err := owned("Access policy", p.ID, p.AccountID); err != nil {
 			return err
 		}
 		if p.AppID != "" && !apps[p.AppID] {
@@ -165,10 +160,7 @@ func (s Seed) check() error { //nolint:gocyclo // One flat list of checks reads 
 		}
 	}
 	for _, t := range s.ServiceTokens {
-		if err := unique("service token", t.ID, uuidRE); err != nil {
-			return err
-		}
-		if err := account("service token", t.ID, t.AccountID); err != nil {
+		if err := owned("service token", t.ID, t.AccountID); err != nil {
 			return err
 		}
 	}

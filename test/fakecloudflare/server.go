@@ -176,12 +176,6 @@ var routes = []route{
 	{"PUT /accounts/{account_id}/access/policies/{policy_id}", OpAccessPolicyUpdate, (*Server).updateAccessPolicy},
 	{"DELETE /accounts/{account_id}/access/policies/{policy_id}", OpAccessPolicyDelete, (*Server).deleteAccessPolicy},
 
-	{"GET /accounts/{account_id}/access/apps/{app_id}/policies", OpAppPoliciesList, (*Server).listAppPolicies},
-	{"POST /accounts/{account_id}/access/apps/{app_id}/policies", OpAppPolicyCreate, (*Server).createAppPolicy},
-	{"GET /accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}", OpAppPolicyGet, (*Server).getAppPolicy},
-	{"PUT /accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}", OpAppPolicyUpdate, (*Server).updateAppPolicy},
-	{"DELETE /accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}", OpAppPolicyDelete, (*Server).deleteAppPolicy},
-
 	{"GET /accounts/{account_id}/access/groups", OpAccessGroupsList, (*Server).listAccessGroups},
 	{"GET /accounts/{account_id}/access/groups/{group_id}", OpAccessGroupGet, (*Server).getAccessGroup},
 
@@ -213,6 +207,27 @@ func (c *call) decode(v any) error {
 	if err := json.Unmarshal(c.body, v); err != nil {
 		return badRequest(codeInvalidRequest, "the request body is not valid JSON: %v", err)
 	}
+	return nil
+}
+
+// fromBody reads the call's body, a JSON object, onto v with read.
+func fromBody[T any](c *call, v *T, read func(map[string]any, *T) error) error {
+	m, err := c.object()
+	if err != nil {
+		return err
+	}
+	return read(m, v)
+}
+
+// replaceFromBody replaces *v with a copy read reads the call's body onto,
+// once the whole body is valid: PUT is a full replace, so what the body
+// leaves out is gone.
+func replaceFromBody[T any](c *call, v *T, read func(map[string]any, *T) error) error {
+	next := *v
+	if err := fromBody(c, &next, read); err != nil {
+		return err
+	}
+	*v = next
 	return nil
 }
 
@@ -356,6 +371,26 @@ func (s *Server) account(c *call) (*Account, error) {
 		return nil, notFound("Could not route to /accounts/%s, perhaps your object identifier is invalid?", id)
 	}
 	return a, nil
+}
+
+// An owned object belongs to one account.
+type owned interface {
+	account() string
+}
+
+// inAccount returns the object of m that the call's path names by param,
+// when it belongs to the account in the path; else missing's error.
+func inAccount[T owned](s *Server, c *call, m map[string]*T, param string, missing func(id string) error) (*T, error) {
+	a, err := s.account(c)
+	if err != nil {
+		return nil, err
+	}
+	id := c.r.PathValue(param)
+	v := m[id]
+	if v == nil || (*v).account() != a.ID {
+		return nil, missing(id)
+	}
+	return v, nil
 }
 
 func deepCopy[T any](v T) (T, error) {

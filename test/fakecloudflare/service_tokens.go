@@ -25,18 +25,13 @@ func serviceTokenJSON(t *ServiceToken, withSecret bool) map[string]any {
 	return m
 }
 
+// withoutSecret is a service token as the API returns it but from create
+// and rotate.
+func withoutSecret(t *ServiceToken) map[string]any { return serviceTokenJSON(t, false) }
+
 // serviceToken returns the service token in the call's path.
 func (s *Server) serviceToken(c *call) (*ServiceToken, error) {
-	acct, err := s.account(c)
-	if err != nil {
-		return nil, err
-	}
-	id := c.r.PathValue("service_token_id")
-	t := s.st.svcTokens[id]
-	if t == nil || t.AccountID != acct.ID {
-		return nil, accessNotFound("service token", id)
-	}
-	return t, nil
+	return inAccount(s, c, s.st.svcTokens, "service_token_id", func(id string) error { return accessNotFound("service token", id) })
 }
 
 // serviceTokenBody reads a name and a duration from a request body.
@@ -53,24 +48,14 @@ func (s *Server) listServiceTokens(c *call) (reply, error) {
 		return reply{}, err
 	}
 	q := c.r.URL.Query()
-	var filters []func(*ServiceToken) bool
-	for _, key := range []string{"name", "search"} {
-		if q.Has(key) {
-			f := textFilter(q.Get(key), false)
-			filters = append(filters, func(t *ServiceToken) bool { return f(t.Name) })
-		}
-	}
-	var out []map[string]any
+	filters := nameFilters(q, func(t *ServiceToken) string { return t.Name })
+	var out []*ServiceToken
 	for _, t := range sortedBySeq(s.st, s.st.svcTokens, func(t *ServiceToken) string { return t.ID }) {
 		if t.AccountID == acct.ID && matches(t, filters, false) {
-			out = append(out, serviceTokenJSON(t, false))
+			out = append(out, t)
 		}
 	}
-	page, info, err := paginate(out, q, s.accessPager())
-	if err != nil {
-		return reply{}, err
-	}
-	return reply{result: page, info: info}, nil
+	return pageReply(out, q, s.accessPager(), withoutSecret)
 }
 
 // createServiceToken makes a token and returns its secret, the only time
@@ -106,8 +91,7 @@ func (s *Server) createServiceToken(c *call) (reply, error) {
 		UpdatedAt:    now,
 		ExpiresAt:    expiry(now, d),
 	}
-	s.st.svcTokens[t.ID] = t
-	s.st.created(t.ID)
+	store(s.st, s.st.svcTokens, t.ID, t)
 	return reply{status: http.StatusCreated, result: serviceTokenJSON(t, true)}, nil
 }
 
@@ -118,10 +102,7 @@ func expiry(from time.Time, duration string) time.Time {
 
 func (s *Server) getServiceToken(c *call) (reply, error) {
 	t, err := s.serviceToken(c)
-	if err != nil {
-		return reply{}, err
-	}
-	return reply{result: serviceTokenJSON(t, false)}, nil
+	return answer(err, func() any { return withoutSecret(t) })
 }
 
 // updateServiceToken changes the name or the duration; a new duration counts
@@ -152,7 +133,7 @@ func (s *Server) updateServiceToken(c *call) (reply, error) {
 		t.ExpiresAt = expiry(now, t.Duration)
 	}
 	t.UpdatedAt = now
-	return reply{result: serviceTokenJSON(t, false)}, nil
+	return reply{result: withoutSecret(t)}, nil
 }
 
 func (s *Server) deleteServiceToken(c *call) (reply, error) {
@@ -161,7 +142,7 @@ func (s *Server) deleteServiceToken(c *call) (reply, error) {
 		return reply{}, err
 	}
 	delete(s.st.svcTokens, t.ID)
-	return reply{result: serviceTokenJSON(t, false)}, nil
+	return reply{result: withoutSecret(t)}, nil
 }
 
 // refreshServiceToken extends the expiry by the token's duration from now;
@@ -174,7 +155,7 @@ func (s *Server) refreshServiceToken(c *call) (reply, error) {
 	now := s.now()
 	t.ExpiresAt = expiry(now, t.Duration)
 	t.UpdatedAt = now
-	return reply{result: serviceTokenJSON(t, false)}, nil
+	return reply{result: withoutSecret(t)}, nil
 }
 
 // rotateServiceToken issues a new secret, returned this once; the old one

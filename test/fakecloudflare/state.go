@@ -42,6 +42,19 @@ func (st *state) created(id string) {
 	st.seq[id] = st.nextSeq
 }
 
+// store adds v, a new object, to m under id.
+func store[T any](st *state, m map[string]*T, id string, v *T) {
+	m[id] = v
+	st.created(id)
+}
+
+// stamp fills in the creation and update times an object lacks: now, and
+// its creation.
+func stamp(created, updated *time.Time, now time.Time) {
+	*created = orNow(*created, now)
+	*updated = orNow(*updated, *created)
+}
+
 // taken reports whether any object already has the ID.
 func (st *state) taken(id string) bool {
 	_, ok := st.seq[id]
@@ -71,8 +84,7 @@ func (s *Server) load(seed Seed) { //nolint:gocyclo // One flat list of defaults
 	st, now := s.st, s.now()
 	for i := range seed.Accounts {
 		a := &seed.Accounts[i]
-		st.accounts[a.ID] = a
-		st.created(a.ID)
+		store(st, st.accounts, a.ID, a)
 	}
 	for i := range seed.Tokens {
 		t := &seed.Tokens[i]
@@ -92,8 +104,7 @@ func (s *Server) load(seed Seed) { //nolint:gocyclo // One flat list of defaults
 			z.NameServers = []string{"ada.ns.cloudflare.com", "bob.ns.cloudflare.com"}
 		}
 		z.CreatedOn = orNow(z.CreatedOn, now)
-		st.zones[z.ID] = z
-		st.created(z.ID)
+		store(st, st.zones, z.ID, z)
 	}
 	for i := range seed.DNSRecords {
 		r := &seed.DNSRecords[i]
@@ -101,10 +112,8 @@ func (s *Server) load(seed Seed) { //nolint:gocyclo // One flat list of defaults
 		if r.TTL == 0 {
 			r.TTL = 1
 		}
-		r.CreatedOn = orNow(r.CreatedOn, now)
-		r.ModifiedOn = orNow(r.ModifiedOn, r.CreatedOn)
-		st.records[r.ID] = r
-		st.created(r.ID)
+		stamp(&r.CreatedOn, &r.ModifiedOn, now)
+		store(st, st.records, r.ID, r)
 	}
 	for i := range seed.Tunnels {
 		t := &seed.Tunnels[i]
@@ -116,15 +125,12 @@ func (s *Server) load(seed Seed) { //nolint:gocyclo // One flat list of defaults
 			t.ConfigVersion = 1
 		}
 		t.ConfigUpdatedAt = orNow(t.ConfigUpdatedAt, t.CreatedAt)
-		st.tunnels[t.ID] = t
-		st.created(t.ID)
+		store(st, st.tunnels, t.ID, t)
 	}
 	for i := range seed.AccessGroups {
 		g := &seed.AccessGroups[i]
-		g.CreatedAt = orNow(g.CreatedAt, now)
-		g.UpdatedAt = orNow(g.UpdatedAt, g.CreatedAt)
-		st.groups[g.ID] = g
-		st.created(g.ID)
+		stamp(&g.CreatedAt, &g.UpdatedAt, now)
+		store(st, st.groups, g.ID, g)
 	}
 	for i := range seed.AccessApps {
 		a := &seed.AccessApps[i]
@@ -134,20 +140,16 @@ func (s *Server) load(seed Seed) { //nolint:gocyclo // One flat list of defaults
 		if a.SessionDuration == "" {
 			a.SessionDuration = "24h"
 		}
-		a.CreatedAt = orNow(a.CreatedAt, now)
-		a.UpdatedAt = orNow(a.UpdatedAt, a.CreatedAt)
-		st.apps[a.ID] = a
-		st.created(a.ID)
+		stamp(&a.CreatedAt, &a.UpdatedAt, now)
+		store(st, st.apps, a.ID, a)
 	}
 	for i := range seed.AccessPolicies {
 		p := &seed.AccessPolicies[i]
 		if p.SessionDuration == "" {
 			p.SessionDuration = "24h"
 		}
-		p.CreatedAt = orNow(p.CreatedAt, now)
-		p.UpdatedAt = orNow(p.UpdatedAt, p.CreatedAt)
-		st.policies[p.ID] = p
-		st.created(p.ID)
+		stamp(&p.CreatedAt, &p.UpdatedAt, now)
+		store(st, st.policies, p.ID, p)
 	}
 	for i := range seed.ServiceTokens {
 		t := &seed.ServiceTokens[i]
@@ -160,14 +162,12 @@ func (s *Server) load(seed Seed) { //nolint:gocyclo // One flat list of defaults
 		if t.ClientSecret == "" {
 			t.ClientSecret = s.ids.hex("client-secret", 32)
 		}
-		t.CreatedAt = orNow(t.CreatedAt, now)
-		t.UpdatedAt = orNow(t.UpdatedAt, t.CreatedAt)
+		stamp(&t.CreatedAt, &t.UpdatedAt, now)
 		if t.ExpiresAt.IsZero() {
 			d, _ := time.ParseDuration(t.Duration)
 			t.ExpiresAt = t.CreatedAt.Add(d)
 		}
-		st.svcTokens[t.ID] = t
-		st.created(t.ID)
+		store(st, st.svcTokens, t.ID, t)
 	}
 }
 
@@ -188,38 +188,30 @@ func (s *Server) Snapshot() Seed {
 
 func (s *Server) snapshot() Seed {
 	st := s.st
-	var seed Seed
-	for _, v := range sortedBySeq(st, st.accounts, func(a *Account) string { return a.ID }) {
-		seed.Accounts = append(seed.Accounts, *v)
-	}
-	byID := map[string]*APIToken{}
+	tokens := map[string]*APIToken{}
 	for _, t := range st.tokens {
-		byID[t.ID] = t
+		tokens[t.ID] = t
 	}
-	for _, v := range sortedBySeq(st, byID, func(t *APIToken) string { return t.ID }) {
-		seed.Tokens = append(seed.Tokens, *v)
-	}
-	for _, v := range sortedBySeq(st, st.zones, func(z *Zone) string { return z.ID }) {
-		seed.Zones = append(seed.Zones, *v)
-	}
-	for _, v := range sortedBySeq(st, st.records, func(r *DNSRecord) string { return r.ID }) {
-		seed.DNSRecords = append(seed.DNSRecords, *v)
-	}
-	for _, v := range sortedBySeq(st, st.tunnels, func(t *Tunnel) string { return t.ID }) {
-		seed.Tunnels = append(seed.Tunnels, *v)
-	}
-	for _, v := range sortedBySeq(st, st.groups, func(g *AccessGroup) string { return g.ID }) {
-		seed.AccessGroups = append(seed.AccessGroups, *v)
-	}
-	for _, v := range sortedBySeq(st, st.policies, func(p *AccessPolicy) string { return p.ID }) {
-		seed.AccessPolicies = append(seed.AccessPolicies, *v)
-	}
-	for _, v := range sortedBySeq(st, st.apps, func(a *AccessApp) string { return a.ID }) {
-		seed.AccessApps = append(seed.AccessApps, *v)
-	}
-	for _, v := range sortedBySeq(st, st.svcTokens, func(t *ServiceToken) string { return t.ID }) {
-		seed.ServiceTokens = append(seed.ServiceTokens, *v)
+	seed := Seed{
+		Accounts:       inOrder(st, st.accounts, func(a *Account) string { return a.ID }),
+		Tokens:         inOrder(st, tokens, func(t *APIToken) string { return t.ID }),
+		Zones:          inOrder(st, st.zones, func(z *Zone) string { return z.ID }),
+		DNSRecords:     inOrder(st, st.records, func(r *DNSRecord) string { return r.ID }),
+		Tunnels:        inOrder(st, st.tunnels, func(t *Tunnel) string { return t.ID }),
+		AccessGroups:   inOrder(st, st.groups, func(g *AccessGroup) string { return g.ID }),
+		AccessPolicies: inOrder(st, st.policies, func(p *AccessPolicy) string { return p.ID }),
+		AccessApps:     inOrder(st, st.apps, func(a *AccessApp) string { return a.ID }),
+		ServiceTokens:  inOrder(st, st.svcTokens, func(t *ServiceToken) string { return t.ID }),
 	}
 	out, _ := deepCopy(seed) // The fake's own objects always marshal.
+	return out
+}
+
+// inOrder returns copies of the values of m in the order they were created.
+func inOrder[T any](st *state, m map[string]*T, id func(*T) string) []T {
+	var out []T
+	for _, v := range sortedBySeq(st, m, id) {
+		out = append(out, *v)
+	}
 	return out
 }

@@ -48,16 +48,7 @@ func tunnelConfigJSON(t *Tunnel) map[string]any {
 
 // tunnel returns the tunnel in the call's path.
 func (s *Server) tunnel(c *call) (*Tunnel, error) {
-	a, err := s.account(c)
-	if err != nil {
-		return nil, err
-	}
-	id := c.r.PathValue("tunnel_id")
-	t := s.st.tunnels[id]
-	if t == nil || t.AccountID != a.ID {
-		return nil, notFound("tunnel %s not found", id)
-	}
-	return t, nil
+	return inAccount(s, c, s.st.tunnels, "tunnel_id", func(id string) error { return notFound("tunnel %s not found", id) })
 }
 
 // listTunnels filters by name, uuid, is_deleted, include_prefix,
@@ -72,7 +63,7 @@ func (s *Server) listTunnels(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	var out []map[string]any
+	var out []*Tunnel
 	for _, t := range sortedBySeq(s.st, s.st.tunnels, func(t *Tunnel) string { return t.ID }) {
 		switch {
 		case t.AccountID != a.ID, deleted:
@@ -82,30 +73,20 @@ func (s *Server) listTunnels(c *call) (reply, error) {
 		case q.Has("include_prefix") && !strings.HasPrefix(t.Name, q.Get("include_prefix")):
 		case q.Has("exclude_prefix") && strings.HasPrefix(t.Name, q.Get("exclude_prefix")):
 		default:
-			out = append(out, tunnelJSON(t))
+			out = append(out, t)
 		}
 	}
-	page, info, err := paginate(out, q, tunnelPager)
-	if err != nil {
-		return reply{}, err
-	}
-	return reply{result: page, info: info}, nil
+	return pageReply(out, q, tunnelPager, tunnelJSON)
 }
 
 func (s *Server) getTunnel(c *call) (reply, error) {
 	t, err := s.tunnel(c)
-	if err != nil {
-		return reply{}, err
-	}
-	return reply{result: tunnelJSON(t)}, nil
+	return answer(err, func() any { return tunnelJSON(t) })
 }
 
 func (s *Server) getTunnelConfig(c *call) (reply, error) {
 	t, err := s.tunnel(c)
-	if err != nil {
-		return reply{}, err
-	}
-	return reply{result: tunnelConfigJSON(t)}, nil
+	return answer(err, func() any { return tunnelConfigJSON(t) })
 }
 
 // putTunnelConfig replaces the whole configuration document: whatever the

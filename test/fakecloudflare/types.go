@@ -91,6 +91,8 @@ type Tunnel struct {
 	ConfigUpdatedAt time.Time      `json:"config_updated_at,omitzero"`
 }
 
+func (t Tunnel) account() string { return t.AccountID }
+
 // A Rule is one Access rule, such as {"email": {"email": "a@example.com"}}
 // or {"group": {"id": "..."}}, kept verbatim.
 type Rule = map[string]any
@@ -106,6 +108,8 @@ type AccessGroup struct {
 	CreatedAt time.Time `json:"created_at,omitzero"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
 }
+
+func (g AccessGroup) account() string { return g.AccountID }
 
 // An AccessPolicy is a reusable Access policy, or, when AppID is set, a
 // legacy policy scoped to one application (whose Policies give its
@@ -136,15 +140,11 @@ func (p AccessPolicy) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads a policy; fields it does not model go to Extra.
 func (p *AccessPolicy) UnmarshalJSON(data []byte) error {
 	type plain AccessPolicy
-	var v plain
-	extra, err := unmarshalWithExtra(data, &v)
-	if err != nil {
-		return err
-	}
-	*p = AccessPolicy(v)
-	p.Extra = extra
-	return nil
+	*p = AccessPolicy{}
+	return unmarshalWithExtra(data, (*plain)(p), &p.Extra)
 }
+
+func (p AccessPolicy) account() string { return p.AccountID }
 
 // An AppPolicyRef attaches an Access policy to an application.
 type AppPolicyRef struct {
@@ -178,15 +178,11 @@ func (a AccessApp) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads an application; fields it does not model go to Extra.
 func (a *AccessApp) UnmarshalJSON(data []byte) error {
 	type plain AccessApp
-	var v plain
-	extra, err := unmarshalWithExtra(data, &v)
-	if err != nil {
-		return err
-	}
-	*a = AccessApp(v)
-	a.Extra = extra
-	return nil
+	*a = AccessApp{}
+	return unmarshalWithExtra(data, (*plain)(a), &a.Extra)
 }
+
+func (a AccessApp) account() string { return a.AccountID }
 
 // A ServiceToken is an Access service token. The API returns ClientSecret
 // only when the token is created or rotated; the fake keeps it so that a test
@@ -202,6 +198,8 @@ type ServiceToken struct {
 	CreatedAt    time.Time `json:"created_at,omitzero"`
 	UpdatedAt    time.Time `json:"updated_at,omitzero"`
 }
+
+func (t ServiceToken) account() string { return t.AccountID }
 
 // marshalWithExtra writes known as a JSON object and adds the extra fields
 // that known does not already set.
@@ -222,23 +220,23 @@ func marshalWithExtra(known any, extra map[string]any) ([]byte, error) {
 	return json.Marshal(m)
 }
 
-// unmarshalWithExtra reads data into known, a pointer to a struct, and
-// returns the fields no JSON tag of that struct names.
-func unmarshalWithExtra(data []byte, known any) (map[string]any, error) {
+// unmarshalWithExtra reads data into known, a pointer to a struct, and sets
+// *extra to the fields no JSON tag of that struct names, if there are any.
+func unmarshalWithExtra(data []byte, known any, extra *map[string]any) error {
 	if err := json.Unmarshal(data, known); err != nil {
-		return nil, err
+		return err
 	}
 	m := map[string]any{}
 	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, err
+		return err
 	}
 	t := reflect.TypeOf(known).Elem()
 	for i := range t.NumField() {
 		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
 		delete(m, name)
 	}
-	if len(m) == 0 {
-		return nil, nil
+	if len(m) > 0 {
+		*extra = m
 	}
-	return m, nil
+	return nil
 }

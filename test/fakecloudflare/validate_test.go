@@ -72,7 +72,6 @@ var tolerated = map[string]tolerance{
 			fake.OpAccessGroupsList:   {"name", "search", "page", "per_page"},
 			fake.OpServiceTokensList:  {"name", "search", "page", "per_page"},
 			fake.OpAccessPoliciesList: {"page", "per_page"},
-			fake.OpAppPoliciesList:    {"page", "per_page"},
 		},
 	},
 	"TypedTunnelConfigurationResult": {
@@ -106,26 +105,6 @@ var tolerated = map[string]tolerance{
 					}},
 				},
 			}}}
-		},
-	},
-	"LegacyAppPolicyBody": {
-		reason: "access_app_policy_request requires name, decision and include, but the SDK v4.6.0 params of " +
-			"Applications.Policies.New/Update have no such fields (a client adds them with option.WithJSONSet). " +
-			"The body is still checked field by field; only the required list is dropped.",
-		patch: func(doc map[string]any) {
-			loose := clone(schemaOf(doc, "access_policy_req"))
-			delete(loose, "required")
-			schemas(doc)["fake_sdk_app_policy_request"] = map[string]any{"allOf": []any{
-				map[string]any{"type": "object", "properties": map[string]any{"precedence": ref("access_precedence")}},
-				loose,
-			}}
-			for _, p := range []string{"/accounts/{account_id}/access/apps/{app_id}/policies", "/accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}"} {
-				for _, m := range []string{"post", "put"} {
-					if o := operation(doc, p, m); o != nil {
-						o["requestBody"].(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)["schema"] = ref("fake_sdk_app_policy_request")
-					}
-				}
-			}
 		},
 	},
 	"RotateWithoutBody": {

@@ -94,23 +94,12 @@ func (s *Server) listZones(c *call) (reply, error) {
 	if q.Get("direction") == "desc" {
 		slices.Reverse(zones)
 	}
-	page, info, err := paginate(zones, q, zonePager)
-	if err != nil {
-		return reply{}, err
-	}
-	out := make([]map[string]any, 0, len(page))
-	for _, z := range page {
-		out = append(out, s.zoneJSON(z))
-	}
-	return reply{result: out, info: info}, nil
+	return pageReply(zones, q, zonePager, s.zoneJSON)
 }
 
 func (s *Server) getZone(c *call) (reply, error) {
 	z, err := s.zone(c, c.r.PathValue("zone_id"))
-	if err != nil {
-		return reply{}, err
-	}
-	return reply{result: s.zoneJSON(z)}, nil
+	return answer(err, func() any { return s.zoneJSON(z) })
 }
 
 // nameMatcher reads a zones-list name filter: a name, or an operator and a
