@@ -73,6 +73,14 @@ type TunnelRouteObservation struct {
 	// Service the rule points at.
 	// +optional
 	Service string `json:"service,omitempty"`
+
+	// Hostname of the rule this TunnelRoute wrote and owns. An ingress rule
+	// carries no ownership marker, so this is how the TunnelRoute tells its
+	// rule from one someone else made for the same hostname, and where it
+	// finds its old rule, to move it, when spec.forProvider.hostname
+	// changes.
+	// +optional
+	Hostname string `json:"hostname,omitempty"`
 }
 
 // A TunnelRouteSpec defines the desired state of a TunnelRoute.

@@ -1,10 +1,12 @@
 // Package tunnelroute is the TunnelRoute controller: it keeps one ingress
 // rule of a remotely managed Cloudflare Tunnel in step with a TunnelRoute,
-// leaving every other rule of the tunnel as it is.
+// leaving every other rule of the tunnel as it is, and never adopts,
+// changes or deletes a rule it did not write.
 package tunnelroute
 
 import (
 	"context"
+	"strings"
 
 	ctrl "sigs.k8s.io/controller-runtime"
 
@@ -36,15 +38,14 @@ type external struct {
 	tunnels cloudflare.Tunnels
 }
 
-// Observe reports whether the tunnel has a rule for the hostname, and whether
-// it routes to the desired service with every originRequest setting the
-// TunnelRoute sets.
+// Observe finds the rule the TunnelRoute owns and reports whether it
+// exists and is up to date: for spec.forProvider.hostname, to the desired
+// service, with every originRequest setting the TunnelRoute sets. It records
+// the hostname of that rule in status.atProvider.hostname. A rule for the
+// hostname that the TunnelRoute does not own is a conflict, returned as an
+// error so that the reconciler neither creates over it nor deletes it.
 func (e *external) Observe(ctx context.Context, cr *v1alpha1.TunnelRoute) (managed.ExternalObservation, error) {
 	p := cr.Spec.ForProvider
-	hostname, err := hostnameOf(cr)
-	if err != nil {
-		return managed.ExternalObservation{}, err
-	}
 	cfg, err := e.tunnels.GetTunnelConfiguration(ctx, p.TunnelID)
 	if cloudflare.IsNotFound(err) && meta.WasDeleted(cr) {
 		// A deleted tunnel took our rule with it.
@@ -53,43 +54,131 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.TunnelRoute) (manag
 	if err != nil {
 		return managed.ExternalObservation{}, tunnelError(err, p.TunnelID, "read")
 	}
-	rule, ok := cloudflare.FindIngressRule(cfg.Ingress, hostname, "")
-	if !ok {
+	host, rule, found, err := owned(cr, cfg.Ingress)
+	if err != nil && meta.WasDeleted(cr) {
+		// Not ours: let go of it without deleting it.
 		return managed.ExternalObservation{ResourceExists: false}, nil
 	}
-	cr.Status.AtProvider = v1alpha1.TunnelRouteObservation{ConfigVersion: cfg.Version, Service: rule.Service}
+	if err != nil || !found {
+		return managed.ExternalObservation{ResourceExists: false}, err
+	}
+	cr.Status.AtProvider = v1alpha1.TunnelRouteObservation{ConfigVersion: cfg.Version, Service: rule.Service, Hostname: host}
 	cr.SetConditions(xpv2.Available())
-	return managed.ExternalObservation{
-		ResourceExists:   true,
-		ResourceUpToDate: upToDate(p, rule),
-	}, nil
+	o := managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: sameHostname(host, p.Hostname) && upToDate(p, rule)}
+	if sameHostname(host, p.Hostname) && meta.GetExternalName(cr) != p.Hostname {
+		// The external name names the rule, for kubectl get and for the
+		// state ConfigMap: set it once the rule is ours, such as after a
+		// create whose result was lost, or a move.
+		meta.SetExternalName(cr, p.Hostname)
+		o.ResourceLateInitialized = true
+	}
+	return o, nil
 }
 
-// Create adds the rule, or replaces one a lost reply left behind, and sets
-// the external name to the hostname.
+// owned returns the TunnelRoute's own rule among rules and its hostname;
+// found is false when it has none. An ingress rule carries no ownership
+// marker, so the TunnelRoute records the hostname of the rule it wrote in
+// status.atProvider.hostname, and a rule is its own when it has that
+// hostname. Without a record:
+//
+//   - a TunnelRoute that did create its rule (crossplane.io/external-create-succeeded)
+//     and is named after the hostname owns the rule for it: a TunnelRoute
+//     of an earlier version, which did not record it, or one whose record
+//     was lost with the status of a create;
+//   - one whose last create may have written it unrecorded (createUnsure)
+//     owns the rule only if it is exactly the rule it would write.
+//
+// The same holds for a rule of the new hostname when the old one is gone
+// during a move: a move whose record was lost wrote exactly the rule the
+// TunnelRoute would write. Any other rule for the hostname is someone
+// else's: a conflict, never adopted, rewritten or deleted.
+func owned(cr *v1alpha1.TunnelRoute, rules []cloudflare.IngressRule) (string, cloudflare.IngressRule, bool, error) {
+	p := cr.Spec.ForProvider
+	recorded := cr.Status.AtProvider.Hostname
+	if recorded != "" {
+		if r, ok := cloudflare.FindIngressRule(rules, recorded, ""); ok {
+			return recorded, r, true, nil
+		}
+		if sameHostname(recorded, p.Hostname) {
+			// Ours, and gone: Create puts it back.
+			return "", cloudflare.IngressRule{}, false, nil
+		}
+	}
+	r, ok := cloudflare.FindIngressRule(rules, p.Hostname, "")
+	switch {
+	case !ok:
+		return "", cloudflare.IngressRule{}, false, nil
+	case recorded == "" && !meta.GetExternalCreateSucceeded(cr).IsZero() && sameHostname(meta.GetExternalName(cr), p.Hostname):
+		return p.Hostname, r, true, nil
+	case (recorded != "" || createUnsure(cr)) && upToDate(p, r):
+		return p.Hostname, r, true, nil
+	}
+	return "", cloudflare.IngressRule{}, false, notOwned(p.TunnelID, p.Hostname)
+}
+
+// createUnsure reports whether the TunnelRoute's last create may have
+// written its rule without the result being recorded: it started, and did
+// not succeed. The provider stopped during it (meta.ExternalCreateIncomplete),
+// or it failed, which a write that landed before its verifying read failed
+// does too.
+func createUnsure(cr *v1alpha1.TunnelRoute) bool {
+	pending := meta.GetExternalCreatePending(cr)
+	return !pending.IsZero() && pending.After(meta.GetExternalCreateSucceeded(cr))
+}
+
+// notOwned is the conflict of a rule for hostname that the TunnelRoute did
+// not create.
+func notOwned(tunnelID, hostname string) error {
+	return errors.Errorf("tunnel %q already has an ingress rule for %q that this TunnelRoute did not create: remove it in the dashboard or pick another hostname", tunnelID, hostname)
+}
+
+// Create adds the rule and sets the external name to the hostname. A rule
+// for the hostname already there is left as it is: exactly ours, it is the
+// one a create whose result was lost wrote; otherwise it is someone else's,
+// and Create fails with a conflict without writing.
+//
+// Proceeding after a create whose result is unknown is therefore safe: the
+// rule is identified by the hostname, which the spec holds before anything
+// is written; Observe adopts the rule that create wrote only if it is
+// exactly the rule the TunnelRoute would write, and reports any other as a
+// conflict; and Create writes only where the hostname has no rule.
 func (e *external) Create(ctx context.Context, cr *v1alpha1.TunnelRoute) (managed.ExternalCreation, error) {
 	if meta.GetExternalName(cr) == "" {
 		meta.SetExternalName(cr, cr.Spec.ForProvider.Hostname)
 	}
-	return managed.ExternalCreation{}, e.upsert(ctx, cr)
+	_, err := e.write(ctx, cr, "")
+	return managed.ExternalCreation{}, err
 }
 
-// Update puts the desired rule in place of the tunnel's rule for the
-// hostname.
+// Update puts the desired rule in place of the TunnelRoute's own rule, the
+// one Observe recorded. When the hostname changed, it moves the rule: the
+// old rule is removed and the new one written in its place, in one write,
+// unless the new hostname has a rule that is not ours, a conflict for which
+// nothing is written.
 func (e *external) Update(ctx context.Context, cr *v1alpha1.TunnelRoute) (managed.ExternalUpdate, error) {
-	return managed.ExternalUpdate{}, e.upsert(ctx, cr)
+	cfg, err := e.write(ctx, cr, cr.Status.AtProvider.Hostname)
+	if err != nil {
+		return managed.ExternalUpdate{}, err
+	}
+	p := cr.Spec.ForProvider
+	// Persisted with the status at the end of this reconcile: from now on
+	// the rule of the new hostname is the TunnelRoute's.
+	cr.Status.AtProvider = v1alpha1.TunnelRouteObservation{ConfigVersion: cfg.Version, Service: p.Service, Hostname: p.Hostname}
+	return managed.ExternalUpdate{}, nil
 }
 
-// Delete removes the rule for the hostname. A rule or tunnel already gone is
-// not an error.
+// Delete removes the TunnelRoute's own rule, the one Observe recorded, and
+// never a rule someone else made for its hostname. A rule or tunnel already
+// gone is not an error.
 func (e *external) Delete(ctx context.Context, cr *v1alpha1.TunnelRoute) (managed.ExternalDelete, error) {
 	p := cr.Spec.ForProvider
-	hostname, err := hostnameOf(cr)
-	if err != nil {
-		return managed.ExternalDelete{}, err
+	host := cr.Status.AtProvider.Hostname
+	if host == "" {
+		// Observe found no rule of ours.
+		return managed.ExternalDelete{}, nil
 	}
-	_, err = e.tunnels.UpdateTunnelIngress(ctx, p.TunnelID, func(rules []cloudflare.IngressRule) []cloudflare.IngressRule {
-		return cloudflare.RemoveIngressRule(rules, hostname, "")
+	_, err := e.tunnels.UpdateTunnelIngress(ctx, p.TunnelID, func(rules []cloudflare.IngressRule) []cloudflare.IngressRule {
+		return cloudflare.RemoveIngressRule(rules, host, "")
 	})
 	if cloudflare.IsNotFound(err) {
 		return managed.ExternalDelete{}, nil
@@ -97,27 +186,55 @@ func (e *external) Delete(ctx context.Context, cr *v1alpha1.TunnelRoute) (manage
 	return managed.ExternalDelete{}, tunnelError(err, p.TunnelID, "update")
 }
 
-func (e *external) upsert(ctx context.Context, cr *v1alpha1.TunnelRoute) error {
+// write puts the desired rule in the tunnel in one read-modify-write. from
+// is the hostname of the rule the TunnelRoute owns, empty when it owns
+// none: that rule is replaced by the desired one, in its place, whatever
+// its hostname. A rule for the desired hostname other than from's is left
+// as it is: when from has no rule and it is exactly the desired one, a
+// write whose result was lost made it and nothing needs writing; otherwise
+// it is someone else's, and the conflict is returned without writing. The
+// mutation keeps every other rule and is idempotent, as UpdateTunnelIngress
+// requires.
+func (e *external) write(ctx context.Context, cr *v1alpha1.TunnelRoute, from string) (cloudflare.TunnelConfiguration, error) {
 	p := cr.Spec.ForProvider
-	if _, err := hostnameOf(cr); err != nil {
-		return err
-	}
 	want := ingressRule(p)
-	_, err := e.tunnels.UpdateTunnelIngress(ctx, p.TunnelID, func(rules []cloudflare.IngressRule) []cloudflare.IngressRule {
+	var conflict error
+	cfg, err := e.tunnels.UpdateTunnelIngress(ctx, p.TunnelID, func(rules []cloudflare.IngressRule) []cloudflare.IngressRule {
+		conflict = nil
+		moving := !sameHostname(from, p.Hostname)
+		_, hasOld := cloudflare.FindIngressRule(rules, from, "")
+		hasOld = hasOld && from != "" && moving
+		if cur, ok := cloudflare.FindIngressRule(rules, p.Hostname, ""); ok && moving {
+			if hasOld || !upToDate(p, cur) {
+				conflict = notOwned(p.TunnelID, p.Hostname)
+			}
+			// Exactly ours already: a write whose result was lost, or
+			// this write being verified.
+			return rules
+		}
+		if hasOld {
+			// The new rule takes the old one's place, so that it is
+			// matched before the same rules as before.
+			for i := range rules {
+				if sameHostname(rules[i].Hostname, from) && rules[i].Path == "" {
+					rules[i].Hostname = p.Hostname
+					break
+				}
+			}
+			rules = cloudflare.RemoveIngressRule(rules, from, "")
+		}
 		return cloudflare.UpsertIngressRule(rules, want)
 	})
-	return tunnelError(err, p.TunnelID, "update")
+	if err != nil {
+		return cfg, tunnelError(err, p.TunnelID, "update")
+	}
+	return cfg, conflict
 }
 
-// hostnameOf returns the hostname of the rule the TunnelRoute owns. The
-// external name records it; a TunnelRoute cannot move its rule to another
-// hostname, since the old rule would be left behind.
-func hostnameOf(cr *v1alpha1.TunnelRoute) (string, error) {
-	h := cr.Spec.ForProvider.Hostname
-	if en := meta.GetExternalName(cr); en != "" && en != h {
-		return "", errors.Errorf("cannot change the hostname of TunnelRoute %q from %q to %q: create a new TunnelRoute for the new hostname", cr.GetName(), en, h)
-	}
-	return h, nil
+// sameHostname reports whether two hostnames are the same, as Cloudflare
+// matches them: regardless of case.
+func sameHostname(a, b string) bool {
+	return strings.EqualFold(a, b)
 }
 
 // tunnelError explains an error of a call that was to read or update the
