@@ -53,6 +53,15 @@ func (c *cache[V]) get(ctx context.Context, key string, fetch func(ctx context.C
 
 	leader := false
 	ch := c.group.DoChan(key+"\x00"+strconv.FormatUint(gen, 10), func() (any, error) {
+		// A read that shared our generation may have stored its result
+		// between our miss above and this call: use it rather than
+		// list a second time.
+		c.mu.Lock()
+		if e, ok := c.entries[key]; ok && c.gens[key] == gen && c.clock.Now().Sub(e.fetched) < c.ttl {
+			c.mu.Unlock()
+			return e.value, nil
+		}
+		c.mu.Unlock()
 		leader = true
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout)
 		defer cancel()
