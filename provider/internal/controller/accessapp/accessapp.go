@@ -70,6 +70,13 @@ func (e *external) Observe(ctx context.Context, mg *v1alpha1.AccessApp) (managed
 // Create adopts the application called spec.forProvider.name, which a
 // create whose reply was lost may have made, or creates it. It refuses to
 // create one where another application already protects the domain.
+//
+// Proceeding after a create whose result is unknown is therefore safe: the
+// name (cfzt-<hostname>) is one only we give, and the find lists the
+// account's applications afresh, so the application that create made is
+// found and adopted; an application of another name on the domain is
+// someone else's, a conflict that is never adopted; and one is created only
+// when there is neither.
 func (e *external) Create(ctx context.Context, mg *v1alpha1.AccessApp) (managed.ExternalCreation, error) {
 	want, err := e.desired(ctx, mg)
 	if err != nil {

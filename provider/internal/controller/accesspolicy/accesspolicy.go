@@ -65,6 +65,13 @@ func (e *external) Observe(ctx context.Context, mg *v1alpha1.AccessPolicy) (mana
 
 // Create adopts the policy called spec.forProvider.name, which a create
 // whose reply was lost may have made, or creates it.
+//
+// Proceeding after a create whose result is unknown is therefore safe: the
+// name (cfzt-<hostname>-allow) is one only we give, and the find lists the
+// account's reusable policies afresh, so the policy that create made is
+// found and adopted; a policy of any other name is never looked at; two of
+// that name are a conflict rather than a reason for a third; and one is
+// created only when there is none.
 func (e *external) Create(ctx context.Context, mg *v1alpha1.AccessPolicy) (managed.ExternalCreation, error) {
 	want, err := e.desired(ctx, mg)
 	if err != nil {

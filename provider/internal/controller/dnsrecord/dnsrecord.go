@@ -109,6 +109,13 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.DNSRecord) (managed
 // Create looks for the record the owner marked once more, adopting it if a
 // create whose reply was lost made it, and creates it only when the name is
 // free.
+//
+// Proceeding after a create whose result is unknown is therefore safe: every
+// record we create carries the ownership comment of its owner (the route),
+// so Observe, and Create after it, find the record that create made by that
+// marker and adopt it; a record of that name and type that carries no
+// marker, or another owner's, is a conflict that is never adopted; and a
+// record is created only when there is neither.
 func (e *external) Create(ctx context.Context, cr *v1alpha1.DNSRecord) (managed.ExternalCreation, error) {
 	p := cr.Spec.ForProvider
 	zoneID, err := e.zoneID(ctx, p)

@@ -60,13 +60,7 @@ func (h *harness) app(id string) (fakecloudflare.AccessApp, bool) {
 
 // appsNamed returns the fake's applications called name.
 func (h *harness) appsNamed(name string) []fakecloudflare.AccessApp {
-	var out []fakecloudflare.AccessApp
-	for _, a := range h.fake.Snapshot().AccessApps {
-		if a.Name == name {
-			out = append(out, a)
-		}
-	}
-	return out
+	return named(h.fake.Snapshot().AccessApps, name, func(a fakecloudflare.AccessApp) string { return a.Name })
 }
 
 // policy returns the fake's policy with id.

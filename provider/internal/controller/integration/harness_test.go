@@ -307,10 +307,15 @@ func (h *harness) rule(t *testing.T, hostname string) (map[string]any, bool) {
 
 // dnsRecords returns the fake's records named name.
 func (h *harness) dnsRecords(name string) []fakecloudflare.DNSRecord {
-	var out []fakecloudflare.DNSRecord
-	for _, r := range h.fake.Snapshot().DNSRecords {
-		if r.Name == name {
-			out = append(out, r)
+	return named(h.fake.Snapshot().DNSRecords, name, func(r fakecloudflare.DNSRecord) string { return r.Name })
+}
+
+// named returns the objects of objs whose nameOf is name.
+func named[T any](objs []T, name string, nameOf func(T) string) []T {
+	var out []T
+	for _, o := range objs {
+		if nameOf(o) == name {
+			out = append(out, o)
 		}
 	}
 	return out

@@ -31,13 +31,7 @@ func serviceToken(name, tokenName string) *v1alpha1.ServiceToken {
 
 // tokensNamed returns the fake's service tokens called name.
 func (h *harness) tokensNamed(name string) []fakecloudflare.ServiceToken {
-	var out []fakecloudflare.ServiceToken
-	for _, st := range h.fake.Snapshot().ServiceTokens {
-		if st.Name == name {
-			out = append(out, st)
-		}
-	}
-	return out
+	return named(h.fake.Snapshot().ServiceTokens, name, func(st fakecloudflare.ServiceToken) string { return st.Name })
 }
 
 // connectionSecret returns the data of st's connection Secret.

@@ -24,8 +24,11 @@ type ExternalClient[T resource.Managed] interface {
 	// Observe reports whether the object exists and is up to date.
 	Observe(ctx context.Context, mg T) (managed.ExternalObservation, error)
 
-	// Create creates the object, or adopts ours that a create whose reply
-	// was lost left behind.
+	// Create creates the object, unless it finds ours, which a create
+	// whose result was lost may have made, and adopts it instead. It
+	// never adopts an object that is not ours, and never makes a second
+	// one: the reconciler relies on it to proceed after a create whose
+	// result it does not know.
 	Create(ctx context.Context, mg T) (managed.ExternalCreation, error)
 
 	// Update makes the object as mg describes it.

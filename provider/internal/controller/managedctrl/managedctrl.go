@@ -49,7 +49,30 @@ func Setup[T resource.Managed](mgr ctrl.Manager, o controller.Options, gvk schem
 	if !ok {
 		return errors.Errorf("the scheme's %s is a %T, not the managed resource its controller reconciles", gvk.Kind, ro)
 	}
-	opts := append([]managed.ReconcilerOption{
+	opts := options(mgr, o, name, c, extra...)
+	if o.MetricOptions != nil {
+		opts = append(opts, managed.WithMetricRecorder(o.MetricOptions.MRMetrics))
+		if err := addStateRecorder(mgr, o, gvk); err != nil {
+			return err
+		}
+	}
+	var r reconcile.Reconciler = managed.NewReconciler(mgr, resource.ManagedKind(gvk), opts...)
+	if o.GlobalRateLimiter != nil {
+		r = ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter)
+	}
+
+	return errors.Wrapf(ctrl.NewControllerManagedBy(mgr).
+		Named(name).
+		WithOptions(o.ForControllerRuntime()).
+		WithEventFilter(resource.DesiredStateChanged()).
+		For(obj).
+		Complete(r), "cannot set up the %s controller", gvk.Kind)
+}
+
+// options are the reconciler options of the controller called name, whose
+// external clients c makes: those every kind shares, then extra.
+func options[T resource.Managed](mgr ctrl.Manager, o controller.Options, name string, c managed.TypedExternalConnector[T], extra ...managed.ReconcilerOption) []managed.ReconcilerOption {
+	return append([]managed.ReconcilerOption{
 		managed.WithTypedExternalConnector(c),
 		// No kind's external name is its metadata.name: it is a Cloudflare
 		// ID, or a TunnelRoute's hostname, set by Create (or by adopting
@@ -69,24 +92,17 @@ func Setup[T resource.Managed](mgr ctrl.Manager, o controller.Options, gvk schem
 		// from being created again until then. A kind may ask for one
 		// in extra.
 		managed.WithCreationGracePeriod(0),
+		// A create whose result is unknown, because the provider stopped
+		// between Cloudflare's reply and the write of the external name,
+		// would otherwise stop the managed resource for good, until
+		// someone removes the crossplane.io/external-create-pending
+		// annotation by hand. Proceeding is safe for every kind, as each
+		// kind's comment on its Create says: every ExternalClient finds
+		// its own object, by an identity it gave it, before it creates
+		// one, so it adopts the object that create made, never adopts a
+		// foreign one, and creates only when it finds none.
+		managed.WithDeterministicExternalName(true),
 	}, extra...)
-	if o.MetricOptions != nil {
-		opts = append(opts, managed.WithMetricRecorder(o.MetricOptions.MRMetrics))
-		if err := addStateRecorder(mgr, o, gvk); err != nil {
-			return err
-		}
-	}
-	var r reconcile.Reconciler = managed.NewReconciler(mgr, resource.ManagedKind(gvk), opts...)
-	if o.GlobalRateLimiter != nil {
-		r = ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter)
-	}
-
-	return errors.Wrapf(ctrl.NewControllerManagedBy(mgr).
-		Named(name).
-		WithOptions(o.ForControllerRuntime()).
-		WithEventFilter(resource.DesiredStateChanged()).
-		For(obj).
-		Complete(r), "cannot set up the %s controller", gvk.Kind)
 }
 
 // addStateRecorder has mgr count the managed resources of the gvk kind,

@@ -89,6 +89,14 @@ func (e *external) Observe(ctx context.Context, mg *v1alpha1.ServiceToken) (mana
 // whose reply was lost), rotates it: its secret was never seen, and
 // rotating is the only way to obtain one. Either way the client ID and
 // secret are returned as connection details, once.
+//
+// Proceeding after a create whose result is unknown is therefore safe: the
+// name (cfzt-<hostname>) is one only we give, and the find lists the
+// account's tokens afresh, so the token that create made is found and
+// adopted, and its connection Secret gets a secret that works, the rotated
+// one; a token of any other name is never looked at; two of that name are a
+// conflict rather than a reason for a third; and one is created only when
+// there is none.
 func (e *external) Create(ctx context.Context, mg *v1alpha1.ServiceToken) (managed.ExternalCreation, error) {
 	p := mg.Spec.ForProvider
 	t, created, err := managedctrl.FindOrCreate(ctx,
