@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"strings"
@@ -272,6 +273,9 @@ func serviceAddress(rsp *fnv1.RunFunctionResponse, got map[string]*fnv1.Resource
 }
 
 // render sets the desired composed resources and the composite's status.
+// Everything but the DNS record waits until the record has found the
+// hostname's zone (compose.WaitForZone), so that a hostname in none of the
+// account's zones gets nothing written for it.
 func render(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionResponse, r merge.Route, operatorNS string, annotations map[string]string, in *inputs, s merge.Settings) error {
 	hash, err := state.Hash(state.HashInputs{
 		Annotations:  annotations,
@@ -286,16 +290,18 @@ func render(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionResponse, r merge
 	if err != nil {
 		return internal(errors.Wrap(err, "cannot read the observed composed resources"))
 	}
+	seen := state.Read(observed)
 	desired, err := compose.Managed(compose.Inputs{
 		Route:           r,
 		Settings:        s,
 		TenantNamespace: in.tenant.GetNamespace(),
 		ZoneID:          in.tenant.Spec.ZoneID,
-		PolicyID:        state.Read(observed).AccessPolicyID,
+		PolicyID:        seen.AccessPolicyID,
 	})
 	if err != nil {
 		return err
 	}
+	compose.WaitForZone(desired, observed, cmp.Or(in.tenant.Spec.ZoneID, seen.ZoneID))
 
 	rec := state.Record{Route: r, Hash: hash, Observed: state.Read(stillDesired(observed, desired))}
 	if !s.DNSOnly.Enabled {

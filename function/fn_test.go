@@ -86,6 +86,26 @@ func withObserved(resources map[string]string) reqOption {
 	}
 }
 
+// zoneID is the zone the observed DNS record of withZoneFound reports.
+const zoneID = "023e105f4ecef8ad9ca31a8372d0c353"
+
+// withZoneFound adds the route's observed DNS record, not created yet but
+// with its zone found, which lets the function compose the route's other
+// Cloudflare objects.
+func withZoneFound() reqOption {
+	return func(r *fnv1.RunFunctionRequest) {
+		if r.Observed.Resources == nil {
+			r.Observed.Resources = map[string]*fnv1.Resource{}
+		}
+		r.Observed.Resources["dns-record"] = &fnv1.Resource{Resource: resource.MustStructJSON(`{
+			"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "DNSRecord",
+			"metadata": {"name": "app-x7k2p-d"},
+			"spec": {"forProvider": {"type": "CNAME"}},
+			"status": {"atProvider": {"zoneId": "` + zoneID + `"}}
+		}`)}
+	}
+}
+
 func withDesired(d *fnv1.State) reqOption {
 	return func(r *fnv1.RunFunctionRequest) { r.Desired = d }
 }
@@ -121,6 +141,35 @@ func tenantJSON(ns, tunnel string) string {
 		"metadata": {"name": "home", "namespace": "` + ns + `"},
 		"spec": {"accountId": "` + accountID + `", "tunnelId": "` + tunnel + `", "credentialRef": {"name": "cloudflare-token"}}
 	}`
+}
+
+// pinnedTenantJSON is the operator namespace's Tenant pinning zoneID.
+var pinnedTenantJSON = `{
+	"apiVersion": "cfzt.cloudflare.com/v1alpha1",
+	"kind": "CloudflareZeroTrustTenant",
+	"metadata": {"name": "home", "namespace": "` + opNS + `"},
+	"spec": {"accountId": "` + accountID + `", "tunnelId": "` + tunnelID + `", "zoneId": "` + zoneID + `", "credentialRef": {"name": "cloudflare-token"}}
+}`
+
+// pinnedHash returns the annotation hash of route web/app with
+// pinnedTenantJSON and no templates.
+func pinnedHash(t *testing.T) string {
+	t.Helper()
+	h, err := state.Hash(state.HashInputs{
+		Annotations: map[string]string{
+			v1alpha1.AnnotationEnabled:  "true",
+			v1alpha1.AnnotationTenant:   "home",
+			v1alpha1.AnnotationHostname: "app.example.com",
+		},
+		Tenant: &v1alpha1.TenantSpec{
+			AccountID: accountID, TunnelID: tunnelID, ZoneID: zoneID,
+			CredentialRef: v1alpha1.CredentialRef{Name: "cloudflare-token"},
+		},
+	})
+	if err != nil {
+		t.Fatalf("cannot compute the expected hash: %v", err)
+	}
+	return h
 }
 
 func templateJSON(ns, name, spec string) string {
@@ -386,17 +435,51 @@ func TestRunFunction(t *testing.T) {
 			}},
 		},
 		"TunnelMode": {
-			reason: "A route composes an ingress rule to its backendRef, a CNAME to the tunnel and its state, with the operator namespace's Tenant.",
-			args:   args{req: routeRequest(nil, withExtra(extraResources(nil)))},
+			reason: "Once its DNS record has found the zone, a route composes an ingress rule to its backendRef, a CNAME to the tunnel and its state, with the operator namespace's Tenant.",
+			args:   args{req: routeRequest(nil, withExtra(extraResources(nil)), withZoneFound())},
 			want: want{rsp: accepted("DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "zoneId": "` + zoneID + `", "annotationHash": "` + hash(t, tunnelAnn, tunnelID, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
+						"dns-record":   cname(pcOp, tunnelID),
+						"state":        stateConfigMap(stateData(hash(t, tunnelAnn, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID, "zone_id": zoneID})),
+					},
+				},
+			})},
+		},
+		"WaitsForZone": {
+			reason: "Until its DNS record has found the hostname's zone, a route composes only the record and its state: nothing account-wide is written for a hostname that may be in none of the account's zones.",
+			args:   args{req: routeRequest(nil, withExtra(extraResources(nil)))},
+			want: want{rsp: accepted("DNSRecord", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("", false),
 				Desired: &fnv1.State{
 					Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + hash(t, tunnelAnn, tunnelID, nil, nil) + `"`),
 					Resources: map[string]*fnv1.Resource{
+						"dns-record": cname(pcOp, tunnelID),
+						"state":      stateConfigMap(stateData(hash(t, tunnelAnn, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
+					},
+				},
+			})},
+		},
+		"ZonePinned": {
+			reason: "A Tenant that pins the zone needs no lookup: the route composes everything at once, its record in that zone.",
+			args: args{req: routeRequest(nil, withExtra(extraResources(map[string]*fnv1.Resources{
+				"tenant-operator-namespace": items(pinnedTenantJSON),
+			})))},
+			want: want{rsp: accepted("DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + pinnedHash(t) + `"`),
+					Resources: map[string]*fnv1.Resource{
 						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
-						"dns-record":   cname(pcOp, tunnelID),
-						"state":        stateConfigMap(stateData(hash(t, tunnelAnn, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
+						"dns-record": {Resource: resource.MustStructJSON(managed("DNSRecord", pcOp,
+							`{"name": "app.example.com", "type": "CNAME", "content": "`+tunnelID+`.cfargotunnel.com", "proxied": true, "ttl": 1, "owner": "web/app", "zoneId": "`+zoneID+`"}`))},
+						"state": stateConfigMap(stateData(pinnedHash(t), map[string]string{"tunnel_id": tunnelID})),
 					},
 				},
 			})},
@@ -405,16 +488,16 @@ func TestRunFunction(t *testing.T) {
 			reason: "A Tenant in the route's namespace wins: its tunnel and its ProviderConfig are used.",
 			args: args{req: routeRequest(nil, withExtra(extraResources(map[string]*fnv1.Resources{
 				"tenant-route-namespace": items(tenantJSON("web", routeNSTun)),
-			})))},
+			})), withZoneFound())},
 			want: want{rsp: accepted("DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("", false),
 				Desired: &fnv1.State{
-					Composite: status(`, "tunnelId": "` + routeNSTun + `", "annotationHash": "` + hash(t, tunnelAnn, routeNSTun, nil, nil) + `"`),
+					Composite: status(`, "tunnelId": "` + routeNSTun + `", "zoneId": "` + zoneID + `", "annotationHash": "` + hash(t, tunnelAnn, routeNSTun, nil, nil) + `"`),
 					Resources: map[string]*fnv1.Resource{
 						"tunnel-route": tunnelRoute("web.home", routeNSTun, "http://app.web.svc.cluster.local:8080"),
 						"dns-record":   cname("web.home", routeNSTun),
-						"state":        stateConfigMap(stateData(hash(t, tunnelAnn, routeNSTun, nil, nil), map[string]string{"tunnel_id": routeNSTun})),
+						"state":        stateConfigMap(stateData(hash(t, tunnelAnn, routeNSTun, nil, nil), map[string]string{"tunnel_id": routeNSTun, "zone_id": zoneID})),
 					},
 				},
 			})},
@@ -428,12 +511,12 @@ func TestRunFunction(t *testing.T) {
 				"template-route-namespace":         items(templateJSON("web", "protected", `{"originService": {"url": "https://per-route.web.svc:443"}}`)),
 				"template-operator-namespace":      {},
 				"base-template-operator-namespace": items(templateJSON(opNS, "base-home", `{"originService": {"url": "https://traefik.traefik.svc:443"}}`)),
-			})))},
+			})), withZoneFound())},
 			want: want{rsp: accepted("DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("protected", false),
 				Desired: &fnv1.State{
-					Composite: status(`, "tunnelId": "` + routeNSTun + `", "annotationHash": "` + hash(t,
+					Composite: status(`, "tunnelId": "` + routeNSTun + `", "zoneId": "` + zoneID + `", "annotationHash": "` + hash(t,
 						map[string]string{v1alpha1.AnnotationTemplate: "protected", v1alpha1.AnnotationTunnelID: routeNSTun}, tunnelID,
 						&v1alpha1.TemplateSpec{OriginService: &v1alpha1.OriginService{URL: "https://per-route.web.svc:443"}},
 						&v1alpha1.TemplateSpec{OriginService: &v1alpha1.OriginService{URL: "https://traefik.traefik.svc:443"}}) + `"`),
@@ -444,7 +527,7 @@ func TestRunFunction(t *testing.T) {
 							map[string]string{v1alpha1.AnnotationTemplate: "protected", v1alpha1.AnnotationTunnelID: routeNSTun}, tunnelID,
 							&v1alpha1.TemplateSpec{OriginService: &v1alpha1.OriginService{URL: "https://per-route.web.svc:443"}},
 							&v1alpha1.TemplateSpec{OriginService: &v1alpha1.OriginService{URL: "https://traefik.traefik.svc:443"}}),
-							map[string]string{"tunnel_id": routeNSTun})),
+							map[string]string{"tunnel_id": routeNSTun, "zone_id": zoneID})),
 					},
 				},
 			})},
@@ -569,12 +652,12 @@ func TestRunFunction(t *testing.T) {
 			args: args{req: routeRequest(map[string]string{
 				v1alpha1.AnnotationAccessEnabled:             "true",
 				v1alpha1.AnnotationAccessExistingPolicyNames: "Allow Home Users, ADAUTH",
-			}, withExtra(extraResources(nil)))},
+			}, withExtra(extraResources(nil)), withZoneFound())},
 			want: want{rsp: accepted("AccessApp, DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("", false),
 				Desired: &fnv1.State{
-					Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + hash(t, map[string]string{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "zoneId": "` + zoneID + `", "annotationHash": "` + hash(t, map[string]string{
 						v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessExistingPolicyNames: "Allow Home Users, ADAUTH",
 					}, tunnelID, nil, nil) + `"`),
 					Resources: map[string]*fnv1.Resource{
@@ -584,7 +667,7 @@ func TestRunFunction(t *testing.T) {
 							`{`+accessDefaults+`, "existingPolicyNames": ["Allow Home Users", "ADAUTH"]}`))},
 						"state": stateConfigMap(stateData(hash(t, map[string]string{
 							v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessExistingPolicyNames: "Allow Home Users, ADAUTH",
-						}, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
+						}, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID, "zone_id": zoneID})),
 					},
 				},
 			})},
@@ -625,12 +708,12 @@ func TestRunFunction(t *testing.T) {
 			args: args{req: routeRequest(map[string]string{
 				v1alpha1.AnnotationServiceTokenEnabled:  "true",
 				v1alpha1.AnnotationServiceTokenDuration: "720h",
-			}, withExtra(extraResources(nil)))},
+			}, withExtra(extraResources(nil)), withZoneFound())},
 			want: want{rsp: accepted("DNSRecord, ServiceToken, TunnelRoute", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("", false),
 				Desired: &fnv1.State{
-					Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + hash(t, map[string]string{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "zoneId": "` + zoneID + `", "annotationHash": "` + hash(t, map[string]string{
 						v1alpha1.AnnotationServiceTokenEnabled: "true", v1alpha1.AnnotationServiceTokenDuration: "720h",
 					}, tunnelID, nil, nil) + `"`),
 					Resources: map[string]*fnv1.Resource{
@@ -641,7 +724,7 @@ func TestRunFunction(t *testing.T) {
 							`"writeConnectionSecretToRef": {"name": "cfzt-svctoken-app", "namespace": "web"}`))},
 						"state": stateConfigMap(stateData(hash(t, map[string]string{
 							v1alpha1.AnnotationServiceTokenEnabled: "true", v1alpha1.AnnotationServiceTokenDuration: "720h",
-						}, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
+						}, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID, "zone_id": zoneID})),
 					},
 				},
 			})},
@@ -681,7 +764,7 @@ func TestRunFunction(t *testing.T) {
 		"UnknownAnnotation": {
 			reason: "A misspelt annotation is reported as a warning and the route is still composed.",
 			args:   args{req: routeRequest(map[string]string{"cfzt.cloudflare.com/acess.enabled": "true"}, withExtra(extraResources(nil)))},
-			want: want{rsp: accepted("DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
+			want: want{rsp: accepted("DNSRecord", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
 				Requirements: requirements("", false),
 				Results: []*fnv1.Result{{
@@ -692,9 +775,8 @@ func TestRunFunction(t *testing.T) {
 				Desired: &fnv1.State{
 					Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + hash(t, tunnelAnn, tunnelID, nil, nil) + `"`),
 					Resources: map[string]*fnv1.Resource{
-						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
-						"dns-record":   cname(pcOp, tunnelID),
-						"state":        stateConfigMap(stateData(hash(t, tunnelAnn, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
+						"dns-record": cname(pcOp, tunnelID),
+						"state":      stateConfigMap(stateData(hash(t, tunnelAnn, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
 					},
 				},
 			})},

@@ -291,8 +291,9 @@ spec:
 // a hostname in none of the account's zones. The function accepts the
 // route; the DNSRecord cannot find its zone, and that shows on the claim as
 // condition Published=False naming the record and the account's zones, and
-// on the route as a Warning Event. No record is created, and deleting the
-// route removes what was published (the tunnel rule) and nothing else.
+// on the route as a Warning Event. No record is created, nor anything else
+// (TestZoneNotFoundWritesNothing checks every write), and deleting the route
+// leaves no rule for the hostname and everything else as it was.
 func TestZoneNotFound(t *testing.T) {
 	s := fullStack(t)
 	publishHomelab(t, s)

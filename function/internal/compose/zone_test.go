@@ -1,0 +1,89 @@
+package compose
+
+import (
+	"sort"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
+)
+
+func TestWaitForZone(t *testing.T) {
+	all := []resource.Name{NameAccessApp, NameAccessPolicy, NameDNSRecord, NameServiceToken, NameState, NameTunnelRoute}
+	observedOf := func(names ...resource.Name) map[resource.Name]resource.ObservedComposed {
+		out := map[resource.Name]resource.ObservedComposed{}
+		for _, n := range names {
+			out[n] = resource.ObservedComposed{Resource: composed.New()}
+		}
+		return out
+	}
+
+	cases := map[string]struct {
+		reason   string
+		desired  []resource.Name
+		observed map[resource.Name]resource.ObservedComposed
+		zoneID   string
+		want     []resource.Name
+	}{
+		"NoZoneYet": {
+			reason:  "Until the DNS record has found its zone, only the record and the state are composed: nothing account-wide is written for a hostname that may be in none of the account's zones.",
+			desired: all,
+			want:    []resource.Name{NameDNSRecord, NameState},
+		},
+		"RecordObservedWithoutZone": {
+			reason:   "A DNS record that has not found its zone, such as one whose zone does not exist, keeps the others back.",
+			desired:  all,
+			observed: observedOf(NameDNSRecord),
+			want:     []resource.Name{NameDNSRecord, NameState},
+		},
+		"ZoneFound": {
+			reason:   "Once the observed DNS record reports its zone, everything is composed.",
+			desired:  all,
+			observed: observedOf(NameDNSRecord),
+			zoneID:   "023e105f4ecef8ad9ca31a8372d0c353",
+			want:     all,
+		},
+		"ZonePinned": {
+			reason:  "A Tenant that pins the zone needs no lookup: everything is composed at once.",
+			desired: all,
+			zoneID:  "023e105f4ecef8ad9ca31a8372d0c353",
+			want:    all,
+		},
+		"AlreadyPublished": {
+			reason:   "A route that already has its tunnel rule keeps everything, so that the gate never tears down what was published.",
+			desired:  all,
+			observed: observedOf(NameTunnelRoute),
+			want:     all,
+		},
+		"AccessAlreadyPublished": {
+			reason:   "Any one of the gated resources observed is a published route, such as a DNS-only route's service token.",
+			desired:  []resource.Name{NameDNSRecord, NameServiceToken, NameState},
+			observed: observedOf(NameServiceToken),
+			want:     []resource.Name{NameDNSRecord, NameServiceToken, NameState},
+		},
+		"DNSOnly": {
+			reason:  "A DNS-only route without a zone is its record and state, as before.",
+			desired: []resource.Name{NameDNSRecord, NameState},
+			want:    []resource.Name{NameDNSRecord, NameState},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			desired := map[resource.Name]*resource.DesiredComposed{}
+			for _, n := range tc.desired {
+				desired[n] = &resource.DesiredComposed{Resource: composed.New()}
+			}
+			WaitForZone(desired, tc.observed, tc.zoneID)
+			got := make([]resource.Name, 0, len(desired))
+			for n := range desired {
+				got = append(got, n)
+			}
+			sort.Slice(got, func(i, j int) bool { return got[i] < got[j] })
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("\n%s\nWaitForZone(...): -want desired, +got desired:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
