@@ -130,6 +130,7 @@ func configErr(err error) func(context.Context, string) (cloudflare.TunnelConfig
 // mutation to its own result, as the verifying read does, which must change
 // nothing more.
 func ingress(t *testing.T, rules []cloudflare.IngressRule, got *[]cloudflare.IngressRule, err error) func(context.Context, string, func([]cloudflare.IngressRule) []cloudflare.IngressRule) (cloudflare.TunnelConfiguration, error) {
+	t.Helper()
 	return func(_ context.Context, _ string, mutate func([]cloudflare.IngressRule) []cloudflare.IngressRule) (cloudflare.TunnelConfiguration, error) {
 		if err != nil {
 			return cloudflare.TunnelConfiguration{}, err
