@@ -23,7 +23,7 @@ FUNCTION_NAME = $(subst /,-,$(subst .,-,$(patsubst $(firstword $(subst /, ,$(REG
 ROUTE ?= www
 FUNCTION_ADDR ?= 127.0.0.1:9443
 
-.PHONY: xpkg xpkg-push help build generate verify-generate vet test test-short e2e render render-examples demo demo-idle demo-down fake-cloudflare clean
+.PHONY: xpkg xpkg-push help build generate verify-generate vet lint test test-short e2e render render-examples demo demo-idle demo-down fake-cloudflare clean
 
 help: ## Show the targets.
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -41,6 +41,11 @@ verify-generate: generate ## Fail when generated files or go.mod are stale.
 
 vet: ## go vet every package.
 	$(GO) vet ./...
+
+# golangci-lint keeps its analysis cache under .cache too, so that a restored
+# cache makes the second run fast.
+lint: $(BIN)/golangci-lint ## Run golangci-lint (.golangci.yml) over every package.
+	GOLANGCI_LINT_CACHE=$(CACHE)/golangci-lint $(BIN)/golangci-lint run ./...
 
 # The end-to-end package runs alone, after the others: it starts a whole
 # control plane and Crossplane, and two cores shared with the controller

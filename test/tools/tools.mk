@@ -1,7 +1,8 @@
 # tools.mk builds the binaries the real-stack tests run: etcd, kube-apiserver,
-# kube-controller-manager, Crossplane core and CLI, and crane. Include it from
-# the root Makefile; everything lands under $(TOOLS_BIN), which defaults to
-# .cache/bin in the repository.
+# kube-controller-manager, Crossplane core and CLI, and crane; and, outside
+# `make tools`, the golangci-lint that make lint runs. Include it from the root
+# Makefile; everything lands under $(TOOLS_BIN), which defaults to .cache/bin
+# in the repository.
 #
 # Each Go tool is built from a wrapper module under test/tools/<name>/ so that
 # its dependencies never touch the project's go.mod. A binary is rebuilt when
@@ -50,6 +51,7 @@ KUBE_STAMP := $(call tools_stamp,kube)
 CROSSPLANE_STAMP := $(call tools_stamp,crossplane)
 CROSSPLANE_CLI_STAMP := $(call tools_stamp,crossplane-cli)
 REGISTRY_STAMP := $(call tools_stamp,registry)
+GOLANGCI_LINT_STAMP := $(call tools_stamp,golangci-lint)
 
 # A kubectl already on the PATH (outside $(TOOLS_BIN)) is linked, not built.
 SYSTEM_KUBECTL := $(filter-out $(TOOLS_BIN)/kubectl,$(shell command -v kubectl 2>/dev/null))
@@ -123,3 +125,10 @@ $(TOOLS_BIN)/crane: $(REGISTRY_STAMP)
 	@mkdir -p $(@D)
 	@echo "building crane (first run takes ~1 min)"
 	@cd $(TOOLS_SRC)/registry && $(TOOLS_GOBUILD) -o $@ github.com/google/go-containerregistry/cmd/crane
+
+# golangci-lint is not one of $(TOOLS): no test needs it, so make lint builds
+# it on first use. Its version is the one pinned in the wrapper's go.mod.
+$(TOOLS_BIN)/golangci-lint: $(GOLANGCI_LINT_STAMP)
+	@mkdir -p $(@D)
+	@echo "building golangci-lint (first run takes ~5 min)"
+	@cd $(TOOLS_SRC)/golangci-lint && $(TOOLS_GOBUILD) -o $@ github.com/golangci/golangci-lint/v2/cmd/golangci-lint
