@@ -79,8 +79,9 @@ func (g *Group) Again(p *Process) (*Process, error) {
 // Exited returns an error for each process of the group that is no longer
 // running, nil while all run. A process stopped with Kill is not reported.
 func (g *Group) Exited() error {
-	var errs []error
-	for _, p := range g.list(false) {
+	procs := g.list(false)
+	errs := make([]error, 0, len(procs))
+	for _, p := range procs {
 		errs = append(errs, p.Exited())
 	}
 	return errors.Join(errs...)

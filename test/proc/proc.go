@@ -55,21 +55,6 @@ func Start(dir, name, bin string, args, env []string) (*Process, error) {
 	return p, nil
 }
 
-// start starts the process with its output going to f, which it closes.
-func (p *Process) start(f *os.File) error {
-	defer f.Close()                                          //nolint:errcheck // The child holds its own descriptor; closing ours cannot lose output.
-	cmd := command(exec.Command(p.bin, p.args...), f, p.env) //nolint:gosec,noctx // G204: the binaries and their flags are ours; no context, as the process lives until Stop.
-	if err := cmd.Start(); err != nil {
-		return errors.Wrapf(err, "cannot start %s", p.bin)
-	}
-	p.cmd, p.done = cmd, make(chan struct{})
-	go func() {
-		p.err = cmd.Wait()
-		close(p.done)
-	}()
-	return nil
-}
-
 // Again starts a process that has exited once more, with the same binary,
 // arguments and environment, its output appended to the same log after a
 // line that marks the restart. It returns the new process; p stays as it
@@ -80,7 +65,7 @@ func (p *Process) Again() (*Process, error) {
 	default:
 		return nil, errors.Errorf("cannot start %s again: it is still running", p.name)
 	}
-	f, err := os.OpenFile(p.log, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600) //nolint:gosec // G304: the process's own log file.
+	f, err := os.OpenFile(p.log, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, errors.Wrapf(err, "cannot open %s log file", p.name)
 	}
@@ -160,6 +145,21 @@ func (p *Process) Exited() error {
 // Tail returns at most the last n lines of the log.
 func (p *Process) Tail(n int) string {
 	return tailFile(p.log, n)
+}
+
+// start starts the process with its output going to f, which it closes.
+func (p *Process) start(f *os.File) error {
+	defer f.Close()                                          //nolint:errcheck // The child holds its own descriptor; closing ours cannot lose output.
+	cmd := command(exec.Command(p.bin, p.args...), f, p.env) //nolint:gosec,noctx // G204: the binaries and their flags are ours; no context, as the process lives until Stop.
+	if err := cmd.Start(); err != nil {
+		return errors.Wrapf(err, "cannot start %s", p.bin)
+	}
+	p.cmd, p.done = cmd, make(chan struct{})
+	go func() {
+		p.err = cmd.Wait()
+		close(p.done)
+	}()
+	return nil
 }
 
 // createLog creates <dir>/<name>.log.
