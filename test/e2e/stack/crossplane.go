@@ -132,7 +132,7 @@ func (s *Stack) startCrossplane(ctx context.Context) error {
 		return err
 	}
 	s.progress("starting crossplane core")
-	_, err = s.procs.Start(s.dir, "crossplane", bin, []string{
+	p, err := s.procs.Start(s.dir, string(Crossplane), bin, []string{
 		"core", "start",
 		"--debug",
 		"--package-runtime=External",
@@ -147,7 +147,11 @@ func (s *Stack) startCrossplane(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.waitReady(initCtx, "crossplane core", "http://127.0.0.1:"+ports[1]+"/readyz")
+	ready := func(ctx context.Context) error {
+		return s.waitReady(ctx, "crossplane core", "http://127.0.0.1:"+ports[1]+"/readyz")
+	}
+	s.addComponent(Crossplane, p, ready)
+	return ready(initCtx)
 }
 
 // installPackages installs the Configuration as a user would, with an

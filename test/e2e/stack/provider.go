@@ -23,7 +23,8 @@ func (s *Stack) startCloudflare() error {
 	if s.cloudflare, err = fakecloudflare.New(seed); err != nil {
 		return errors.Wrap(err, "cannot create the fake Cloudflare API")
 	}
-	if s.cfServer, err = serve(s.cloudflare); err != nil {
+	s.holder = &holder{next: s.cloudflare}
+	if s.cfServer, err = serve(s.holder); err != nil {
 		return err
 	}
 	s.progress("fake Cloudflare API serving on %s", s.CloudflareURL())
@@ -33,24 +34,28 @@ func (s *Stack) startCloudflare() error {
 // startProvider runs the provider binary as a cluster admin, pointed at the
 // fake Cloudflare API through $CLOUDFLARE_API_URL, and waits until it is
 // ready.
-func (s *Stack) startProvider(ctx context.Context, bin string) error {
+func (s *Stack) startProvider(ctx context.Context, bin packagedBinary) error {
 	ports, err := proc.FreePorts(2)
 	if err != nil {
 		return err
 	}
 	s.progress("starting the provider (poll interval %s, cache TTL %s)", s.o.PollInterval, s.o.CacheTTL)
-	_, err = s.procs.Start(s.dir, "provider", bin, []string{
+	p, err := s.procs.Start(s.dir, string(Provider), bin.path, append(bin.args,
 		"--debug",
-		"--poll-interval=" + s.o.PollInterval.String(),
-		"--cache-ttl=" + s.o.CacheTTL.String(),
-		"--metrics-bind-address=127.0.0.1:" + ports[0],
-		"--health-probe-bind-address=127.0.0.1:" + ports[1],
-	}, []string{"KUBECONFIG=" + s.Kubeconfig(), "CLOUDFLARE_API_URL=" + s.CloudflareURL()})
+		"--poll-interval="+s.o.PollInterval.String(),
+		"--cache-ttl="+s.o.CacheTTL.String(),
+		"--metrics-bind-address=127.0.0.1:"+ports[0],
+		"--health-probe-bind-address=127.0.0.1:"+ports[1],
+	), []string{"KUBECONFIG=" + s.Kubeconfig(), "CLOUDFLARE_API_URL=" + s.CloudflareURL()})
 	if err != nil {
 		return err
 	}
 	s.providerMetrics = "http://127.0.0.1:" + ports[0] + "/metrics"
+	ready := func(ctx context.Context) error {
+		return s.waitReady(ctx, "the provider", "http://127.0.0.1:"+ports[1]+"/readyz")
+	}
+	s.addComponent(Provider, p, ready)
 	ctx, cancel := context.WithTimeout(ctx, providerStartTimeout)
 	defer cancel()
-	return s.waitReady(ctx, "the provider", "http://127.0.0.1:"+ports[1]+"/readyz")
+	return ready(ctx)
 }

@@ -107,7 +107,7 @@ func (c certificate) data() map[string][]byte {
 // startFunction serves the function binary on a free loopback port with mTLS:
 // Crossplane presents a client certificate signed by its root CA and expects
 // a server certificate signed by the same CA.
-func (s *Stack) startFunction(ctx context.Context, bin string) error {
+func (s *Stack) startFunction(ctx context.Context, bin packagedBinary) error {
 	if err := s.loadRootCA(ctx); err != nil {
 		return err
 	}
@@ -133,24 +133,28 @@ func (s *Stack) startFunction(ctx context.Context, bin string) error {
 	}
 	s.functionAddr = "127.0.0.1:" + ports[0]
 	s.progress("starting the function on %s", s.functionAddr)
-	_, err = s.procs.Start(s.dir, "function", bin, []string{
+	p, err := s.procs.Start(s.dir, string(Function), bin.path, append(bin.args,
 		"--debug",
-		"--address=" + s.functionAddr,
-		"--metrics-address=127.0.0.1:" + ports[1],
-	}, []string{"TLS_SERVER_CERTS_DIR=" + certs})
+		"--address="+s.functionAddr,
+		"--metrics-address=127.0.0.1:"+ports[1],
+	), []string{"TLS_SERVER_CERTS_DIR=" + certs})
 	if err != nil {
 		return err
 	}
+	ready := func(ctx context.Context) error {
+		return s.Poll(ctx, "the function to listen on "+s.functionAddr, func(ctx context.Context) (bool, error) {
+			c, err := (&net.Dialer{Timeout: time.Second}).DialContext(ctx, "tcp", s.functionAddr)
+			if err != nil {
+				return false, err
+			}
+			_ = c.Close()
+			return true, nil
+		})
+	}
+	s.addComponent(Function, p, ready)
 	ctx, cancel := context.WithTimeout(ctx, functionStartTimeout)
 	defer cancel()
-	return s.Poll(ctx, "the function to listen on "+s.functionAddr, func(ctx context.Context) (bool, error) {
-		c, err := (&net.Dialer{Timeout: time.Second}).DialContext(ctx, "tcp", s.functionAddr)
-		if err != nil {
-			return false, err
-		}
-		_ = c.Close()
-		return true, nil
-	})
+	return ready(ctx)
 }
 
 // FunctionEndpoint returns the gRPC target of the function the stack runs.

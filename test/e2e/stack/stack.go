@@ -8,9 +8,13 @@
 // installed the way a user installs it, a pkg.crossplane.io Configuration
 // object, and Crossplane resolves the Provider and Function it depends on
 // from the local registry. Because nothing runs the packages' images, the
-// stack serves the function with mTLS and points each active
-// FunctionRevision at it, and runs the provider binary with an admin
-// kubeconfig.
+// stack takes the binary out of each package's runtime image for this
+// machine's architecture, serves the function with mTLS and points each
+// active FunctionRevision at it, and runs the provider with an admin
+// kubeconfig: what runs is what users install.
+//
+// A test can crash or restart the provider, the function and Crossplane
+// core (Kill, Start, Restart) to see the product recover.
 //
 //	s, err := stack.New(ctx, stack.Options{Provider: true})
 //	defer s.Stop()
@@ -21,8 +25,9 @@ import (
 	"crypto/tls"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -47,10 +52,6 @@ const (
 	// EnvPackageVersion is the tag the packages are pushed with; it must
 	// satisfy the Configuration's dependency constraints.
 	EnvPackageVersion = "E2E_XPKG_VERSION"
-	// EnvFunctionBinary and EnvProviderBinary name prebuilt binaries; by
-	// default the stack builds them from the working tree.
-	EnvFunctionBinary = "E2E_FUNCTION_BIN"
-	EnvProviderBinary = "E2E_PROVIDER_BIN"
 )
 
 // Defaults.
@@ -84,15 +85,8 @@ type Options struct {
 	// $E2E_XPKG_VERSION, else v0.1.0.
 	PackageVersion string
 
-	// FunctionBinary is the function to run; default $E2E_FUNCTION_BIN, else
-	// built from ./function.
-	FunctionBinary string
-
 	// Provider also runs the fake Cloudflare API and the provider.
 	Provider bool
-	// ProviderBinary is the provider to run; default $E2E_PROVIDER_BIN, else
-	// built from ./provider.
-	ProviderBinary string
 	// PollInterval is the provider's --poll-interval: how soon drift in
 	// Cloudflare is repaired. Default 10s.
 	PollInterval time.Duration
@@ -124,6 +118,7 @@ type Stack struct {
 	providerMetrics string       // the provider's Prometheus endpoint
 	runtimeErr      atomic.Value // the last error of playRuntime, a string
 	cloudflare      *fakecloudflare.Server
+	holder          *holder // serves cloudflare, holding back answers
 	cfServer        *httpServer
 
 	cancel context.CancelFunc // stops the stack's background loops
@@ -132,6 +127,9 @@ type Stack struct {
 	procs proc.Group
 	once  sync.Once
 	err   error
+
+	mu         sync.Mutex
+	components map[Component]*component
 }
 
 // Check returns an error naming every prerequisite of the stack that is
@@ -157,10 +155,8 @@ func Check(o Options) error {
 			missing = append(missing, f+" (make xpkg)")
 		}
 	}
-	for _, b := range []string{o.FunctionBinary, o.ProviderBinary} {
-		if b != "" && !executable(b) {
-			missing = append(missing, b)
-		}
+	if !slices.Contains(packageArches, runtime.GOARCH) {
+		missing = append(missing, "packages for "+runtime.GOARCH+", the architecture of this machine (make xpkg builds "+strings.Join(packageArches, " and ")+")")
 	}
 	if len(missing) > 0 {
 		return errors.Errorf("the real stack needs %s", strings.Join(missing, ", "))
@@ -197,7 +193,7 @@ func New(ctx context.Context, o Options) (*Stack, error) {
 }
 
 func (s *Stack) up(ctx, loopCtx context.Context) error {
-	fnBin, provBin, err := s.buildBinaries(ctx)
+	fnBin, provBin, err := s.packagedBinaries()
 	if err != nil {
 		return err
 	}
@@ -314,6 +310,21 @@ func (s *Stack) DriftWindow() time.Duration { return s.o.PollInterval + s.o.Cach
 // process's name.
 func (s *Stack) LogTails(n int) string { return s.procs.Tails(n) }
 
+// LogFiles returns the log file of every process the stack and its control
+// plane ran, those that ran to completion (such as crossplane core init)
+// included. A component started again appends to its first log.
+func (s *Stack) LogFiles() ([]string, error) {
+	var out []string
+	for _, dir := range []string{s.dir, filepath.Dir(s.Kubeconfig())} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.log"))
+		if err != nil {
+			return nil, errors.Wrapf(err, "cannot list the logs of %s", dir)
+		}
+		out = append(out, files...)
+	}
+	return out, nil
+}
+
 // Exited returns an error for each process of the stack that is no longer
 // running, nil while all run.
 func (s *Stack) Exited() error { return s.procs.Exited() }
@@ -323,33 +334,6 @@ func (s *Stack) progress(format string, args ...any) {
 		return
 	}
 	s.o.Progress("[%5.1fs] %s", time.Since(s.start).Seconds(), fmt.Sprintf(format, args...))
-}
-
-// buildBinaries returns the function and provider binaries, building from the
-// working tree those not given.
-func (s *Stack) buildBinaries(ctx context.Context) (fn, prov string, err error) {
-	build := func(pkg string) (string, error) {
-		s.progress("building ./%s", pkg)
-		out := filepath.Join(s.dir, "bin", pkg)
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", out, "./"+pkg)
-		cmd.Dir = s.root
-		if b, err := cmd.CombinedOutput(); err != nil {
-			return "", errors.Wrapf(err, "cannot build ./%s:\n%s", pkg, b)
-		}
-		return out, nil
-	}
-	fn, prov = s.o.FunctionBinary, s.o.ProviderBinary
-	if fn == "" {
-		if fn, err = build("function"); err != nil {
-			return "", "", err
-		}
-	}
-	if s.o.Provider && prov == "" {
-		if prov, err = build("provider"); err != nil {
-			return "", "", err
-		}
-	}
-	return fn, prov, nil
 }
 
 func (o Options) withDefaults(root string) Options {
@@ -367,12 +351,6 @@ func (o Options) withDefaults(root string) Options {
 	}
 	if o.PackageVersion == "" {
 		o.PackageVersion = defaultPackageVersion
-	}
-	if o.FunctionBinary == "" {
-		o.FunctionBinary = os.Getenv(EnvFunctionBinary)
-	}
-	if o.ProviderBinary == "" {
-		o.ProviderBinary = os.Getenv(EnvProviderBinary)
 	}
 	if o.PollInterval == 0 {
 		o.PollInterval = defaultPollInterval
