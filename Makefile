@@ -23,7 +23,7 @@ FUNCTION_NAME = $(subst /,-,$(subst .,-,$(patsubst $(firstword $(subst /, ,$(REG
 ROUTE ?= www
 FUNCTION_ADDR ?= 127.0.0.1:9443
 
-.PHONY: xpkg xpkg-push help build generate verify-generate vet lint test test-short e2e render render-examples demo demo-idle demo-down fake-cloudflare clean
+.PHONY: xpkg xpkg-push help build generate verify-generate vet lint test test-short e2e render render-examples chaos demo demo-idle demo-down fake-cloudflare clean
 
 help: ## Show the targets.
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -77,6 +77,13 @@ render-examples: $(BIN)/crossplane ## Walk through the four example routes with 
 
 e2e: tools xpkg ## Only the real-stack end-to-end tests, verbose: control plane, Crossplane core, the packages, provider, function, fake Cloudflare.
 	$(E2E_ENV) $(GO) test -count=1 -timeout 30m -v ./test/e2e
+
+# make test runs the fault campaign at a size that fits CI; make chaos runs
+# it at full size.
+CHAOS_ROUTES ?= 50
+
+chaos: tools xpkg ## The fault campaign at full size: CHAOS_ROUTES routes published under Cloudflare faults and crashes of the provider, the function and Crossplane core.
+	$(E2E_ENV) E2E_CHAOS_ROUTES=$(CHAOS_ROUTES) $(GO) test -count=1 -timeout 60m -v -run 'TestFaultCampaign' ./test/e2e
 
 # The demo starts the real stack in the background, publishes the examples,
 # prints what they created and returns, leaving the stack running;

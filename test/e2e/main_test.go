@@ -100,6 +100,8 @@ func fullStack(t *testing.T) *stack.Stack {
 	o := stack.Options{Provider: true}
 	requireStack(t, o)
 	stacks.once.Do(func() {
+		// Two cores run one stack with a provider at a time.
+		stopFaultStack(t)
 		o.Progress = progress
 		ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 		defer cancel()
