@@ -391,7 +391,7 @@ func TestFaultCampaign(t *testing.T) {
 	t.Logf("campaign: %d routes, %d faults fired, %s; %d routes left to publish when the faults stopped, all published %s later with %d requests (%s in all to publish); renames published in %s with %d requests; deletes done in %s with %d requests; creates by kind %v; %d created twice, %d writes to someone else's objects, %d duplicate ingress rules, %d objects left",
 		len(routes), fired, crashes, len(routes)-published, recovered.Round(100*time.Millisecond), recoverCount.total, createCount,
 		renamed.Round(100*time.Millisecond), renameCount.total, deleted.Round(100*time.Millisecond), deleteCount.total,
-		rp.creates, len(rp.duplicates), len(rp.foreign), len(rp.rules), len(left))
+		rp.creates, len(rp.twice), len(rp.foreign), len(rp.rules), len(left))
 }
 
 // crashReport counts the kills a campaign made.

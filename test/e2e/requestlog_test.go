@@ -210,9 +210,9 @@ var deletes = map[string]bool{
 type replay struct {
 	// creates counts the successful creates of each kind.
 	creates map[string]int
-	// duplicates are the creates of a name that an object of the same
+	// twice are the creates of a name that an object of the same
 	// kind already had: at that moment Cloudflare held two.
-	duplicates []string
+	twice []string
 	// foreign are the writes to objects someone else made, and the
 	// tunnel configurations without someone else's rule.
 	foreign []string
@@ -286,7 +286,7 @@ func (rec *recorder) replay() replay {
 			out.creates[kind]++
 			for id, name := range live[kind] {
 				if name == o.Name && id != o.ID {
-					out.duplicates = append(out.duplicates, fmt.Sprintf("request #%d created %s %q (%s) while %s (created by request #%d) had that name", r.Seq, kind, o.Name, o.ID, id, created[id]))
+					out.twice = append(out.twice, fmt.Sprintf("request #%d created %s %q (%s) while %s (created by request #%d) had that name", r.Seq, kind, o.Name, o.ID, id, created[id]))
 				}
 			}
 			live[kind][o.ID] = o.Name
@@ -306,7 +306,7 @@ func (rec *recorder) replay() replay {
 // else's object and every tunnel configuration that routes a hostname twice.
 func checkReplay(t *testing.T, rp replay) {
 	t.Helper()
-	for _, d := range rp.duplicates {
+	for _, d := range rp.twice {
 		t.Errorf("created twice: %s", d)
 	}
 	for _, f := range rp.foreign {

@@ -76,11 +76,11 @@ func TestReplay(t *testing.T) {
 	}}})
 
 	rp := rec.replay()
-	for what, got := range map[string][]string{"duplicates": rp.duplicates, "foreign": rp.foreign, "rules": rp.rules} {
+	for what, got := range map[string][]string{"twice": rp.twice, "foreign": rp.foreign, "rules": rp.rules} {
 		t.Logf("%s: %q", what, got)
 	}
-	if len(rp.duplicates) != 1 || !strings.Contains(rp.duplicates[0], second) || !strings.Contains(rp.duplicates[0], first) {
-		t.Errorf("replay().duplicates: want the second create of dup.example.com while the first existed, and not the third, after both were deleted; got %q", rp.duplicates)
+	if len(rp.twice) != 1 || !strings.Contains(rp.twice[0], second) || !strings.Contains(rp.twice[0], first) {
+		t.Errorf("replay().twice: want the second create of dup.example.com while the first existed, and not the third, after both were deleted; got %q", rp.twice)
 	}
 	if len(rp.foreign) != 2 || !strings.Contains(rp.foreign[0], "mail.example.com") || !strings.Contains(rp.foreign[1], "nas.example.org") {
 		t.Errorf("replay().foreign: want the write to mail.example.com's record and the configuration without nas.example.org's rule, got %q", rp.foreign)
