@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"maps"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -343,9 +344,8 @@ func require(rsp *fnv1.RunFunctionResponse, lookups ...extra.Lookup) {
 		rsp.Requirements.ExtraResources = map[string]*fnv1.ResourceSelector{} //nolint:staticcheck // As in RunFunction.
 	}
 	for _, l := range lookups {
-		for k, s := range l.Selectors() {
-			rsp.Requirements.ExtraResources[k] = s //nolint:staticcheck // As in RunFunction.
-		}
+		//nolint:staticcheck // As in RunFunction.
+		maps.Copy(rsp.Requirements.ExtraResources, l.Selectors())
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 
@@ -201,9 +202,7 @@ func extraResources(more map[string]*fnv1.Resources) map[string]*fnv1.Resources 
 		"base-template-route-namespace":    {},
 		"base-template-operator-namespace": {},
 	}
-	for k, v := range more {
-		e[k] = v
-	}
+	maps.Copy(e, more)
 	return e
 }
 
@@ -329,9 +328,7 @@ func stateData(hash string, set map[string]string) map[string]string {
 		"access_app_id": "", "access_policy_ids": "", "service_token_id": "", "service_token_secret_name": "",
 		"httproute_namespace": "web", "httproute_name": "app",
 	}
-	for k, v := range set {
-		d[k] = v
-	}
+	maps.Copy(d, set)
 	return d
 }
 
@@ -362,9 +359,7 @@ func hash(t *testing.T, annotations map[string]string, tenantTunnel string, temp
 		v1alpha1.AnnotationTenant:   "home",
 		v1alpha1.AnnotationHostname: "app.example.com",
 	}
-	for k, v := range annotations {
-		a[k] = v
-	}
+	maps.Copy(a, annotations)
 	h, err := state.Hash(state.HashInputs{
 		Annotations: a,
 		Tenant: &v1alpha1.TenantSpec{
@@ -379,8 +374,6 @@ func hash(t *testing.T, annotations map[string]string, tenantTunnel string, temp
 	}
 	return h
 }
-
-func ptr[T any](v T) *T { return &v }
 
 func TestRunFunction(t *testing.T) {
 	type args struct {
@@ -541,10 +534,10 @@ func TestRunFunction(t *testing.T) {
 				Meta:         meta(),
 				Requirements: requirements("", false),
 				Desired: &fnv1.State{
-					Composite: status(`, "annotationHash": "` + hash(t, nil, tunnelID, nil, &v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: ptr(true), StaticIP: "192.0.2.10", TTL: ptr(int64(300))}}) + `"`),
+					Composite: status(`, "annotationHash": "` + hash(t, nil, tunnelID, nil, &v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: new(true), StaticIP: "192.0.2.10", TTL: new(int64(300))}}) + `"`),
 					Resources: map[string]*fnv1.Resource{
 						"dns-record": record(pcOp, "A", "192.0.2.10", false, 300),
-						"state":      stateConfigMap(stateData(hash(t, nil, tunnelID, nil, &v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: ptr(true), StaticIP: "192.0.2.10", TTL: ptr(int64(300))}}), nil)),
+						"state":      stateConfigMap(stateData(hash(t, nil, tunnelID, nil, &v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: new(true), StaticIP: "192.0.2.10", TTL: new(int64(300))}}), nil)),
 					},
 				},
 			})},
@@ -563,11 +556,11 @@ func TestRunFunction(t *testing.T) {
 				Requirements: requirements("internal-dnsonly", false),
 				Desired: &fnv1.State{
 					Composite: status(`, "annotationHash": "` + hash(t, map[string]string{v1alpha1.AnnotationTemplate: "internal-dnsonly", v1alpha1.AnnotationDNSIP: "192.168.1.50"}, tunnelID,
-						&v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: ptr(true), Proxied: ptr(false), TTL: ptr(int64(120))}}, nil) + `"`),
+						&v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: new(true), Proxied: new(false), TTL: new(int64(120))}}, nil) + `"`),
 					Resources: map[string]*fnv1.Resource{
 						"dns-record": record(pcOp, "A", "192.168.1.50", false, 120),
 						"state": stateConfigMap(stateData(hash(t, map[string]string{v1alpha1.AnnotationTemplate: "internal-dnsonly", v1alpha1.AnnotationDNSIP: "192.168.1.50"}, tunnelID,
-							&v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: ptr(true), Proxied: ptr(false), TTL: ptr(int64(120))}}, nil), nil)),
+							&v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: new(true), Proxied: new(false), TTL: new(int64(120))}}, nil), nil)),
 					},
 				},
 			})},
@@ -586,11 +579,11 @@ func TestRunFunction(t *testing.T) {
 				Requirements: requirements("internal-dnsonly", false),
 				Desired: &fnv1.State{
 					Composite: status(`, "annotationHash": "` + hash(t, map[string]string{v1alpha1.AnnotationTemplate: "internal-dnsonly", v1alpha1.AnnotationDNSIP: "2001:db8::50"}, tunnelID,
-						&v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: ptr(true), Proxied: ptr(false), TTL: ptr(int64(120))}}, nil) + `"`),
+						&v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: new(true), Proxied: new(false), TTL: new(int64(120))}}, nil) + `"`),
 					Resources: map[string]*fnv1.Resource{
 						"dns-record": record(pcOp, "AAAA", "2001:db8::50", false, 120),
 						"state": stateConfigMap(stateData(hash(t, map[string]string{v1alpha1.AnnotationTemplate: "internal-dnsonly", v1alpha1.AnnotationDNSIP: "2001:db8::50"}, tunnelID,
-							&v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: ptr(true), Proxied: ptr(false), TTL: ptr(int64(120))}}, nil), nil)),
+							&v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: new(true), Proxied: new(false), TTL: new(int64(120))}}, nil), nil)),
 					},
 				},
 			})},
@@ -616,10 +609,10 @@ func TestRunFunction(t *testing.T) {
 				Meta:         meta(),
 				Requirements: requirements("", true),
 				Desired: &fnv1.State{
-					Composite: status(`, "annotationHash": "` + hash(t, nil, tunnelID, nil, &v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: ptr(true), IngressServiceRef: &v1alpha1.ServiceRef{Name: "traefik", Namespace: "traefik"}}}) + `"`),
+					Composite: status(`, "annotationHash": "` + hash(t, nil, tunnelID, nil, &v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: new(true), IngressServiceRef: &v1alpha1.ServiceRef{Name: "traefik", Namespace: "traefik"}}}) + `"`),
 					Resources: map[string]*fnv1.Resource{
 						"dns-record": record(pcOp, "A", "192.168.1.240", false, 120),
-						"state":      stateConfigMap(stateData(hash(t, nil, tunnelID, nil, &v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: ptr(true), IngressServiceRef: &v1alpha1.ServiceRef{Name: "traefik", Namespace: "traefik"}}}), nil)),
+						"state":      stateConfigMap(stateData(hash(t, nil, tunnelID, nil, &v1alpha1.TemplateSpec{DNSOnly: &v1alpha1.DNSOnly{Enabled: new(true), IngressServiceRef: &v1alpha1.ServiceRef{Name: "traefik", Namespace: "traefik"}}}), nil)),
 					},
 				},
 			})},

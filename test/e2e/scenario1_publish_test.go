@@ -103,7 +103,7 @@ func TestPublish(t *testing.T) {
 			"KIND:.kind,CLAIM:.metadata.labels.crossplane\\.io/claim-namespace,"+
 			"READY:.status.conditions[?(@.type=='Ready')].status,SYNCED:.status.conditions[?(@.type=='Synced')].status")
 		got := map[string]int{}
-		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		for line := range strings.SplitSeq(strings.TrimSpace(out), "\n") {
 			f := strings.Fields(line)
 			if len(f) != 4 {
 				t.Fatalf("kubectl get managed printed %q", line)

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -119,10 +120,5 @@ func TestUnpublish(t *testing.T) {
 }
 
 func isInput(annotation string) bool {
-	for _, k := range v1alpha1.InputAnnotations {
-		if k == annotation {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(v1alpha1.InputAnnotations, annotation)
 }

@@ -2,6 +2,7 @@ package fakecloudflare
 
 import (
 	"cmp"
+	"maps"
 	"net/http"
 	"slices"
 )
@@ -11,9 +12,7 @@ var domainTypes = []string{"self_hosted", "ssh", "vnc"}
 
 func (s *Server) appJSON(a *AccessApp) map[string]any {
 	m := map[string]any{}
-	for k, v := range a.Extra {
-		m[k] = v
-	}
+	maps.Copy(m, a.Extra)
 	m["id"] = a.ID
 	m["aud"] = a.AUD
 	m["name"] = a.Name

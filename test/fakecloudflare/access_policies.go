@@ -1,6 +1,7 @@
 package fakecloudflare
 
 import (
+	"maps"
 	"net/http"
 	"slices"
 )
@@ -9,9 +10,7 @@ var decisions = []string{"allow", "deny", "non_identity", "bypass"}
 
 func (s *Server) policyJSON(p *AccessPolicy) map[string]any {
 	m := map[string]any{}
-	for k, v := range p.Extra {
-		m[k] = v
-	}
+	maps.Copy(m, p.Extra)
 	m["id"] = p.ID
 	m["name"] = p.Name
 	m["decision"] = p.Decision

@@ -8,6 +8,7 @@ import (
 	"github.com/cloudflare/cloudflare-go/v4"
 	"github.com/cloudflare/cloudflare-go/v4/option"
 	"github.com/cloudflare/cloudflare-go/v4/zero_trust"
+
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 
 	fake "github.com/cfzt/cfzt/test/fakecloudflare"

@@ -231,8 +231,8 @@ func unmarshalWithExtra(data []byte, known any, extra *map[string]any) error {
 		return err
 	}
 	t := reflect.TypeOf(known).Elem()
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+	for field := range t.Fields() {
+		name, _, _ := strings.Cut(field.Tag.Get("json"), ",")
 		delete(m, name)
 	}
 	if len(m) > 0 {

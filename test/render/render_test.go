@@ -35,7 +35,8 @@ func TestRenderExamples(t *testing.T) {
 	for _, route := range routes {
 		for _, observed := range []bool{false, true} {
 			name := route
-			args := []string{"render",
+			args := []string{
+				"render",
 				filepath.Join(root, "examples", "render", "xr", route+".yaml"),
 				filepath.Join(root, "package", "configuration", "composition.yaml"),
 				functions,

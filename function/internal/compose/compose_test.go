@@ -1,7 +1,7 @@
 package compose
 
 import (
-	"sort"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -76,7 +76,7 @@ func TestManaged(t *testing.T) {
 			for n := range got {
 				g.names = append(g.names, n)
 			}
-			sort.Slice(g.names, func(i, j int) bool { return g.names[i] < g.names[j] })
+			slices.Sort(g.names)
 			for _, n := range g.names {
 				g.kinds = append(g.kinds, got[n].Resource.GetKind())
 				if got[n].Ready != resource.ReadyUnspecified {

@@ -122,8 +122,10 @@ func TestPublish(t *testing.T) {
 			observed: map[resource.Name]resource.ObservedComposed{
 				NameDNSRecord: mr("DNSRecord", "www-d", conflict, xpv2.Creating()),
 			},
-			want: Publication{Status: corev1.ConditionFalse, Reason: string(xpv2.ReasonReconcileError),
-				Message: "DNSRecord www-d: " + conflict.Message},
+			want: Publication{
+				Status: corev1.ConditionFalse, Reason: string(xpv2.ReasonReconcileError),
+				Message: "DNSRecord www-d: " + conflict.Message,
+			},
 		},
 		"ReadyFalse": {
 			reason: "Ready=False for another reason than progress is a problem.",

@@ -1,7 +1,7 @@
 package compose
 
 import (
-	"sort"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -80,7 +80,7 @@ func TestWaitForZone(t *testing.T) {
 			for n := range desired {
 				got = append(got, n)
 			}
-			sort.Slice(got, func(i, j int) bool { return got[i] < got[j] })
+			slices.Sort(got)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("\n%s\nWaitForZone(...): -want desired, +got desired:\n%s", tc.reason, diff)
 			}

@@ -14,7 +14,7 @@ func TestMergeDNSOnly(t *testing.T) {
 		err string
 	}
 	dnsTemplate := func(fn ...func(*v1alpha1.TemplateSpec)) *v1alpha1.CloudflareZeroTrustTemplate {
-		return template("internal-dnsonly", append([]func(*v1alpha1.TemplateSpec){func(s *v1alpha1.TemplateSpec) { dnsOnly(s).Enabled = ptr(true) }}, fn...)...)
+		return template("internal-dnsonly", append([]func(*v1alpha1.TemplateSpec){func(s *v1alpha1.TemplateSpec) { dnsOnly(s).Enabled = new(true) }}, fn...)...)
 	}
 	cases := map[string]struct {
 		reason string
@@ -27,8 +27,8 @@ func TestMergeDNSOnly(t *testing.T) {
 				Route: testRoute, BackendRef: backend(), Tenant: testTenant(),
 				Annotations: map[string]string{v1alpha1.AnnotationDNSIP: "192.168.1.50"},
 				Template: dnsTemplate(func(s *v1alpha1.TemplateSpec) {
-					dnsOnly(s).Proxied = ptr(false)
-					dnsOnly(s).TTL = ptr(int64(120))
+					dnsOnly(s).Proxied = new(false)
+					dnsOnly(s).TTL = new(int64(120))
 				}),
 			},
 			want: want{dns: DNSOnly{Enabled: true, TTL: 120, IP: "192.168.1.50"}},
@@ -84,7 +84,7 @@ func TestMergeDNSOnly(t *testing.T) {
 				Route: testRoute, Tenant: testTenant(),
 				Template: dnsTemplate(func(s *v1alpha1.TemplateSpec) {
 					dnsOnly(s).StaticIP = "192.0.2.10"
-					dnsOnly(s).TTL = ptr(int64(30))
+					dnsOnly(s).TTL = new(int64(30))
 				}),
 			},
 			want: want{err: "cannot use CloudflareZeroTrustTemplate cloudflare-zero-trust/internal-dnsonly field spec.dnsOnly.ttl: 30 must be 1 (automatic) or between 60 and 86400 seconds"},

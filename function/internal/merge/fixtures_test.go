@@ -16,8 +16,6 @@ const (
 
 var testRoute = Route{Namespace: "web", Name: "app", Tenant: "home", Hostname: "app.example.com"}
 
-func ptr[T any](v T) *T { return &v }
-
 func testTenant() *v1alpha1.CloudflareZeroTrustTenant {
 	return &v1alpha1.CloudflareZeroTrustTenant{
 		ObjectMeta: metav1.ObjectMeta{Namespace: operatorNS, Name: "home"},
@@ -76,12 +74,12 @@ func dnsOnly(s *v1alpha1.TemplateSpec) *v1alpha1.DNSOnly {
 }
 
 func enableDNSOnly(s *v1alpha1.TemplateSpec) {
-	dnsOnly(s).Enabled = ptr(true)
+	dnsOnly(s).Enabled = new(true)
 	dnsOnly(s).StaticIP = "192.0.2.10"
 }
 
 func backend() *v1alpha1.BackendRef {
-	return &v1alpha1.BackendRef{Name: "app", Port: ptr(int32(8080))}
+	return &v1alpha1.BackendRef{Name: "app", Port: new(int32(8080))}
 }
 
 // merged is what a route with nothing set merges to.

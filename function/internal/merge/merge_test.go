@@ -43,8 +43,8 @@ func TestMergePrecedence(t *testing.T) {
 			reason:   "origin.noTLSVerify beats originTLS.noTLSVerify.",
 			key:      v1alpha1.AnnotationOriginNoTLSVerify,
 			value:    "false",
-			template: func(s *v1alpha1.TemplateSpec) { originTLS(s).NoTLSVerify = ptr(true) },
-			base:     func(s *v1alpha1.TemplateSpec) { originTLS(s).NoTLSVerify = ptr(false) },
+			template: func(s *v1alpha1.TemplateSpec) { originTLS(s).NoTLSVerify = new(true) },
+			base:     func(s *v1alpha1.TemplateSpec) { originTLS(s).NoTLSVerify = new(false) },
 			get:      func(s Settings) any { return s.Origin.NoTLSVerify },
 			want:     want{false, true, false, false},
 		},
@@ -64,22 +64,22 @@ func TestMergePrecedence(t *testing.T) {
 		},
 		"TLSTimeout": {
 			reason:   "tlsTimeout comes from templates and defaults to 10.",
-			template: func(s *v1alpha1.TemplateSpec) { originTLS(s).TLSTimeout = ptr(int64(15)) },
-			base:     func(s *v1alpha1.TemplateSpec) { originTLS(s).TLSTimeout = ptr(int64(20)) },
+			template: func(s *v1alpha1.TemplateSpec) { originTLS(s).TLSTimeout = new(int64(15)) },
+			base:     func(s *v1alpha1.TemplateSpec) { originTLS(s).TLSTimeout = new(int64(20)) },
 			get:      func(s Settings) any { return s.Origin.TLSTimeout },
 			want:     want{template: int64(15), base: int64(20), def: int64(10)},
 		},
 		"HTTP2Origin": {
 			reason:   "http2Origin comes from templates.",
-			template: func(s *v1alpha1.TemplateSpec) { originTLS(s).HTTP2Origin = ptr(false) },
-			base:     func(s *v1alpha1.TemplateSpec) { originTLS(s).HTTP2Origin = ptr(true) },
+			template: func(s *v1alpha1.TemplateSpec) { originTLS(s).HTTP2Origin = new(false) },
+			base:     func(s *v1alpha1.TemplateSpec) { originTLS(s).HTTP2Origin = new(true) },
 			get:      func(s Settings) any { return s.Origin.HTTP2Origin },
 			want:     want{template: false, base: true, def: false},
 		},
 		"MatchSNIToHost": {
 			reason:   "matchSNIToHost comes from templates.",
-			template: func(s *v1alpha1.TemplateSpec) { originTLS(s).MatchSNIToHost = ptr(true) },
-			base:     func(s *v1alpha1.TemplateSpec) { originTLS(s).MatchSNIToHost = ptr(false) },
+			template: func(s *v1alpha1.TemplateSpec) { originTLS(s).MatchSNIToHost = new(true) },
+			base:     func(s *v1alpha1.TemplateSpec) { originTLS(s).MatchSNIToHost = new(false) },
 			get:      func(s Settings) any { return s.Origin.MatchSNIToHost },
 			want:     want{template: true, base: false, def: false},
 		},
@@ -87,8 +87,8 @@ func TestMergePrecedence(t *testing.T) {
 			reason:   "access.enabled beats accessApplication.enabled, even when it turns Access off.",
 			key:      v1alpha1.AnnotationAccessEnabled,
 			value:    "false",
-			template: func(s *v1alpha1.TemplateSpec) { accessApp(s).Enabled = ptr(true) },
-			base:     func(s *v1alpha1.TemplateSpec) { accessApp(s).Enabled = ptr(false) },
+			template: func(s *v1alpha1.TemplateSpec) { accessApp(s).Enabled = new(true) },
+			base:     func(s *v1alpha1.TemplateSpec) { accessApp(s).Enabled = new(false) },
 			get:      func(s Settings) any { return s.Access.Enabled },
 			want:     want{false, true, false, false},
 		},
@@ -132,8 +132,8 @@ func TestMergePrecedence(t *testing.T) {
 			reason:   "access.autoRedirectToIdentity beats the templates.",
 			key:      v1alpha1.AnnotationAccessAutoRedirectToIdentity,
 			value:    "true",
-			template: func(s *v1alpha1.TemplateSpec) { accessApp(s).AutoRedirectToIdentity = ptr(false) },
-			base:     func(s *v1alpha1.TemplateSpec) { accessApp(s).AutoRedirectToIdentity = ptr(true) },
+			template: func(s *v1alpha1.TemplateSpec) { accessApp(s).AutoRedirectToIdentity = new(false) },
+			base:     func(s *v1alpha1.TemplateSpec) { accessApp(s).AutoRedirectToIdentity = new(true) },
 			get:      func(s Settings) any { return s.Access.AutoRedirectToIdentity },
 			want:     want{true, false, true, false},
 		},
@@ -141,8 +141,8 @@ func TestMergePrecedence(t *testing.T) {
 			reason:   "access.enableBindingCookie beats the templates.",
 			key:      v1alpha1.AnnotationAccessEnableBindingCookie,
 			value:    "true",
-			template: func(s *v1alpha1.TemplateSpec) { accessApp(s).EnableBindingCookie = ptr(false) },
-			base:     func(s *v1alpha1.TemplateSpec) { accessApp(s).EnableBindingCookie = ptr(true) },
+			template: func(s *v1alpha1.TemplateSpec) { accessApp(s).EnableBindingCookie = new(false) },
+			base:     func(s *v1alpha1.TemplateSpec) { accessApp(s).EnableBindingCookie = new(true) },
 			get:      func(s Settings) any { return s.Access.EnableBindingCookie },
 			want:     want{true, false, true, false},
 		},
@@ -150,8 +150,8 @@ func TestMergePrecedence(t *testing.T) {
 			reason:   "access.httpOnlyCookieAttribute beats the templates; the default is true.",
 			key:      v1alpha1.AnnotationAccessHTTPOnlyCookieAttribute,
 			value:    "false",
-			template: func(s *v1alpha1.TemplateSpec) { accessApp(s).HTTPOnlyCookieAttribute = ptr(true) },
-			base:     func(s *v1alpha1.TemplateSpec) { accessApp(s).HTTPOnlyCookieAttribute = ptr(false) },
+			template: func(s *v1alpha1.TemplateSpec) { accessApp(s).HTTPOnlyCookieAttribute = new(true) },
+			base:     func(s *v1alpha1.TemplateSpec) { accessApp(s).HTTPOnlyCookieAttribute = new(false) },
 			get:      func(s Settings) any { return s.Access.HTTPOnlyCookieAttribute },
 			want:     want{false, true, false, true},
 		},
@@ -175,8 +175,8 @@ func TestMergePrecedence(t *testing.T) {
 			reason:   "access.skipInterstitial beats the templates.",
 			key:      v1alpha1.AnnotationAccessSkipInterstitial,
 			value:    "true",
-			template: func(s *v1alpha1.TemplateSpec) { accessApp(s).SkipInterstitial = ptr(false) },
-			base:     func(s *v1alpha1.TemplateSpec) { accessApp(s).SkipInterstitial = ptr(true) },
+			template: func(s *v1alpha1.TemplateSpec) { accessApp(s).SkipInterstitial = new(false) },
+			base:     func(s *v1alpha1.TemplateSpec) { accessApp(s).SkipInterstitial = new(true) },
 			get:      func(s Settings) any { return s.Access.SkipInterstitial },
 			want:     want{true, false, true, false},
 		},
@@ -184,8 +184,8 @@ func TestMergePrecedence(t *testing.T) {
 			reason:   "access.appLauncherVisible beats the templates; the default is true.",
 			key:      v1alpha1.AnnotationAccessAppLauncherVisible,
 			value:    "false",
-			template: func(s *v1alpha1.TemplateSpec) { accessApp(s).AppLauncherVisible = ptr(true) },
-			base:     func(s *v1alpha1.TemplateSpec) { accessApp(s).AppLauncherVisible = ptr(false) },
+			template: func(s *v1alpha1.TemplateSpec) { accessApp(s).AppLauncherVisible = new(true) },
+			base:     func(s *v1alpha1.TemplateSpec) { accessApp(s).AppLauncherVisible = new(false) },
 			get:      func(s Settings) any { return s.Access.AppLauncherVisible },
 			want:     want{false, true, false, true},
 		},
@@ -193,8 +193,8 @@ func TestMergePrecedence(t *testing.T) {
 			reason:   "access.serviceAuth401Redirect beats the templates.",
 			key:      v1alpha1.AnnotationAccessServiceAuth401Redirect,
 			value:    "true",
-			template: func(s *v1alpha1.TemplateSpec) { accessApp(s).ServiceAuth401Redirect = ptr(false) },
-			base:     func(s *v1alpha1.TemplateSpec) { accessApp(s).ServiceAuth401Redirect = ptr(true) },
+			template: func(s *v1alpha1.TemplateSpec) { accessApp(s).ServiceAuth401Redirect = new(false) },
+			base:     func(s *v1alpha1.TemplateSpec) { accessApp(s).ServiceAuth401Redirect = new(true) },
 			get:      func(s Settings) any { return s.Access.ServiceAuth401Redirect },
 			want:     want{true, false, true, false},
 		},
@@ -225,8 +225,8 @@ func TestMergePrecedence(t *testing.T) {
 			reason:   "serviceToken.enabled beats the templates.",
 			key:      v1alpha1.AnnotationServiceTokenEnabled,
 			value:    "true",
-			template: func(s *v1alpha1.TemplateSpec) { token(s).Enabled = ptr(false) },
-			base:     func(s *v1alpha1.TemplateSpec) { token(s).Enabled = ptr(true) },
+			template: func(s *v1alpha1.TemplateSpec) { token(s).Enabled = new(false) },
+			base:     func(s *v1alpha1.TemplateSpec) { token(s).Enabled = new(true) },
 			get:      func(s Settings) any { return s.ServiceToken.Enabled },
 			want:     want{true, false, true, false},
 		},
@@ -242,24 +242,24 @@ func TestMergePrecedence(t *testing.T) {
 		"DNSOnlyEnabled": {
 			reason:   "dnsOnly.enabled comes from templates, even when the per-route template turns it off.",
 			setup:    func(s *v1alpha1.TemplateSpec) { dnsOnly(s).StaticIP = "192.0.2.10" },
-			template: func(s *v1alpha1.TemplateSpec) { dnsOnly(s).Enabled = ptr(false) },
-			base:     func(s *v1alpha1.TemplateSpec) { dnsOnly(s).Enabled = ptr(true) },
+			template: func(s *v1alpha1.TemplateSpec) { dnsOnly(s).Enabled = new(false) },
+			base:     func(s *v1alpha1.TemplateSpec) { dnsOnly(s).Enabled = new(true) },
 			get:      func(s Settings) any { return s.DNSOnly.Enabled },
 			want:     want{template: false, base: true, def: false},
 		},
 		"Proxied": {
 			reason:   "dnsOnly.proxied comes from templates.",
 			setup:    enableDNSOnly,
-			template: func(s *v1alpha1.TemplateSpec) { dnsOnly(s).Proxied = ptr(true) },
-			base:     func(s *v1alpha1.TemplateSpec) { dnsOnly(s).Proxied = ptr(false) },
+			template: func(s *v1alpha1.TemplateSpec) { dnsOnly(s).Proxied = new(true) },
+			base:     func(s *v1alpha1.TemplateSpec) { dnsOnly(s).Proxied = new(false) },
 			get:      func(s Settings) any { return s.DNSOnly.Proxied },
 			want:     want{template: true, base: false, def: false},
 		},
 		"TTL": {
 			reason:   "dnsOnly.ttl comes from templates; the default is 120.",
 			setup:    enableDNSOnly,
-			template: func(s *v1alpha1.TemplateSpec) { dnsOnly(s).TTL = ptr(int64(300)) },
-			base:     func(s *v1alpha1.TemplateSpec) { dnsOnly(s).TTL = ptr(int64(1)) },
+			template: func(s *v1alpha1.TemplateSpec) { dnsOnly(s).TTL = new(int64(300)) },
+			base:     func(s *v1alpha1.TemplateSpec) { dnsOnly(s).TTL = new(int64(1)) },
 			get:      func(s Settings) any { return s.DNSOnly.TTL },
 			want:     want{template: int64(300), base: int64(1), def: int64(120)},
 		},
@@ -268,7 +268,7 @@ func TestMergePrecedence(t *testing.T) {
 			key:    v1alpha1.AnnotationDNSIP,
 			value:  "192.168.1.50",
 			setup: func(s *v1alpha1.TemplateSpec) {
-				dnsOnly(s).Enabled = ptr(true)
+				dnsOnly(s).Enabled = new(true)
 				dnsOnly(s).IngressServiceRef = &v1alpha1.ServiceRef{Name: "traefik", Namespace: "traefik"}
 			},
 			template: func(s *v1alpha1.TemplateSpec) { dnsOnly(s).StaticIP = "192.0.2.20" },
@@ -358,18 +358,18 @@ func TestMerge(t *testing.T) {
 				BackendRef:  backend(),
 				Tenant:      testTenant(),
 				Template: template("protected", func(s *v1alpha1.TemplateSpec) {
-					accessApp(s).Enabled = ptr(true)
+					accessApp(s).Enabled = new(true)
 					accessApp(s).SessionDuration = "8h"
 					accessApp(s).ExistingPolicyNames = []string{"Allow Home Users"}
 				}),
 				BaseTemplate: template("base-home", func(s *v1alpha1.TemplateSpec) {
 					originSvc(s).URL = "https://traefik.traefik.svc:443"
-					originSvc(s).HTTPRedirect = ptr(true) //nolint:staticcheck // SA1019: the deprecated field is set on purpose.
-					originTLS(s).NoTLSVerify = ptr(false)
+					originSvc(s).HTTPRedirect = new(true) //nolint:staticcheck // SA1019: the deprecated field is set on purpose.
+					originTLS(s).NoTLSVerify = new(false)
 					originTLS(s).OriginServerName = "{{ hostname }}"
-					originTLS(s).TLSTimeout = ptr(int64(10))
-					accessApp(s).Enabled = ptr(false)
-					token(s).Enabled = ptr(false)
+					originTLS(s).TLSTimeout = new(int64(10))
+					accessApp(s).Enabled = new(false)
+					token(s).Enabled = new(false)
 				}),
 			},
 			want: want{settings: merged(func(s *Settings) {

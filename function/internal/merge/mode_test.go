@@ -9,7 +9,7 @@ import (
 )
 
 func TestMergeModes(t *testing.T) {
-	dnsTemplate := template("internal-dnsonly", func(s *v1alpha1.TemplateSpec) { dnsOnly(s).Enabled = ptr(true) })
+	dnsTemplate := template("internal-dnsonly", func(s *v1alpha1.TemplateSpec) { dnsOnly(s).Enabled = new(true) })
 	cases := map[string]struct {
 		reason string
 		in     Inputs
@@ -31,7 +31,7 @@ func TestMergeModes(t *testing.T) {
 			in: Inputs{
 				Route: testRoute, Tenant: testTenant(), Template: dnsTemplate,
 				Annotations:  map[string]string{v1alpha1.AnnotationDNSIP: "192.168.1.50"},
-				BaseTemplate: template("base-home", func(s *v1alpha1.TemplateSpec) { accessApp(s).Enabled = ptr(true) }),
+				BaseTemplate: template("base-home", func(s *v1alpha1.TemplateSpec) { accessApp(s).Enabled = new(true) }),
 			},
 			want: "cannot enable Access (CloudflareZeroTrustTemplate cloudflare-zero-trust/base-home field spec.accessApplication.enabled) in DNS-only mode (CloudflareZeroTrustTemplate cloudflare-zero-trust/internal-dnsonly field spec.dnsOnly.enabled): an Access application needs the tunnel; disable one of them",
 		},

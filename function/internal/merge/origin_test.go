@@ -16,12 +16,12 @@ func TestBackendURL(t *testing.T) {
 	}{
 		"RouteNamespace": {
 			reason: "A backendRef without a namespace is in the route's namespace.",
-			ref:    &v1alpha1.BackendRef{Name: "app", Port: ptr(int32(8080))},
+			ref:    &v1alpha1.BackendRef{Name: "app", Port: new(int32(8080))},
 			want:   "http://app.web.svc.cluster.local:8080",
 		},
 		"OtherNamespace": {
 			reason: "A backendRef's own namespace is kept.",
-			ref:    &v1alpha1.BackendRef{Name: "app", Namespace: "backend", Port: ptr(int32(3000))},
+			ref:    &v1alpha1.BackendRef{Name: "app", Namespace: "backend", Port: new(int32(3000))},
 			want:   "http://app.backend.svc.cluster.local:3000",
 		},
 		"DefaultPort": {
@@ -100,7 +100,7 @@ func TestMergeOrigin(t *testing.T) {
 			reason: "A tlsTimeout out of range is refused with the template and field.",
 			in: Inputs{
 				Route: testRoute, BackendRef: backend(), Tenant: testTenant(),
-				BaseTemplate: template("base-home", func(s *v1alpha1.TemplateSpec) { originTLS(s).TLSTimeout = ptr(int64(0)) }),
+				BaseTemplate: template("base-home", func(s *v1alpha1.TemplateSpec) { originTLS(s).TLSTimeout = new(int64(0)) }),
 			},
 			want: want{err: "cannot use CloudflareZeroTrustTemplate cloudflare-zero-trust/base-home field spec.originService.originTLS.tlsTimeout: 0 must be between 1 and 300 seconds"},
 		},

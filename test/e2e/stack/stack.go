@@ -228,11 +228,9 @@ func (s *Stack) up(ctx, loopCtx context.Context) error {
 	if err := s.startFunction(ctx, fnBin); err != nil {
 		return err
 	}
-	s.loops.Add(1)
-	go func() {
-		defer s.loops.Done()
+	s.loops.Go(func() {
 		s.playRuntime(loopCtx)
-	}()
+	})
 	if err := s.installPackages(ctx); err != nil {
 		return err
 	}

@@ -66,9 +66,9 @@ func TestAccessAppWrites(t *testing.T) {
 
 	want := AccessApp{
 		Name: "cfzt-new.example.com", Domain: "new.example.com", SessionDuration: "8h",
-		SkipInterstitial: ptr(true), AppLauncherVisible: ptr(false), AutoRedirectToIdentity: ptr(true),
-		EnableBindingCookie: ptr(false), HTTPOnlyCookieAttribute: ptr(true), SameSiteCookieAttribute: "lax",
-		ServiceAuth401Redirect: ptr(true), CustomDenyURL: "https://deny.example.com",
+		SkipInterstitial: new(true), AppLauncherVisible: new(false), AutoRedirectToIdentity: new(true),
+		EnableBindingCookie: new(false), HTTPOnlyCookieAttribute: new(true), SameSiteCookieAttribute: "lax",
+		ServiceAuth401Redirect: new(true), CustomDenyURL: "https://deny.example.com",
 		PolicyIDs: []string{polAdmins, polHome},
 	}
 	created, err := c.CreateAccessApp(ctx, want)
@@ -105,7 +105,7 @@ func TestAccessAppWrites(t *testing.T) {
 
 	upd := want
 	upd.SessionDuration = "1h"
-	upd.SkipInterstitial = ptr(false)
+	upd.SkipInterstitial = new(false)
 	upd.PolicyIDs = []string{polHome}
 	updated, err := c.UpdateAccessApp(ctx, created.ID, upd)
 	if err != nil {

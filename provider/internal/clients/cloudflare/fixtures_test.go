@@ -48,8 +48,10 @@ func accessSeed() fakecloudflare.Seed {
 			{ID: polDup2, AccountID: testAccount, Name: "Dup", Decision: "deny", Include: []fakecloudflare.Rule{rule("email", "b@example.com")}},
 		},
 		AccessApps: []fakecloudflare.AccessApp{
-			{ID: appOurs, AccountID: testAccount, Name: "cfzt-app.example.com", Domain: "app.example.com", Type: "self_hosted", SessionDuration: "24h",
-				Policies: []fakecloudflare.AppPolicyRef{{ID: polAdmins, Precedence: 2}, {ID: polHome, Precedence: 1}}},
+			{
+				ID: appOurs, AccountID: testAccount, Name: "cfzt-app.example.com", Domain: "app.example.com", Type: "self_hosted", SessionDuration: "24h",
+				Policies: []fakecloudflare.AppPolicyRef{{ID: polAdmins, Precedence: 2}, {ID: polHome, Precedence: 1}},
+			},
 			{ID: appGrafana, AccountID: testAccount, Name: "Grafana", Domain: "grafana.example.com", Type: "self_hosted"},
 			{ID: appDup1, AccountID: testAccount, Name: "cfzt-dup.example.com", Domain: "dup.example.com", Type: "self_hosted"},
 			{ID: appDup2, AccountID: testAccount, Name: "cfzt-dup.example.com", Domain: "dup2.example.com", Type: "self_hosted"},

@@ -144,8 +144,7 @@ func fail(w http.ResponseWriter, status int, code int, msg string) {
 // retryAfter returns how long Cloudflare, or the client's shared budget,
 // asked to wait before trying again.
 func retryAfter(err error) (time.Duration, bool) {
-	var rl *RateLimitedError
-	if errors.As(err, &rl) {
+	if rl, ok := errors.AsType[*RateLimitedError](err); ok {
 		return rl.RetryAfter, true
 	}
 	e, ok := apiError(err)

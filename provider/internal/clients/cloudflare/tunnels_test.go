@@ -17,8 +17,6 @@ import (
 	"github.com/cfzt/cfzt/test/fakecloudflare"
 )
 
-func ptr[T any](v T) *T { return &v }
-
 var (
 	foreignRule = map[string]any{"hostname": "foreign.example.com", "service": "http://f:80", "originRequest": map[string]any{
 		"noTLSVerify": true, "matchSNItoHost": true, "access": map[string]any{"required": true, "teamName": "t", "audTag": []any{"x"}},
@@ -72,7 +70,7 @@ func storedConfig(t *testing.T, f *fakecloudflare.Server) map[string]any {
 }
 
 func TestUpdateTunnelIngress(t *testing.T) {
-	newRule := IngressRule{Hostname: "new.example.com", Service: "http://new:80", OriginRequest: &OriginRequest{NoTLSVerify: ptr(true), OriginServerName: "new.example.com", ConnectTimeout: ptr(int64(30))}}
+	newRule := IngressRule{Hostname: "new.example.com", Service: "http://new:80", OriginRequest: &OriginRequest{NoTLSVerify: new(true), OriginServerName: "new.example.com", ConnectTimeout: new(int64(30))}}
 	newRuleJSON := map[string]any{"hostname": "new.example.com", "service": "http://new:80", "originRequest": map[string]any{"noTLSVerify": true, "originServerName": "new.example.com", "connectTimeout": 30}}
 
 	type args struct {
@@ -413,7 +411,7 @@ func TestGetTunnelConfigurationCached(t *testing.T) {
 		Version:  2,
 		Source:   "cloudflare",
 		Ingress: []IngressRule{
-			{Hostname: "foreign.example.com", Service: "http://f:80", OriginRequest: &OriginRequest{NoTLSVerify: ptr(true), Extra: map[string]json.RawMessage{
+			{Hostname: "foreign.example.com", Service: "http://f:80", OriginRequest: &OriginRequest{NoTLSVerify: new(true), Extra: map[string]json.RawMessage{
 				"matchSNItoHost": json.RawMessage("true"),
 				"access":         json.RawMessage(`{"audTag":["x"],"required":true,"teamName":"t"}`),
 			}}},
@@ -439,12 +437,13 @@ func TestIngressRuleJSON(t *testing.T) {
 		"Modelled": {
 			reason: "Modelled fields are read into the struct.",
 			in:     `{"hostname":"a.example.com","path":"/x","service":"http://a:80","originRequest":{"noTLSVerify":true,"connectTimeout":30,"httpHostHeader":"a"}}`,
-			want:   IngressRule{Hostname: "a.example.com", Path: "/x", Service: "http://a:80", OriginRequest: &OriginRequest{NoTLSVerify: ptr(true), ConnectTimeout: ptr(int64(30)), HTTPHostHeader: "a"}},
+			want:   IngressRule{Hostname: "a.example.com", Path: "/x", Service: "http://a:80", OriginRequest: &OriginRequest{NoTLSVerify: new(true), ConnectTimeout: new(int64(30)), HTTPHostHeader: "a"}},
 		},
 		"Unmodelled": {
 			reason: "Keys we do not model, and modelled keys whose value does not fit, are kept as read.",
 			in:     `{"hostname":"a.example.com","service":"http://a:80","id":"r1","originRequest":{"connectTimeout":"30s","matchSNItoHost":true,"access":{"required":true}}}`,
-			want: IngressRule{Hostname: "a.example.com", Service: "http://a:80",
+			want: IngressRule{
+				Hostname: "a.example.com", Service: "http://a:80",
 				Extra: map[string]json.RawMessage{"id": json.RawMessage(`"r1"`)},
 				OriginRequest: &OriginRequest{Extra: map[string]json.RawMessage{
 					"connectTimeout": json.RawMessage(`"30s"`), "matchSNItoHost": json.RawMessage("true"), "access": json.RawMessage(`{"required":true}`),

@@ -6,14 +6,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	"k8s.io/utils/ptr"
-
-	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/test"
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/provider/internal/clients/cloudflare"
@@ -58,7 +56,7 @@ func accessApp(m ...appModifier) *v1alpha1.AccessApp {
 		Name:             name,
 		Domain:           domain,
 		SessionDuration:  "24h",
-		SkipInterstitial: ptr.To(true),
+		SkipInterstitial: new(true),
 		PolicyIDs:        []string{"pol-ref", "pol-home"},
 	}
 	for _, f := range m {
@@ -77,8 +75,8 @@ func cloudApp(m ...func(*cloudflare.AccessApp)) cloudflare.AccessApp {
 		Name:               name,
 		Domain:             domain,
 		SessionDuration:    "24h0m0s",
-		SkipInterstitial:   ptr.To(true),
-		AppLauncherVisible: ptr.To(true),
+		SkipInterstitial:   new(true),
+		AppLauncherVisible: new(true),
 		PolicyIDs:          []string{"pol-home", "pol-ref"},
 	}
 	for _, f := range m {
@@ -144,7 +142,7 @@ func TestObserve(t *testing.T) {
 				MockGetAccessApp: func(_ context.Context, _ string) (cloudflare.AccessApp, error) {
 					return cloudflare.AccessApp{
 						ID: appID, AUD: "aud-1", Type: "self_hosted", Name: name, Domain: domain,
-						SessionDuration: "24h0m0s", SkipInterstitial: ptr.To(true), AppLauncherVisible: ptr.To(true),
+						SessionDuration: "24h0m0s", SkipInterstitial: new(true), AppLauncherVisible: new(true),
 						PolicyIDs: []string{"pol-home", "pol-ref"},
 					}, nil
 				},
@@ -160,7 +158,7 @@ func TestObserve(t *testing.T) {
 			reason: "A setting changed in the dashboard must be reported as drift, so that Update reverts it.",
 			cf: &fake.MockClient{
 				MockGetAccessApp: func(_ context.Context, _ string) (cloudflare.AccessApp, error) {
-					return cloudApp(func(a *cloudflare.AccessApp) { a.SkipInterstitial = ptr.To(false) }), nil
+					return cloudApp(func(a *cloudflare.AccessApp) { a.SkipInterstitial = new(false) }), nil
 				},
 				MockResolveAccessPolicyIDs: resolve,
 			},
@@ -241,7 +239,7 @@ func TestCreate(t *testing.T) {
 			want: want{
 				mg: accessApp(withPolicyNames("Allow Home Users"), withExternalName(appID), withStatus("aud-1", "pol-home", "pol-ref")),
 				created: []cloudflare.AccessApp{{
-					Type: "self_hosted", Name: name, Domain: domain, SessionDuration: "24h", SkipInterstitial: ptr.To(true),
+					Type: "self_hosted", Name: name, Domain: domain, SessionDuration: "24h", SkipInterstitial: new(true),
 					PolicyIDs: []string{"pol-home", "pol-ref"},
 				}},
 			},
@@ -285,7 +283,7 @@ func TestCreate(t *testing.T) {
 			want: want{
 				mg: accessApp(),
 				created: []cloudflare.AccessApp{{
-					Type: "self_hosted", Name: name, Domain: domain, SessionDuration: "24h", SkipInterstitial: ptr.To(true),
+					Type: "self_hosted", Name: name, Domain: domain, SessionDuration: "24h", SkipInterstitial: new(true),
 					PolicyIDs: []string{"pol-ref", "pol-home"},
 				}},
 				err: errBoom,
@@ -334,7 +332,7 @@ func TestUpdate(t *testing.T) {
 				return cloudApp(), nil
 			},
 			want: want{id: appID, updated: cloudflare.AccessApp{
-				Type: "self_hosted", Name: name, Domain: domain, SessionDuration: "24h", SkipInterstitial: ptr.To(true),
+				Type: "self_hosted", Name: name, Domain: domain, SessionDuration: "24h", SkipInterstitial: new(true),
 				PolicyIDs: []string{"pol-ref", "pol-home"},
 			}},
 		},
@@ -344,7 +342,7 @@ func TestUpdate(t *testing.T) {
 				return cloudflare.AccessApp{}, errBoom
 			},
 			want: want{id: appID, updated: cloudflare.AccessApp{
-				Type: "self_hosted", Name: name, Domain: domain, SessionDuration: "24h", SkipInterstitial: ptr.To(true),
+				Type: "self_hosted", Name: name, Domain: domain, SessionDuration: "24h", SkipInterstitial: new(true),
 				PolicyIDs: []string{"pol-ref", "pol-home"},
 			}, err: errBoom},
 		},

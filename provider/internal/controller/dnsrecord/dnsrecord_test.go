@@ -220,21 +220,27 @@ func TestObserve(t *testing.T) {
 			reason: "A record nobody marked is never adopted: the DNSRecord reports a conflict naming its comment.",
 			client: &fake.MockClient{MockZoneForHostname: zoneFound, MockFindDNSRecord: find(cloudflare.DNSRecord{}, errNotOwned), MockGetDNSRecord: get(foreign, nil)},
 			cr:     dnsRecord(),
-			want: want{cr: dnsRecord(),
-				msg: `DNS record CNAME app.example.com already exists and is not managed by cfzt (comment "set up by hand by alice"): remove it or choose another hostname`},
+			want: want{
+				cr:  dnsRecord(),
+				msg: `DNS record CNAME app.example.com already exists and is not managed by cfzt (comment "set up by hand by alice"): remove it or choose another hostname`,
+			},
 		},
 		"OtherOwnerInTheWay": {
 			reason: "A record another owner marked is a conflict naming that owner.",
-			client: &fake.MockClient{MockZoneForHostname: zoneFound,
-				MockFindDNSRecord: find(cloudflare.DNSRecord{}, &cloudflare.NotOwnedError{Kind: "DNS record", Name: name, ID: "f00", Owner: "other/route"}),
-				MockGetDNSRecord:  get(foreign, nil)},
+			client: &fake.MockClient{
+				MockZoneForHostname: zoneFound,
+				MockFindDNSRecord:   find(cloudflare.DNSRecord{}, &cloudflare.NotOwnedError{Kind: "DNS record", Name: name, ID: "f00", Owner: "other/route"}),
+				MockGetDNSRecord:    get(foreign, nil),
+			},
 			cr:   dnsRecord(),
 			want: want{cr: dnsRecord(), msg: `already exists and is managed by cfzt for "other/route", not "apps/app"`},
 		},
 		"Ambiguous": {
 			reason: "Two records of ours for one name is a conflict, never a third create.",
-			client: &fake.MockClient{MockZoneForHostname: zoneFound,
-				MockFindDNSRecord: find(cloudflare.DNSRecord{}, &cloudflare.AmbiguousError{Kind: "DNS record", Name: name, IDs: []string{"a", "b"}})},
+			client: &fake.MockClient{
+				MockZoneForHostname: zoneFound,
+				MockFindDNSRecord:   find(cloudflare.DNSRecord{}, &cloudflare.AmbiguousError{Kind: "DNS record", Name: name, IDs: []string{"a", "b"}}),
+			},
 			cr:   dnsRecord(),
 			want: want{cr: dnsRecord(), msg: "more than once (IDs a, b): delete all but one"},
 		},
@@ -242,8 +248,10 @@ func TestObserve(t *testing.T) {
 			reason: "A hostname in none of the account's zones is an error naming the zones there are.",
 			client: &fake.MockClient{MockZoneForHostname: zoneMissing, MockListZones: zones},
 			cr:     dnsRecord(),
-			want: want{cr: dnsRecord(),
-				msg: `cannot find a zone for hostname "app.example.com" in the account of ProviderConfig "default": add the zone or use a hostname in one of example.com, example.org`},
+			want: want{
+				cr:  dnsRecord(),
+				msg: `cannot find a zone for hostname "app.example.com" in the account of ProviderConfig "default": add the zone or use a hostname in one of example.com, example.org`,
+			},
 		},
 		"ZoneMissingWhileDeleting": {
 			reason: "Without its zone the record is gone, so a deleted DNSRecord can go.",
@@ -320,8 +328,10 @@ func TestCreate(t *testing.T) {
 		},
 		"Conflict": {
 			reason: "A foreign record in the way is a conflict, with no write.",
-			client: &fake.MockClient{MockZoneForHostname: zoneFound, MockFindDNSRecord: find(cloudflare.DNSRecord{}, errNotOwned),
-				MockGetDNSRecord: get(cloudflare.DNSRecord{}, errBoom), MockCreateDNSRecord: create},
+			client: &fake.MockClient{
+				MockZoneForHostname: zoneFound, MockFindDNSRecord: find(cloudflare.DNSRecord{}, errNotOwned),
+				MockGetDNSRecord: get(cloudflare.DNSRecord{}, errBoom), MockCreateDNSRecord: create,
+			},
 			want: wantCreate{want: want{cr: dnsRecord(), msg: `DNS record CNAME app.example.com already exists and is not managed by cfzt (comment "")`}},
 		},
 		"FindFailed": {
@@ -331,11 +341,13 @@ func TestCreate(t *testing.T) {
 		},
 		"CreateFailed": {
 			reason: "A failed create is returned and sets no external name.",
-			client: &fake.MockClient{MockZoneForHostname: zoneFound, MockFindDNSRecord: find(cloudflare.DNSRecord{}, errNotFound),
+			client: &fake.MockClient{
+				MockZoneForHostname: zoneFound, MockFindDNSRecord: find(cloudflare.DNSRecord{}, errNotFound),
 				MockCreateDNSRecord: func(context.Context, string, cloudflare.DNSRecord) (cloudflare.DNSRecord, error) {
 					created++
 					return cloudflare.DNSRecord{}, errBoom
-				}},
+				},
+			},
 			want: wantCreate{want: want{cr: dnsRecord(), err: errBoom}, created: 1},
 		},
 	}
@@ -457,14 +469,16 @@ func TestDelete(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			deleted := false
-			e := &external{client: &fake.MockClient{MockZoneForHostname: zoneFound,
+			e := &external{client: &fake.MockClient{
+				MockZoneForHostname: zoneFound,
 				MockDeleteDNSRecord: func(_ context.Context, z, id, o string) error {
 					if z != zoneID || id != recordID || o != owner {
 						return errors.Errorf("wrong delete %s %s %s", z, id, o)
 					}
 					deleted = true
 					return tc.err
-				}}}
+				},
+			}}
 			_, err := e.Delete(context.Background(), tc.cr)
 			checkErr(t, tc.reason, "Delete", tc.want, err)
 			if diff := cmp.Diff(tc.deleted, deleted); diff != "" {

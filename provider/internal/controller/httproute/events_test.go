@@ -43,8 +43,10 @@ func TestClaimHealth(t *testing.T) {
 				cond(xpv2.TypeSynced, corev1.ConditionFalse, xpv2.ReasonReconcileError, `invalid cfzt.cloudflare.com/dnsIp "x": not an IP address`),
 				xpv2.Available(),
 			},
-			want: health{Problem: &event.Event{Type: event.TypeWarning, Reason: "ReconcileError",
-				Message: `invalid cfzt.cloudflare.com/dnsIp "x": not an IP address`}},
+			want: health{Problem: &event.Event{
+				Type: event.TypeWarning, Reason: "ReconcileError",
+				Message: `invalid cfzt.cloudflare.com/dnsIp "x": not an IP address`,
+			}},
 		},
 		"AcceptedFalse": {
 			reason: "Accepted=False, the function's refusal, is the problem shown, though Synced is True and Ready only waits.",
@@ -53,8 +55,10 @@ func TestClaimHealth(t *testing.T) {
 				cond(xpv2.TypeReady, corev1.ConditionFalse, "Waiting", "Claim is waiting for composite resource to become Ready"),
 				cond(v1alpha1.TypeAccepted, corev1.ConditionFalse, v1alpha1.ReasonInvalidInput, `cannot use annotation cfzt.cloudflare.com/access.sessionDuration: "forever" is not a duration`),
 			},
-			want: health{Problem: &event.Event{Type: event.TypeWarning, Reason: v1alpha1.ReasonInvalidInput,
-				Message: `cannot use annotation cfzt.cloudflare.com/access.sessionDuration: "forever" is not a duration`}},
+			want: health{Problem: &event.Event{
+				Type: event.TypeWarning, Reason: v1alpha1.ReasonInvalidInput,
+				Message: `cannot use annotation cfzt.cloudflare.com/access.sessionDuration: "forever" is not a duration`,
+			}},
 		},
 		"AcceptedTrue": {
 			reason: "Accepted=True with a Ready claim is published.",
@@ -69,20 +73,26 @@ func TestClaimHealth(t *testing.T) {
 				cond(v1alpha1.TypeAccepted, corev1.ConditionTrue, v1alpha1.ReasonAccepted, ""),
 				cond(v1alpha1.TypePublished, corev1.ConditionFalse, xpv2.ReasonReconcileError, "DNSRecord www-d: zone not found"),
 			},
-			want: health{Problem: &event.Event{Type: event.TypeWarning, Reason: "ReconcileError",
-				Message: "DNSRecord www-d: zone not found"}},
+			want: health{Problem: &event.Event{
+				Type: event.TypeWarning, Reason: "ReconcileError",
+				Message: "DNSRecord www-d: zone not found",
+			}},
 		},
 		"ReadyFalse": {
 			reason: "Ready=False for another reason than progress is a problem.",
 			conds:  []xpv2.Condition{xpv2.ReconcileSuccess(), cond(xpv2.TypeReady, corev1.ConditionFalse, "Conflict", "record owned by someone else")},
-			want: health{Problem: &event.Event{Type: event.TypeWarning, Reason: "Conflict",
-				Message: "record owned by someone else"}},
+			want: health{Problem: &event.Event{
+				Type: event.TypeWarning, Reason: "Conflict",
+				Message: "record owned by someone else",
+			}},
 		},
 		"NoMessage": {
 			reason: "A problem without a message still says which condition.",
 			conds:  []xpv2.Condition{cond(xpv2.TypeSynced, corev1.ConditionFalse, "", "")},
-			want: health{Problem: &event.Event{Type: event.TypeWarning, Reason: ReasonClaimError,
-				Message: "ZeroTrustRoute condition Synced is False ()"}},
+			want: health{Problem: &event.Event{
+				Type: event.TypeWarning, Reason: ReasonClaimError,
+				Message: "ZeroTrustRoute condition Synced is False ()",
+			}},
 		},
 	}
 	for name, tc := range cases {

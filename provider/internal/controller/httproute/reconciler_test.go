@@ -2,6 +2,7 @@ package httproute
 
 import (
 	"context"
+	"maps"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -427,9 +428,7 @@ func written(a map[string]string) map[string]string {
 
 func withLastReconcile(m map[string]string, ts string) map[string]string {
 	out := map[string]string{v1alpha1.AnnotationLastReconcile: ts}
-	for k, v := range m {
-		out[k] = v
-	}
+	maps.Copy(out, m)
 	return out
 }
 

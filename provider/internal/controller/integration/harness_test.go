@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -118,8 +119,8 @@ func start() (*harness, error) { //nolint:gocyclo // gocyclo: one linear start-u
 	var stops []func()
 	stopShared = func() {
 		cancel()
-		for i := len(stops) - 1; i >= 0; i-- {
-			stops[i]()
+		for _, stop := range slices.Backward(stops) {
+			stop()
 		}
 	}
 

@@ -18,11 +18,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
-	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
-
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/provider/internal/clients/cloudflare"
@@ -113,8 +112,10 @@ func TestReconcile(t *testing.T) {
 			reason:  "A Tenant that sets logLevel, which has no effect, gets a Warning Event saying so.",
 			objects: []client.Object{withLogLevel(tenant(), 0), secret(token)},
 			cf:      working(),
-			want: want{pc: wantPC, ready: xpv2.Available(), result: reconcile.Result{RequeueAfter: time.Minute},
-				events: []event.Event{event.Warning(ReasonDeprecatedField, errors.New("deprecated: spec.logLevel has no effect: the provider's log level is set by its --debug flag; remove it from the Tenant"))}},
+			want: want{
+				pc: wantPC, ready: xpv2.Available(), result: reconcile.Result{RequeueAfter: time.Minute},
+				events: []event.Event{event.Warning(ReasonDeprecatedField, errors.New("deprecated: spec.logLevel has no effect: the provider's log level is set by its --debug flag; remove it from the Tenant"))},
+			},
 		},
 		"DeprecatedLogLevelSaidOnce": {
 			reason:  "The Warning is given once per change of the Tenant, not at every check.",
@@ -125,8 +126,10 @@ func TestReconcile(t *testing.T) {
 		"SecretMissing": {
 			reason:  "Without its Secret the Tenant still gets its ProviderConfig, and says which Secret to create.",
 			objects: []client.Object{tenant()},
-			want: want{pc: wantPC, result: reconcile.Result{RequeueAfter: time.Minute},
-				ready: unavailable(ReasonSecretMissing, `cannot read Secret cloudflare-zero-trust/cloudflare-api-token named by spec.credentialRef: create it with the API token under key "token"`)},
+			want: want{
+				pc: wantPC, result: reconcile.Result{RequeueAfter: time.Minute},
+				ready: unavailable(ReasonSecretMissing, `cannot read Secret cloudflare-zero-trust/cloudflare-api-token named by spec.credentialRef: create it with the API token under key "token"`),
+			},
 		},
 		"TokenRefused": {
 			reason:  "A token Cloudflare refuses makes the Tenant unready with a message that never holds the token.",
@@ -134,8 +137,10 @@ func TestReconcile(t *testing.T) {
 			cf: &cffake.MockClient{MockVerifyToken: func(context.Context) (cloudflare.TokenStatus, error) {
 				return cloudflare.TokenStatus{}, &cfsdk.Error{StatusCode: http.StatusUnauthorized}
 			}},
-			want: want{pc: wantPC, result: reconcile.Result{RequeueAfter: time.Minute},
-				ready: unavailable(ReasonTokenRefused, "Cloudflare refused the API token in Secret cloudflare-zero-trust/cloudflare-api-token: create a token with the permissions listed in the README")},
+			want: want{
+				pc: wantPC, result: reconcile.Result{RequeueAfter: time.Minute},
+				ready: unavailable(ReasonTokenRefused, "Cloudflare refused the API token in Secret cloudflare-zero-trust/cloudflare-api-token: create a token with the permissions listed in the README"),
+			},
 		},
 		"TunnelMissing": {
 			reason:  "A tunnel that does not exist makes the Tenant unready, naming the tunnel.",
@@ -147,8 +152,10 @@ func TestReconcile(t *testing.T) {
 				}
 				return m
 			}(),
-			want: want{pc: wantPC, result: reconcile.Result{RequeueAfter: time.Minute},
-				ready: unavailable(ReasonTunnelNotFound, "tunnel %s named by spec.tunnelId does not exist in account %s: create it or fix the ID", tunnelID, account)},
+			want: want{
+				pc: wantPC, result: reconcile.Result{RequeueAfter: time.Minute},
+				ready: unavailable(ReasonTunnelNotFound, "tunnel %s named by spec.tunnelId does not exist in account %s: create it or fix the ID", tunnelID, account),
+			},
 		},
 		"Deleted": {
 			reason:  "A deleted Tenant's ProviderConfig is deleted.",
