@@ -344,8 +344,7 @@ func require(rsp *fnv1.RunFunctionResponse, lookups ...extra.Lookup) {
 		rsp.Requirements.ExtraResources = map[string]*fnv1.ResourceSelector{} //nolint:staticcheck // As in RunFunction.
 	}
 	for _, l := range lookups {
-		//nolint:staticcheck // As in RunFunction.
-		maps.Copy(rsp.Requirements.ExtraResources, l.Selectors())
+		maps.Copy(rsp.GetRequirements().GetExtraResources(), l.Selectors()) //nolint:staticcheck // As in RunFunction.
 	}
 }
 

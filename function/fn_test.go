@@ -233,7 +233,7 @@ func requirements(template string, service bool) *fnv1.Requirements {
 	if service {
 		r["ingress-service"] = selector("v1", "Service", "traefik", "traefik")
 	}
-	return &fnv1.Requirements{ExtraResources: r}
+	return &fnv1.Requirements{ExtraResources: r} //nolint:staticcheck // The function uses the extra resources API.
 }
 
 func meta() *fnv1.ResponseMeta {
@@ -421,7 +421,7 @@ func TestRunFunction(t *testing.T) {
 			args:   args{req: routeRequest(nil, withRouteNamespace(opNS))},
 			want: want{rsp: &fnv1.RunFunctionResponse{
 				Meta: meta(),
-				Requirements: &fnv1.Requirements{ExtraResources: map[string]*fnv1.ResourceSelector{
+				Requirements: &fnv1.Requirements{ExtraResources: map[string]*fnv1.ResourceSelector{ //nolint:staticcheck // The function uses the extra resources API.
 					"tenant-route-namespace":        selector("cfzt.cloudflare.com/v1alpha1", "CloudflareZeroTrustTenant", "home", opNS),
 					"base-template-route-namespace": selector("cfzt.cloudflare.com/v1alpha1", "CloudflareZeroTrustTemplate", "base-home", opNS),
 				}},
@@ -887,7 +887,7 @@ func TestRunFunction(t *testing.T) {
 			}()},
 			want: want{rsp: &fnv1.RunFunctionResponse{
 				Meta: meta(),
-				Requirements: &fnv1.Requirements{ExtraResources: map[string]*fnv1.ResourceSelector{
+				Requirements: &fnv1.Requirements{ExtraResources: map[string]*fnv1.ResourceSelector{ //nolint:staticcheck // The function uses the extra resources API.
 					"tenant-route-namespace":           selector("cfzt.cloudflare.com/v1alpha1", "CloudflareZeroTrustTenant", "home", "web"),
 					"tenant-operator-namespace":        selector("cfzt.cloudflare.com/v1alpha1", "CloudflareZeroTrustTenant", "home", "cfzt-system"),
 					"base-template-route-namespace":    selector("cfzt.cloudflare.com/v1alpha1", "CloudflareZeroTrustTemplate", "base-home", "web"),

@@ -10,7 +10,7 @@ import (
 
 	"github.com/alecthomas/kong"
 	"go.uber.org/zap/zapcore"
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	extv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -81,7 +81,7 @@ func (c *CLI) Run() error {
 	}
 
 	s := runtime.NewScheme()
-	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, apiextensionsv1.AddToScheme, apis.AddToScheme, httproute.AddToScheme} {
+	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, extv1.AddToScheme, apis.AddToScheme, httproute.AddToScheme} {
 		if err := add(s); err != nil {
 			return errors.Wrap(err, "cannot build the scheme")
 		}
@@ -99,7 +99,7 @@ func (c *CLI) Run() error {
 			// The CRD gate watches every CRD; their schemas are large and
 			// never read, so they are not kept in memory.
 			ByObject: map[client.Object]cache.ByObject{
-				&apiextensionsv1.CustomResourceDefinition{}: {Transform: customresourcesgate.TransformStripCRDSchema},
+				&extv1.CustomResourceDefinition{}: {Transform: customresourcesgate.TransformStripCRDSchema},
 			},
 		},
 	})

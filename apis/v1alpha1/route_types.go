@@ -12,11 +12,7 @@ import xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 // its composite, or no reason at all. The function (condition Published) and
 // the route controller (Events) tell progress from problems with it.
 func NotYet(reason xpv2.ConditionReason) bool {
-	switch reason {
-	case xpv2.ReasonCreating, xpv2.ReasonDeleting, "Waiting", "":
-		return true
-	}
-	return false
+	return reason == xpv2.ReasonCreating || reason == xpv2.ReasonDeleting || reason == "Waiting" || reason == ""
 }
 
 // Composite resource and claim kinds defined by the Configuration's XRD.

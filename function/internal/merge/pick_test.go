@@ -88,7 +88,7 @@ func TestMergerFirstProblem(t *testing.T) {
 		v1alpha1.AnnotationAccessEnabled:          "yes",
 		v1alpha1.AnnotationAccessSkipInterstitial: "no",
 	}, "app.example.com")
-	get := func(s *v1alpha1.TemplateSpec) *bool { return nil }
+	get := func(*v1alpha1.TemplateSpec) *bool { return nil }
 	m.flag(v1alpha1.AnnotationAccessEnabled, "", get, false)
 	m.flag(v1alpha1.AnnotationAccessSkipInterstitial, "", get, false)
 	want := `cannot use annotation cfzt.cloudflare.com/access.enabled: "yes" must be "true" or "false"`

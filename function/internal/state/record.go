@@ -19,14 +19,6 @@ type Record struct {
 	Observed
 }
 
-// policyIDs returns the route's own Access policy IDs.
-func (r Record) policyIDs() []string {
-	if r.AccessPolicyID == "" {
-		return nil
-	}
-	return []string{r.AccessPolicyID}
-}
-
 // Data returns the state ConfigMap's data: every key, empty where it does
 // not apply, but last_reconcile. The function has no clock and must render
 // the same output for the same input; the route controller adds that one.
@@ -67,4 +59,12 @@ func (r Record) Status() v1alpha1.RouteStatus {
 		ServiceTokenSecretName: r.ServiceTokenSecretName,
 		AnnotationHash:         r.Hash,
 	}
+}
+
+// policyIDs returns the route's own Access policy IDs.
+func (r Record) policyIDs() []string {
+	if r.AccessPolicyID == "" {
+		return nil
+	}
+	return []string{r.AccessPolicyID}
 }

@@ -48,7 +48,7 @@ func TestCacheReaders(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			release := make(chan struct{})
 			var once sync.Once
-			srv, count := serve(t, func(w http.ResponseWriter, r *http.Request) {
+			srv, count := serve(t, func(w http.ResponseWriter, _ *http.Request) {
 				// Hold the first list until every reader has asked.
 				once.Do(func() { <-release })
 				replyPage(w, []map[string]any{{"id": "r1", "name": "app.example.com", "type": "CNAME", "content": "x.cfargotunnel.com"}}, 1, 1000, 1)

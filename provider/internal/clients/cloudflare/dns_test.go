@@ -161,7 +161,7 @@ func TestDNSRecordWrites(t *testing.T) {
 			},
 		},
 		"CreateConflict": {
-			reason: "Cloudflare refusing a CNAME where another record is is a conflict.",
+			reason: "Cloudflare refusing a CNAME where another record is, is a conflict.",
 			do: func(c *client) (DNSRecord, error) {
 				r := newCNAME
 				r.Name = "foreign.example.com"

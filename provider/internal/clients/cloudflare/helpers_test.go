@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -118,17 +119,25 @@ func serve(t testing.TB, h http.HandlerFunc) (*httptest.Server, *counter) {
 	return srv, c
 }
 
+// encode writes v as JSON. A reply a test server cannot encode is a bug in
+// the test, so it panics, which net/http turns into a failed request.
+func encode(w io.Writer, v any) {
+	if err := json.NewEncoder(w).Encode(v); err != nil {
+		panic(err)
+	}
+}
+
 // reply writes result in Cloudflare's envelope.
 func reply(w http.ResponseWriter, status int, result any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"success": true, "errors": []any{}, "messages": []any{}, "result": result})
+	encode(w, map[string]any{"success": true, "errors": []any{}, "messages": []any{}, "result": result})
 }
 
 // replyPage writes one page of a list in Cloudflare's envelope.
 func replyPage(w http.ResponseWriter, result any, page, perPage, totalPages int) {
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(map[string]any{
+	encode(w, map[string]any{
 		"success": true, "errors": []any{}, "messages": []any{}, "result": result,
 		"result_info": map[string]any{"page": page, "per_page": perPage, "total_pages": totalPages},
 	})
@@ -138,7 +147,7 @@ func replyPage(w http.ResponseWriter, result any, page, perPage, totalPages int)
 func fail(w http.ResponseWriter, status int, code int, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"success": false, "errors": []any{map[string]any{"code": code, "message": msg}}, "messages": []any{}, "result": nil})
+	encode(w, map[string]any{"success": false, "errors": []any{map[string]any{"code": code, "message": msg}}, "messages": []any{}, "result": nil})
 }
 
 // retryAfter returns how long Cloudflare, or the client's shared budget,

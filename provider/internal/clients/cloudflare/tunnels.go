@@ -284,22 +284,6 @@ func cloneRules(rules []IngressRule) []IngressRule {
 	return out
 }
 
-func (o *OriginRequest) clone() *OriginRequest {
-	c := *o
-	c.NoTLSVerify = clonePtr(o.NoTLSVerify)
-	c.ConnectTimeout = clonePtr(o.ConnectTimeout)
-	c.HTTP2Origin = clonePtr(o.HTTP2Origin)
-	c.TLSTimeout = clonePtr(o.TLSTimeout)
-	c.KeepAliveConnections = clonePtr(o.KeepAliveConnections)
-	c.KeepAliveTimeout = clonePtr(o.KeepAliveTimeout)
-	c.TCPKeepAlive = clonePtr(o.TCPKeepAlive)
-	c.NoHappyEyeballs = clonePtr(o.NoHappyEyeballs)
-	c.DisableChunkedEncoding = clonePtr(o.DisableChunkedEncoding)
-	c.ProxyPort = clonePtr(o.ProxyPort)
-	c.Extra = maps.Clone(o.Extra)
-	return &c
-}
-
 func clonePtr[T any](p *T) *T {
 	if p == nil {
 		return nil
@@ -412,4 +396,20 @@ func (o *OriginRequest) UnmarshalJSON(b []byte) error {
 	extra, err := decodeKnown(b, (*originRequestFields)(o))
 	o.Extra = extra
 	return err
+}
+
+func (o OriginRequest) clone() *OriginRequest {
+	c := o
+	c.NoTLSVerify = clonePtr(o.NoTLSVerify)
+	c.ConnectTimeout = clonePtr(o.ConnectTimeout)
+	c.HTTP2Origin = clonePtr(o.HTTP2Origin)
+	c.TLSTimeout = clonePtr(o.TLSTimeout)
+	c.KeepAliveConnections = clonePtr(o.KeepAliveConnections)
+	c.KeepAliveTimeout = clonePtr(o.KeepAliveTimeout)
+	c.TCPKeepAlive = clonePtr(o.TCPKeepAlive)
+	c.NoHappyEyeballs = clonePtr(o.NoHappyEyeballs)
+	c.DisableChunkedEncoding = clonePtr(o.DisableChunkedEncoding)
+	c.ProxyPort = clonePtr(o.ProxyPort)
+	c.Extra = maps.Clone(o.Extra)
+	return &c
 }

@@ -74,7 +74,6 @@ func TestUpdateTunnelIngress(t *testing.T) {
 	newRuleJSON := map[string]any{"hostname": "new.example.com", "service": "http://new:80", "originRequest": map[string]any{"noTLSVerify": true, "originServerName": "new.example.com", "connectTimeout": 30}}
 
 	type args struct {
-		tunnel   string
 		config   map[string]any
 		local    bool
 		mutate   func([]IngressRule) []IngressRule

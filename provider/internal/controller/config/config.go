@@ -20,6 +20,7 @@ import (
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/provider/internal/clients/cloudflare"
+	"github.com/cfzt/cfzt/provider/internal/controller/managedctrl"
 )
 
 // Setup adds the ProviderConfig controller.
@@ -32,7 +33,7 @@ func Setup(mgr ctrl.Manager, o controller.Options) error {
 	}
 	r := providerconfig.NewReconciler(mgr, of,
 		providerconfig.WithLogger(o.Logger.WithValues("controller", name)),
-		providerconfig.WithRecorder(event.NewAPIRecorder(mgr.GetEventRecorderFor(name))))
+		providerconfig.WithRecorder(event.NewAPIRecorder(mgr.GetEventRecorderFor(name)))) //nolint:staticcheck // crossplane-runtime's recorder takes the old events API.
 
 	return ctrl.NewControllerManagedBy(mgr).
 		Named(name).
@@ -66,7 +67,7 @@ func NewConnector(kube client.Client, registry *cloudflare.Registry, baseURL str
 
 // Client records that mg uses its ProviderConfig, then returns the client
 // for that ProviderConfig's account and token.
-func (c *Connector) Client(ctx context.Context, mg resource.LegacyManaged) (cloudflare.Client, error) {
+func (c *Connector) Client(ctx context.Context, mg managedctrl.Managed) (cloudflare.Client, error) {
 	if err := c.usage.Track(ctx, mg); err != nil {
 		return nil, errors.Wrap(err, "cannot track ProviderConfig usage")
 	}

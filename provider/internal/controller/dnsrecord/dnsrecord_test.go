@@ -97,7 +97,7 @@ func zones(_ context.Context) ([]cloudflare.Zone, error) {
 }
 
 func get(r cloudflare.DNSRecord, err error) func(context.Context, string, string) (cloudflare.DNSRecord, error) {
-	return func(_ context.Context, z, id string) (cloudflare.DNSRecord, error) {
+	return func(_ context.Context, z, _ string) (cloudflare.DNSRecord, error) {
 		if z != zoneID {
 			return cloudflare.DNSRecord{}, errors.Errorf("wrong zone %q", z)
 		}

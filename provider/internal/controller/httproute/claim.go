@@ -25,7 +25,7 @@ var ClaimGroupVersionKind = v1alpha1.SchemeGroupVersion.WithKind(v1alpha1.ClaimK
 var claimListGroupVersionKind = v1alpha1.SchemeGroupVersion.WithKind(v1alpha1.ClaimKind + "List")
 
 // routeGroupVersionKind is the kind of the routes the controller watches.
-var routeGroupVersionKind = gatewayv1.SchemeGroupVersion.WithKind("HTTPRoute")
+var routeGroupVersionKind = schema.GroupVersionKind{Group: gatewayv1.GroupVersion.Group, Version: gatewayv1.GroupVersion.Version, Kind: "HTTPRoute"}
 
 // LabelHostnameHash carries a hash of a claim's hostname, so that the API
 // server can be asked, bypassing the cache, whether another claim already

@@ -130,21 +130,20 @@ func newMemory() *memory {
 	return &memory{routes: map[types.NamespacedName]*remembered{}}
 }
 
-func (m *memory) get(nn types.NamespacedName, uid types.UID) (*remembered, bool) {
+func (m *memory) get(nn types.NamespacedName, uid types.UID) *remembered {
 	r, ok := m.routes[nn]
 	if !ok || r.uid != uid {
 		r = &remembered{uid: uid}
 		m.routes[nn] = r
-		return r, false
 	}
-	return r, true
+	return r
 }
 
 // refused records a refusal and reports whether its Event is due.
 func (m *memory) refused(nn types.NamespacedName, uid types.UID, e event.Event) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	r, _ := m.get(nn, uid)
+	r := m.get(nn, uid)
 	k := string(e.Reason) + "/" + e.Message
 	if r.refusal == k {
 		return false
@@ -163,7 +162,7 @@ func (m *memory) unpublished(nn types.NamespacedName, uid types.UID, w *event.Ev
 		delete(m.routes, nn)
 		return false
 	}
-	r, _ := m.get(nn, uid)
+	r := m.get(nn, uid)
 	r.health, r.deprecation = "", ""
 	k := string(w.Reason) + "/" + w.Message
 	if r.refusal == k {
@@ -178,7 +177,7 @@ func (m *memory) unpublished(nn types.NamespacedName, uid types.UID, w *event.Ev
 func (m *memory) deprecated(nn types.NamespacedName, uid types.UID, w *event.Event) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	r, _ := m.get(nn, uid)
+	r := m.get(nn, uid)
 	k := ""
 	if w != nil {
 		k = w.Message
@@ -195,7 +194,7 @@ func (m *memory) deprecated(nn types.NamespacedName, uid types.UID, w *event.Eve
 func (m *memory) admitted(nn types.NamespacedName, uid types.UID) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	r, _ := m.get(nn, uid)
+	r := m.get(nn, uid)
 	r.refusal = ""
 }
 
@@ -205,7 +204,7 @@ func (m *memory) admitted(nn types.NamespacedName, uid types.UID) {
 func (m *memory) observed(nn types.NamespacedName, uid types.UID, h health, settled bool) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	r, _ := m.get(nn, uid)
+	r := m.get(nn, uid)
 	known := r.health != ""
 	k := h.key()
 	if r.health == k {

@@ -86,7 +86,7 @@ func createdAt(t time.Time) routeMod {
 
 func withBackend(name string, port int32) routeMod {
 	return func(r *gatewayv1.HTTPRoute) {
-		p := gatewayv1.PortNumber(port)
+		p := port
 		r.Spec.Rules = append(r.Spec.Rules, gatewayv1.HTTPRouteRule{
 			BackendRefs: []gatewayv1.HTTPBackendRef{{BackendRef: gatewayv1.BackendRef{
 				BackendObjectReference: gatewayv1.BackendObjectReference{Name: gatewayv1.ObjectName(name), Port: &p},

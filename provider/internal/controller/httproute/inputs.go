@@ -28,35 +28,37 @@ type lookup struct {
 // tenant returns the Tenant a route in namespace ns uses, or nil when there
 // is none.
 func (l lookup) tenant(ctx context.Context, ns, name string) (*v1alpha1.CloudflareZeroTrustTenant, error) {
-	for _, n := range v1alpha1.LookupNamespaces(ns, l.operatorNamespace) {
-		t := &v1alpha1.CloudflareZeroTrustTenant{}
-		err := l.kube.Get(ctx, types.NamespacedName{Namespace: n, Name: name}, t)
-		if kerrors.IsNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return nil, errors.Wrapf(err, "cannot get CloudflareZeroTrustTenant %s/%s", n, name)
-		}
-		return t, nil
+	t := &v1alpha1.CloudflareZeroTrustTenant{}
+	if found, err := l.first(ctx, ns, name, "CloudflareZeroTrustTenant", t); !found {
+		return nil, err
 	}
-	return nil, nil
+	return t, nil
 }
 
 // template returns the Template a route in namespace ns uses, or nil when
 // there is none.
 func (l lookup) template(ctx context.Context, ns, name string) (*v1alpha1.CloudflareZeroTrustTemplate, error) {
+	t := &v1alpha1.CloudflareZeroTrustTemplate{}
+	if found, err := l.first(ctx, ns, name, "CloudflareZeroTrustTemplate", t); !found {
+		return nil, err
+	}
+	return t, nil
+}
+
+// first reads into obj the object of that name from the first of the lookup
+// namespaces of a route in ns that holds one, and reports whether one did.
+func (l lookup) first(ctx context.Context, ns, name, kind string, obj client.Object) (bool, error) {
 	for _, n := range v1alpha1.LookupNamespaces(ns, l.operatorNamespace) {
-		t := &v1alpha1.CloudflareZeroTrustTemplate{}
-		err := l.kube.Get(ctx, types.NamespacedName{Namespace: n, Name: name}, t)
+		err := l.kube.Get(ctx, types.NamespacedName{Namespace: n, Name: name}, obj)
 		if kerrors.IsNotFound(err) {
 			continue
 		}
 		if err != nil {
-			return nil, errors.Wrapf(err, "cannot get CloudflareZeroTrustTemplate %s/%s", n, name)
+			return false, errors.Wrapf(err, "cannot get %s %s/%s", kind, n, name)
 		}
-		return t, nil
+		return true, nil
 	}
-	return nil, nil
+	return false, nil
 }
 
 // tenantElsewhere returns the namespaces, other than where a route in ns
@@ -108,28 +110,6 @@ func (l lookup) inputs(ctx context.Context, ns string, a map[string]string) (Inp
 // Templates set fields that have no effect.
 const ReasonDeprecatedField event.Reason = "DeprecatedField"
 
-// deprecated returns the Warning about the fields of the route's Templates
-// that are accepted but have no effect, and nil when they set none.
-func (in Inputs) deprecated() *event.Event {
-	var says []string
-	for _, t := range []*v1alpha1.CloudflareZeroTrustTemplate{in.Template, in.BaseTemplate} {
-		if t == nil {
-			continue
-		}
-		if d := t.Spec.Deprecated(); len(d) > 0 {
-			says = append(says, fmt.Sprintf("CloudflareZeroTrustTemplate %s/%s: %s", t.GetNamespace(), t.GetName(), strings.Join(d, "; ")))
-		}
-	}
-	if len(says) == 0 {
-		return nil
-	}
-	return &event.Event{
-		Type:    event.TypeWarning,
-		Reason:  ReasonDeprecatedField,
-		Message: strings.Join(says, "; ") + "; remove these deprecated fields",
-	}
-}
-
 // hashedObject is what the inputs hash covers of one Tenant or Template:
 // where it was found and its spec. Metadata and status are left out, so that
 // a label or a status update re-renders nothing.
@@ -162,6 +142,28 @@ func (in Inputs) Hash() (string, error) {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:]), nil
+}
+
+// deprecated returns the Warning about the fields of the route's Templates
+// that are accepted but have no effect, and nil when they set none.
+func (in Inputs) deprecated() *event.Event {
+	var says []string
+	for _, t := range []*v1alpha1.CloudflareZeroTrustTemplate{in.Template, in.BaseTemplate} {
+		if t == nil {
+			continue
+		}
+		if d := t.Spec.Deprecated(); len(d) > 0 {
+			says = append(says, fmt.Sprintf("CloudflareZeroTrustTemplate %s/%s: %s", t.GetNamespace(), t.GetName(), strings.Join(d, "; ")))
+		}
+	}
+	if len(says) == 0 {
+		return nil
+	}
+	return &event.Event{
+		Type:    event.TypeWarning,
+		Reason:  ReasonDeprecatedField,
+		Message: strings.Join(says, "; ") + "; remove these deprecated fields",
+	}
 }
 
 func templateObject(name string, t *v1alpha1.CloudflareZeroTrustTemplate) *hashedObject {

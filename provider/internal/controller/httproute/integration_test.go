@@ -79,7 +79,7 @@ func TestIntegration(t *testing.T) {
 // httpRouteCRD returns the HTTPRoute CRD of the gateway-api module in use.
 func httpRouteCRD(t *testing.T) string {
 	t.Helper()
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "sigs.k8s.io/gateway-api").Output()
+	out, err := exec.CommandContext(t.Context(), "go", "list", "-m", "-f", "{{.Dir}}", "sigs.k8s.io/gateway-api").Output()
 	if err != nil {
 		t.Fatalf("cannot locate the sigs.k8s.io/gateway-api module: %v", err)
 	}
@@ -96,6 +96,7 @@ type harness struct {
 }
 
 func newHarness(t *testing.T, cfg *rest.Config) *harness {
+	t.Helper()
 	kube, err := client.New(cfg, client.Options{Scheme: scheme()})
 	if err != nil {
 		t.Fatal(err)
@@ -209,11 +210,10 @@ func (h *harness) getRoute(t *testing.T, ns, name string) *gatewayv1.HTTPRoute {
 // claim returns the claim of a route, or nil.
 func (h *harness) claim(ns, name string) (*claim.Unstructured, error) {
 	c := newClaim()
-	err := h.kube.Get(context.Background(), types.NamespacedName{Namespace: ns, Name: name}, &c.Unstructured)
-	if kerrors.IsNotFound(err) {
-		return nil, nil
+	if err := h.kube.Get(context.Background(), types.NamespacedName{Namespace: ns, Name: name}, &c.Unstructured); err != nil {
+		return nil, client.IgnoreNotFound(err)
 	}
-	return c, err
+	return c, nil
 }
 
 // claimIn waits for the route's claim and returns it.

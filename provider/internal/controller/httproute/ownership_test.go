@@ -10,7 +10,7 @@ import (
 )
 
 func TestHostnameOwner(t *testing.T) {
-	at := func(min int) metav1.Time { return metav1.NewTime(epoch.Add(time.Duration(min) * time.Minute)) }
+	at := func(minute int) metav1.Time { return metav1.NewTime(epoch.Add(time.Duration(minute) * time.Minute)) }
 	nn := func(ns, name string) types.NamespacedName { return types.NamespacedName{Namespace: ns, Name: name} }
 	self := contender{Route: nn("b", "self"), Since: at(10)}
 

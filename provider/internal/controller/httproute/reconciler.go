@@ -46,7 +46,7 @@ type Reconciler struct {
 
 // Reconcile brings the claim of one HTTPRoute in line with the route.
 func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
-	log := r.log.WithValues("httproute", req.NamespacedName.String())
+	log := r.log.WithValues("httproute", req.String())
 
 	route := &gatewayv1.HTTPRoute{}
 	if err := r.kube.Get(ctx, req.NamespacedName, route); err != nil {
@@ -136,11 +136,10 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 func (r *Reconciler) getClaim(ctx context.Context, nn types.NamespacedName) (*claim.Unstructured, error) {
 	c := newClaim()
 	// The cache holds *unstructured.Unstructured, not the claim type.
-	err := r.kube.Get(ctx, nn, &c.Unstructured)
-	if kerrors.IsNotFound(err) {
-		return nil, nil
+	if err := r.kube.Get(ctx, nn, &c.Unstructured); err != nil {
+		return nil, errors.Wrapf(client.IgnoreNotFound(err), "cannot get claim %s", nn)
 	}
-	return c, errors.Wrapf(err, "cannot get claim %s", nn)
+	return c, nil
 }
 
 func claimObject(c *claim.Unstructured) *unstructured.Unstructured {

@@ -37,6 +37,7 @@ import (
 	"github.com/cfzt/cfzt/provider/internal/clients/cloudflare"
 	"github.com/cfzt/cfzt/provider/internal/controller"
 	"github.com/cfzt/cfzt/provider/internal/controller/config"
+	"github.com/cfzt/cfzt/provider/internal/controller/managedctrl"
 	"github.com/cfzt/cfzt/test/fakecloudflare"
 	"github.com/cfzt/cfzt/test/kubeenv"
 )
@@ -78,7 +79,7 @@ type harness struct {
 
 var (
 	shared     *harness
-	sharedErr  error
+	errShared  error
 	sharedOnce sync.Once
 	stopShared = func() {}
 )
@@ -97,9 +98,9 @@ func setup(t *testing.T) *harness {
 	if testing.Short() {
 		t.Skip("starts etcd, kube-apiserver and the provider's controllers")
 	}
-	sharedOnce.Do(func() { shared, sharedErr = start() })
-	if sharedErr != nil {
-		t.Fatalf("cannot start the integration environment: %v", sharedErr)
+	sharedOnce.Do(func() { shared, errShared = start() })
+	if errShared != nil {
+		t.Fatalf("cannot start the integration environment: %v", errShared)
 	}
 	return shared
 }
@@ -114,7 +115,7 @@ func scheme() *runtime.Scheme {
 	return s
 }
 
-func start() (*harness, error) { //nolint:gocyclo // gocyclo: one linear start-up sequence.
+func start() (*harness, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var stops []func()
 	stopShared = func() {
@@ -198,7 +199,12 @@ func start() (*harness, error) { //nolint:gocyclo // gocyclo: one linear start-u
 	}
 	done := make(chan error, 1)
 	go func() { done <- mgr.Start(ctx) }()
-	stops = append(stops, func() { cancel(); <-done })
+	stops = append(stops, func() {
+		cancel()
+		if err := <-done; err != nil {
+			fmt.Fprintln(os.Stderr, "the manager stopped with an error:", err)
+		}
+	})
 	if !mgr.GetCache().WaitForCacheSync(ctx) {
 		return nil, fmt.Errorf("the manager's cache did not sync")
 	}
@@ -209,7 +215,7 @@ func start() (*harness, error) { //nolint:gocyclo // gocyclo: one linear start-u
 // ProviderConfig, and deletes it (if it is still there) when the test ends.
 func (h *harness) create(t *testing.T, mg resource.Managed) {
 	t.Helper()
-	mg.(resource.LegacyManaged).SetProviderConfigReference(&xpv2.Reference{Name: providerConfig})
+	mg.(managedctrl.Managed).SetProviderConfigReference(&xpv2.Reference{Name: providerConfig})
 	if err := h.kube.Create(t.Context(), mg); err != nil {
 		t.Fatalf("cannot create %T %s: %v", mg, mg.GetName(), err)
 	}

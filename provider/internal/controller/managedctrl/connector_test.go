@@ -9,7 +9,6 @@ import (
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/provider/internal/clients/cloudflare"
@@ -19,9 +18,9 @@ import (
 var errBoom = errors.New("boom")
 
 // A clientSourceFn is a ClientSource that is a function.
-type clientSourceFn func(ctx context.Context, mg resource.LegacyManaged) (cloudflare.Client, error)
+type clientSourceFn func(ctx context.Context, mg Managed) (cloudflare.Client, error)
 
-func (fn clientSourceFn) Client(ctx context.Context, mg resource.LegacyManaged) (cloudflare.Client, error) {
+func (fn clientSourceFn) Client(ctx context.Context, mg Managed) (cloudflare.Client, error) {
 	return fn(ctx, mg)
 }
 
@@ -64,12 +63,12 @@ func TestConnector(t *testing.T) {
 	}{
 		"Connected": {
 			reason: "The external client newExternal makes from the managed resource's Cloudflare client gets every call, and Disconnect does nothing.",
-			src:    clientSourceFn(func(context.Context, resource.LegacyManaged) (cloudflare.Client, error) { return cf, nil }),
+			src:    clientSourceFn(func(context.Context, Managed) (cloudflare.Client, error) { return cf, nil }),
 			want:   want{calls: []string{"Observe", "Create", "Update", "Delete"}},
 		},
 		"NoClient": {
 			reason: "Without a Cloudflare client, such as when the ProviderConfig is missing, Connect fails and makes no external client.",
-			src:    clientSourceFn(func(context.Context, resource.LegacyManaged) (cloudflare.Client, error) { return nil, errBoom }),
+			src:    clientSourceFn(func(context.Context, Managed) (cloudflare.Client, error) { return nil, errBoom }),
 			want:   want{err: errBoom},
 		},
 	}

@@ -97,15 +97,15 @@ func TestIncompleteCreate(t *testing.T) {
 			var stored, status *v1alpha1.AccessPolicy
 			kube := &test.MockClient{
 				MockGet: func(_ context.Context, _ client.ObjectKey, obj client.Object) error {
-					mr.DeepCopyInto(obj.(*v1alpha1.AccessPolicy)) //nolint:forcetypeassert // The reconciler gets only AccessPolicies.
+					mr.DeepCopyInto(obj.(*v1alpha1.AccessPolicy))
 					return nil
 				},
 				MockUpdate: func(_ context.Context, obj client.Object, _ ...client.UpdateOption) error {
-					stored = obj.(*v1alpha1.AccessPolicy).DeepCopy() //nolint:forcetypeassert // The reconciler updates only AccessPolicies.
+					stored = obj.(*v1alpha1.AccessPolicy).DeepCopy()
 					return nil
 				},
 				MockStatusUpdate: func(_ context.Context, obj client.Object, _ ...client.SubResourceUpdateOption) error {
-					status = obj.(*v1alpha1.AccessPolicy).DeepCopy() //nolint:forcetypeassert // The reconciler updates only AccessPolicies.
+					status = obj.(*v1alpha1.AccessPolicy).DeepCopy()
 					return nil
 				},
 			}

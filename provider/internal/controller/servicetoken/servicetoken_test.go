@@ -86,7 +86,7 @@ func secretWith(data map[string][]byte) client.Reader {
 		if data == nil {
 			return kerrors.NewNotFound(schema.GroupResource{Resource: "secrets"}, "cfzt-svctoken-app")
 		}
-		obj.(*corev1.Secret).Data = data //nolint:forcetypeassert // The controller reads only Secrets.
+		obj.(*corev1.Secret).Data = data
 		return nil
 	}}
 }

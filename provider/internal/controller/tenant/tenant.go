@@ -90,23 +90,6 @@ func Setup(mgr ctrl.Manager, o xpcontroller.Options, clients ClientFor, baseURL 
 		Complete(r)
 }
 
-// secretTenants maps a Secret to the Tenants of its namespace whose
-// spec.credentialRef names it.
-func (r *Reconciler) secretTenants(ctx context.Context, s client.Object) []reconcile.Request {
-	l := &v1alpha1.CloudflareZeroTrustTenantList{}
-	if err := r.kube.List(ctx, l, client.InNamespace(s.GetNamespace())); err != nil {
-		r.log.Info("Cannot list Tenants to map a Secret event", "namespace", s.GetNamespace(), "error", err)
-		return nil
-	}
-	var out []reconcile.Request
-	for _, t := range l.Items {
-		if t.Spec.CredentialRef.Name == s.GetName() {
-			out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: t.GetNamespace(), Name: t.GetName()}})
-		}
-	}
-	return out
-}
-
 // Reconcile makes the Tenant's ProviderConfig match it, deletes the
 // ProviderConfig of a deleted Tenant, and reports whether the Tenant works.
 func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
@@ -145,6 +128,23 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		}
 	}
 	return reconcile.Result{RequeueAfter: r.interval}, nil
+}
+
+// secretTenants maps a Secret to the Tenants of its namespace whose
+// spec.credentialRef names it.
+func (r *Reconciler) secretTenants(ctx context.Context, s client.Object) []reconcile.Request {
+	l := &v1alpha1.CloudflareZeroTrustTenantList{}
+	if err := r.kube.List(ctx, l, client.InNamespace(s.GetNamespace())); err != nil {
+		r.log.Info("Cannot list Tenants to map a Secret event", "namespace", s.GetNamespace(), "error", err)
+		return nil
+	}
+	var out []reconcile.Request
+	for _, t := range l.Items {
+		if t.Spec.CredentialRef.Name == s.GetName() {
+			out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: t.GetNamespace(), Name: t.GetName()}})
+		}
+	}
+	return out
 }
 
 func (r *Reconciler) applyProviderConfig(ctx context.Context, t *v1alpha1.CloudflareZeroTrustTenant) error {
