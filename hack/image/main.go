@@ -90,7 +90,7 @@ func build(binary, arch, tag, output, port string) error {
 // binaryLayer puts the binary at entrypoint, owned by the non-root user, with
 // a fixed timestamp so that the same binary gives the same layer digest.
 func binaryLayer(binary, entrypoint string) (v1.Layer, error) {
-	data, err := os.ReadFile(binary)
+	data, err := os.ReadFile(binary) //nolint:gosec // G304: the binary the operator names with --binary.
 	if err != nil {
 		return nil, fmt.Errorf("cannot read binary %q: %w", binary, err)
 	}

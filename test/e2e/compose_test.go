@@ -30,7 +30,6 @@ import (
 // in the composite's status and the state ConfigMap.
 func TestComposition(t *testing.T) {
 	s := newStack(t, stack.Options{})
-	c := s.Client()
 	setupExamples(t, s)
 
 	for _, r := range homelab {
@@ -44,117 +43,148 @@ func TestComposition(t *testing.T) {
 
 	for _, r := range homelab {
 		t.Run(r.file, func(t *testing.T) {
-			want := goldenComposed(t, s, "test/render/testdata/"+r.file+".golden.yaml")
-
-			var xr string
-			var got map[string]*unstructured.Unstructured
-			waitFor(t, s, composeTimeout, "claim "+r.namespace+"/"+r.name+" to compose "+keys(want), func(ctx context.Context) (bool, error) {
-				var err error
-				if xr, err = composite(ctx, c, r.namespace, r.name); err != nil || xr == "" {
-					return false, err
-				}
-				got, err = composed(ctx, c, xr)
-				return err == nil && len(got) == len(want), err
-			})
-			for name, w := range want {
-				g := comparable(got[name])
-				if name == "state" {
-					// Keys render leaves empty come from observed managed
-					// resources, which a cluster may already have; the
-					// observed phase below checks them all.
-					wd, _ := w["data"].(map[string]any)
-					gd, _ := g["data"].(map[string]any)
-					for k, v := range wd {
-						if v == "" {
-							delete(wd, k)
-							delete(gd, k)
-						}
-					}
-				}
-				if diff := cmp.Diff(w, g); diff != "" {
-					t.Errorf("composed resource %q differs from crossplane render (test/render/testdata/%s.golden.yaml): -want, +got:\n%s", name, r.file, diff)
-				}
-			}
-			for name, g := range got {
-				if g.GetKind() == "ConfigMap" {
-					continue
-				}
-				if l := g.GetLabels(); l[labelClaimName] != r.name || l[labelClaimNamespace] != r.namespace {
-					t.Errorf("managed resource %q should carry the claim's labels, got %v", name, l)
-				}
-			}
-
-			observed := readObserved(t, s, "examples/render/observed/"+r.file+".yaml")
-			dns, ok := got["dns-record"]
-			if !ok || observed["dns-record"] == nil {
-				t.Fatalf("the route's DNS record should be composed and observed in examples/render/observed/%s.yaml", r.file)
-			}
-			actAsProvider(t, c, dns, observed["dns-record"])
-
-			// Once the record has found its zone, the rest is composed.
-			wantAll := goldenComposed(t, s, "test/render/testdata/"+r.file+"-observed.golden.yaml")
-			waitFor(t, s, composeTimeout, "claim "+r.namespace+"/"+r.name+" to compose "+keys(wantAll)+" once its DNS record has a zone", func(ctx context.Context) (bool, error) {
-				var err error
-				got, err = composed(ctx, c, xr)
-				return err == nil && len(got) == len(wantAll), err
-			})
-			for name, o := range observed {
-				g, ok := got[name]
-				if !ok {
-					t.Fatalf("examples/render/observed/%s.yaml observes %q, which was not composed", r.file, name)
-				}
-				if name != "dns-record" {
-					actAsProvider(t, c, g, o)
-				}
-			}
-
-			wantXR, wantState := goldenObserved(t, s, "test/render/testdata/"+r.file+"-observed.golden.yaml")
-			waitFor(t, s, readyTimeout, "claim "+r.namespace+"/"+r.name+" to be Ready", func(ctx context.Context) (bool, error) {
-				cl := newUnstructured(v1alpha1.ClaimKind)
-				if err := c.Get(ctx, types.NamespacedName{Namespace: r.namespace, Name: r.name}, cl); err != nil {
-					return false, err
-				}
-				st, reason, msg := condition(cl, "Ready")
-				return st == "True", &conditionError{"Ready", st, reason, msg}
-			})
-
-			got, err := composed(t.Context(), c, xr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for name, w := range wantAll {
-				if name == "state" {
-					continue // Its data is checked below.
-				}
-				g := comparable(got[name])
-				if _, ok := w["externalName"]; !ok {
-					// Set by the provider (here the test), not composed.
-					delete(g, "externalName")
-				}
-				if diff := cmp.Diff(w, g); diff != "" {
-					t.Errorf("composed resource %q differs from crossplane render -o (test/render/testdata/%s-observed.golden.yaml): -want, +got:\n%s", name, r.file, diff)
-				}
-			}
-
-			x := newUnstructured(v1alpha1.CompositeKind)
-			if err := c.Get(t.Context(), types.NamespacedName{Name: xr}, x); err != nil {
-				t.Fatal(err)
-			}
-			gotStatus, _, _ := unstructured.NestedMap(x.Object, "status")
-			if diff := cmp.Diff(jsonValue(wantXR), jsonValue(pick(gotStatus, maps.Keys(wantXR)))); diff != "" {
-				t.Errorf("composite status differs from crossplane render -o: -want, +got:\n%s", diff)
-			}
-			waitFor(t, s, composeTimeout, "state ConfigMap of "+r.name+" to hold the observed IDs", func(ctx context.Context) (bool, error) {
-				got, err := composed(ctx, c, xr)
-				if err != nil {
-					return false, err
-				}
-				data, _, _ := unstructured.NestedStringMap(got["state"].Object, "data")
-				diff := cmp.Diff(wantState, data)
-				return diff == "", &diffError{"state ConfigMap data: -want, +got", diff}
-			})
+			xr, got := checkComposedUnobserved(t, s, r)
+			wantAll := observeComposed(t, s, r, xr, got)
+			checkComposedObserved(t, s, r, xr, wantAll)
 		})
 	}
+}
+
+// checkComposedUnobserved waits until the claim of r has composed what
+// crossplane render composes with nothing observed, holds those resources to
+// the golden file and the managed ones to the claim's labels, and returns
+// the composite's name and what it composed.
+func checkComposedUnobserved(t *testing.T, s *stack.Stack, r homelabRoute) (string, map[string]*unstructured.Unstructured) {
+	t.Helper()
+	c := s.Client()
+	want := goldenComposed(t, s, "test/render/testdata/"+r.file+".golden.yaml")
+
+	var xr string
+	var got map[string]*unstructured.Unstructured
+	waitFor(t, s, composeTimeout, "claim "+r.namespace+"/"+r.name+" to compose "+keys(want), func(ctx context.Context) (bool, error) {
+		var err error
+		if xr, err = composite(ctx, c, r.namespace, r.name); err != nil || xr == "" {
+			return false, err
+		}
+		got, err = composed(ctx, c, xr)
+		return err == nil && len(got) == len(want), err
+	})
+	for name, w := range want {
+		g := comparableResource(got[name])
+		if name == "state" {
+			// Keys render leaves empty come from observed managed
+			// resources, which a cluster may already have; the
+			// observed phase checks them all.
+			wd, _ := w["data"].(map[string]any)
+			gd, _ := g["data"].(map[string]any)
+			for k, v := range wd {
+				if v == "" {
+					delete(wd, k)
+					delete(gd, k)
+				}
+			}
+		}
+		if diff := cmp.Diff(w, g); diff != "" {
+			t.Errorf("composed resource %q differs from crossplane render (test/render/testdata/%s.golden.yaml): -want, +got:\n%s", name, r.file, diff)
+		}
+	}
+	for name, g := range got {
+		if g.GetKind() == "ConfigMap" {
+			continue
+		}
+		if l := g.GetLabels(); l[labelClaimName] != r.name || l[labelClaimNamespace] != r.namespace {
+			t.Errorf("managed resource %q should carry the claim's labels, got %v", name, l)
+		}
+	}
+	return xr, got
+}
+
+// observeComposed stands in for the provider: it gives the DNS record the
+// composite xr composed for r its observed state from
+// examples/render/observed, waits until the rest of the route is composed,
+// gives those resources their observed state too, and returns what crossplane
+// render composes with everything observed, in comparable form.
+func observeComposed(t *testing.T, s *stack.Stack, r homelabRoute, xr string, got map[string]*unstructured.Unstructured) map[string]map[string]any {
+	t.Helper()
+	c := s.Client()
+	observed := readObserved(t, s, "examples/render/observed/"+r.file+".yaml")
+	dns, ok := got["dns-record"]
+	if !ok || observed["dns-record"] == nil {
+		t.Fatalf("the route's DNS record should be composed and observed in examples/render/observed/%s.yaml", r.file)
+	}
+	actAsProvider(t, c, dns, observed["dns-record"])
+
+	// Once the record has found its zone, the rest is composed.
+	wantAll := goldenComposed(t, s, "test/render/testdata/"+r.file+"-observed.golden.yaml")
+	waitFor(t, s, composeTimeout, "claim "+r.namespace+"/"+r.name+" to compose "+keys(wantAll)+" once its DNS record has a zone", func(ctx context.Context) (bool, error) {
+		var err error
+		got, err = composed(ctx, c, xr)
+		return err == nil && len(got) == len(wantAll), err
+	})
+	for name, o := range observed {
+		g, ok := got[name]
+		if !ok {
+			t.Fatalf("examples/render/observed/%s.yaml observes %q, which was not composed", r.file, name)
+		}
+		if name != "dns-record" {
+			actAsProvider(t, c, g, o)
+		}
+	}
+	return wantAll
+}
+
+// checkComposedObserved expects the claim of r to become Ready once
+// everything the composite xr composed is observed, with the composed
+// resources wantAll, and with the IDs in the composite's status and the state
+// ConfigMap that crossplane render -o shows.
+func checkComposedObserved(t *testing.T, s *stack.Stack, r homelabRoute, xr string, wantAll map[string]map[string]any) {
+	t.Helper()
+	c := s.Client()
+	wantXR, wantState := goldenObserved(t, s, "test/render/testdata/"+r.file+"-observed.golden.yaml")
+	waitFor(t, s, readyTimeout, "claim "+r.namespace+"/"+r.name+" to be Ready", func(ctx context.Context) (bool, error) {
+		cl := newUnstructured(v1alpha1.ClaimKind)
+		if err := c.Get(ctx, types.NamespacedName{Namespace: r.namespace, Name: r.name}, cl); err != nil {
+			return false, err
+		}
+		st, reason, msg := condition(cl, "Ready")
+		return st == "True", &conditionError{"Ready", st, reason, msg}
+	})
+
+	got, err := composed(t.Context(), c, xr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, w := range wantAll {
+		if name == "state" {
+			continue // Its data is checked below.
+		}
+		g := comparableResource(got[name])
+		if _, ok := w["externalName"]; !ok {
+			// Set by the provider (here the test), not composed.
+			delete(g, "externalName")
+		}
+		if diff := cmp.Diff(w, g); diff != "" {
+			t.Errorf("composed resource %q differs from crossplane render -o (test/render/testdata/%s-observed.golden.yaml): -want, +got:\n%s", name, r.file, diff)
+		}
+	}
+
+	x := newUnstructured(v1alpha1.CompositeKind)
+	if err := c.Get(t.Context(), types.NamespacedName{Name: xr}, x); err != nil {
+		t.Fatal(err)
+	}
+	gotStatus, _, _ := unstructured.NestedMap(x.Object, "status")
+	if diff := cmp.Diff(jsonValue(wantXR), jsonValue(pick(gotStatus, maps.Keys(wantXR)))); diff != "" {
+		t.Errorf("composite status differs from crossplane render -o: -want, +got:\n%s", diff)
+	}
+	waitFor(t, s, composeTimeout, "state ConfigMap of "+r.name+" to hold the observed IDs", func(ctx context.Context) (bool, error) {
+		got, err := composed(ctx, c, xr)
+		if err != nil {
+			return false, err
+		}
+		data, _, _ := unstructured.NestedStringMap(got["state"].Object, "data")
+		diff := cmp.Diff(wantState, data)
+		return diff == "", &diffError{"state ConfigMap data: -want, +got", diff}
+	})
 }
 
 // goldenComposed reads the composed resources of a crossplane render golden
@@ -167,7 +197,7 @@ func goldenComposed(t *testing.T, s *stack.Stack, path string) map[string]map[st
 		if name == "" {
 			continue // The composite and the function's results.
 		}
-		out[name] = comparable(u)
+		out[name] = comparableResource(u)
 	}
 	if len(out) == 0 {
 		t.Fatalf("%s holds no composed resources", path)
@@ -208,12 +238,12 @@ func readObserved(t *testing.T, s *stack.Stack, path string) map[string]*unstruc
 	return out
 }
 
-// comparable returns what of a composed resource the function decides:
+// comparableResource returns what of a composed resource the function decides:
 // kind, spec or data, the project's labels, the external name and, for the
 // ConfigMap, where it is. Crossplane's own metadata and generated names
 // differ between render and a cluster, and so do the spec fields the API
 // server defaults from the CRDs. Numbers are compared as JSON numbers.
-func comparable(u *unstructured.Unstructured) map[string]any {
+func comparableResource(u *unstructured.Unstructured) map[string]any {
 	if u == nil {
 		return nil
 	}

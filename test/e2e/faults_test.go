@@ -65,7 +65,7 @@ func faultStack(t *testing.T) *stack.Stack {
 	faultStacks.Lock()
 	defer faultStacks.Unlock()
 	if faultStacks.s == nil {
-		o.Progress = progress
+		o.Progress = progressf
 		ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 		defer cancel()
 		s, err := stack.New(ctx, o)

@@ -54,14 +54,17 @@ var managedKinds = []string{
 	v1alpha1.AccessPolicyKind, v1alpha1.ServiceTokenKind,
 }
 
-// homelab are the seed's four routes: examples/routes/<file>.yaml publishes
-// route namespace/name.
-var homelab = []struct {
+// A homelabRoute is one of the seed's routes: examples/routes/<file>.yaml
+// publishes route namespace/name.
+type homelabRoute struct {
 	file      string
 	namespace string
 	name      string
 	hostname  string
-}{
+}
+
+// homelab are the seed's four routes.
+var homelab = []homelabRoute{
 	{"www", "blog", "www", "www.example.com"},
 	{"admin", "admin", "admin", "admin.example.com"},
 	{"api", "api", "api", "api.example.com"},
@@ -279,7 +282,7 @@ func within(s *stack.Stack, timeout time.Duration, check func(context.Context) e
 // it printed.
 func kubectl(t *testing.T, s *stack.Stack, args ...string) string {
 	t.Helper()
-	cmd := exec.CommandContext(t.Context(), filepath.Join(kubeenv.BinDir(), "kubectl"), args...) //nolint:gosec // G204: our own kubectl and arguments.
+	cmd := exec.CommandContext(t.Context(), filepath.Join(kubeenv.BinDir(), "kubectl"), args...)
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+s.Kubeconfig())
 	var stderr strings.Builder
 	cmd.Stderr = &stderr

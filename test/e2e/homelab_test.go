@@ -77,10 +77,10 @@ func waitClaimReady(t *testing.T, s *stack.Stack, namespace, name string) {
 }
 
 // route returns an HTTPRoute.
-func route(t *testing.T, s *stack.Stack, namespace, name string) *gatewayv1.HTTPRoute {
+func route(ctx context.Context, t *testing.T, s *stack.Stack, namespace, name string) *gatewayv1.HTTPRoute {
 	t.Helper()
 	r := &gatewayv1.HTTPRoute{}
-	if err := s.Client().Get(t.Context(), types.NamespacedName{Namespace: namespace, Name: name}, r); err != nil {
+	if err := s.Client().Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, r); err != nil {
 		t.Fatal(err)
 	}
 	return r

@@ -73,7 +73,7 @@ func requireStack(t *testing.T, o stack.Options) {
 func newStack(t *testing.T, o stack.Options) *stack.Stack {
 	t.Helper()
 	requireStack(t, o)
-	o.Progress = progress
+	o.Progress = progressf
 	ctx, cancel := context.WithTimeout(t.Context(), startTimeout)
 	defer cancel()
 	s, err := stack.New(ctx, o)
@@ -102,7 +102,7 @@ func fullStack(t *testing.T) *stack.Stack {
 	stacks.once.Do(func() {
 		// Two cores run one stack with a provider at a time.
 		stopFaultStack(t)
-		o.Progress = progress
+		o.Progress = progressf
 		ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 		defer cancel()
 		stacks.full, stacks.fullErr = stack.New(ctx, o)
@@ -129,7 +129,7 @@ func track(s *stack.Stack) {
 	stacks.running = append(stacks.running, s)
 }
 
-// progress shows the stack's start on stderr: it takes minutes when cold.
-func progress(format string, args ...any) {
+// progressf shows the stack's start on stderr: it takes minutes when cold.
+func progressf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "e2e: "+format+"\n", args...)
 }

@@ -185,6 +185,16 @@ func get(ctx context.Context, url string) (string, error) {
 // checkPublished checks the Cloudflare objects of one published route.
 func checkPublished(snap fakecloudflare.Seed, hostname, owner string, want published) error {
 	var errs []error
+	errs = append(errs, checkPublishedRule(snap, hostname, want)...)
+	errs = append(errs, checkPublishedRecord(snap, hostname, owner, want)...)
+	errs = append(errs, checkPublishedApp(snap, hostname, want)...)
+	errs = append(errs, checkPublishedToken(snap, hostname, want)...)
+	return errors.Join(errs...)
+}
+
+// checkPublishedRule checks the tunnel's ingress rule of a published route.
+func checkPublishedRule(snap fakecloudflare.Seed, hostname string, want published) []error {
+	var errs []error
 	rule := rule(snap, hostname)
 	switch {
 	case want.tunnel && rule == nil:
@@ -200,23 +210,32 @@ func checkPublished(snap fakecloudflare.Seed, hostname, owner string, want publi
 	case rule != nil:
 		errs = append(errs, errors.Errorf("a DNS-only route should have no ingress rule, got %v", rule))
 	}
+	return errs
+}
 
+// checkPublishedRecord checks the DNS record of a published route.
+func checkPublishedRecord(snap fakecloudflare.Seed, hostname, owner string, want published) []error {
 	recs := records(snap, hostname)
 	if len(recs) != 1 {
-		errs = append(errs, errors.Errorf("want one DNS record for %s, got %d: %+v", hostname, len(recs), recs))
-	} else {
-		r := recs[0]
-		switch {
-		case want.tunnel && (r.Type != "CNAME" || r.Content != tunnelCNAME || !r.Proxied):
-			errs = append(errs, errors.Errorf("DNS record of %s is %s %s proxied=%t, want a proxied CNAME to %s", hostname, r.Type, r.Content, r.Proxied, tunnelCNAME))
-		case want.aRecord != "" && (r.Type != "A" || r.Content != want.aRecord || r.Proxied || r.TTL != 120):
-			errs = append(errs, errors.Errorf("DNS record of %s is %s %s proxied=%t ttl=%d, want an A record to %s, not proxied, ttl 120 (template dns-only)", hostname, r.Type, r.Content, r.Proxied, r.TTL, want.aRecord))
-		}
-		if !strings.Contains(r.Comment, owner) {
-			errs = append(errs, errors.Errorf("DNS record of %s should be marked as %s's, its comment is %q", hostname, owner, r.Comment))
-		}
+		return []error{errors.Errorf("want one DNS record for %s, got %d: %+v", hostname, len(recs), recs)}
 	}
+	var errs []error
+	r := recs[0]
+	switch {
+	case want.tunnel && (r.Type != "CNAME" || r.Content != tunnelCNAME || !r.Proxied):
+		errs = append(errs, errors.Errorf("DNS record of %s is %s %s proxied=%t, want a proxied CNAME to %s", hostname, r.Type, r.Content, r.Proxied, tunnelCNAME))
+	case want.aRecord != "" && (r.Type != "A" || r.Content != want.aRecord || r.Proxied || r.TTL != 120):
+		errs = append(errs, errors.Errorf("DNS record of %s is %s %s proxied=%t ttl=%d, want an A record to %s, not proxied, ttl 120 (template dns-only)", hostname, r.Type, r.Content, r.Proxied, r.TTL, want.aRecord))
+	}
+	if !strings.Contains(r.Comment, owner) {
+		errs = append(errs, errors.Errorf("DNS record of %s should be marked as %s's, its comment is %q", hostname, owner, r.Comment))
+	}
+	return errs
+}
 
+// checkPublishedApp checks the Access application of a published route.
+func checkPublishedApp(snap fakecloudflare.Seed, hostname string, want published) []error {
+	var errs []error
 	app := accessApp(snap, "cfzt-"+hostname)
 	switch {
 	case want.app != "" && app == nil:
@@ -231,17 +250,21 @@ func checkPublished(snap fakecloudflare.Seed, hostname, owner string, want publi
 	case app != nil:
 		errs = append(errs, errors.Errorf("unexpected Access application cfzt-%s", hostname))
 	}
+	return errs
+}
 
+// checkPublishedToken checks the service token of a published route.
+func checkPublishedToken(snap fakecloudflare.Seed, hostname string, want published) []error {
 	tok := serviceToken(snap, "cfzt-"+hostname)
 	switch {
 	case want.token && tok == nil:
-		errs = append(errs, errors.Errorf("no service token cfzt-%s", hostname))
+		return []error{errors.Errorf("no service token cfzt-%s", hostname)}
 	case want.token && tok.Duration != "8760h":
-		errs = append(errs, errors.Errorf("service token cfzt-%s lasts %q, want 8760h (template machine)", hostname, tok.Duration))
+		return []error{errors.Errorf("service token cfzt-%s lasts %q, want 8760h (template machine)", hostname, tok.Duration)}
 	case !want.token && tok != nil:
-		errs = append(errs, errors.Errorf("unexpected service token cfzt-%s", hostname))
+		return []error{errors.Errorf("unexpected service token cfzt-%s", hostname)}
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // checkResults checks the IDs written back to a route and its state

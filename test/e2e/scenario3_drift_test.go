@@ -86,8 +86,8 @@ func TestDrift(t *testing.T) {
 			id = again.ID
 			return nil
 		})
-		eventually(t, s, "the admin route to carry the new application ID", func(context.Context) error {
-			if got := route(t, s, "admin", "admin").Annotations[v1alpha1.AnnotationAccessAppID]; got != id {
+		eventually(t, s, "the admin route to carry the new application ID", func(ctx context.Context) error {
+			if got := route(ctx, t, s, "admin", "admin").Annotations[v1alpha1.AnnotationAccessAppID]; got != id {
 				return errors.Errorf("annotation %s = %q, want %q", v1alpha1.AnnotationAccessAppID, got, id)
 			}
 			return nil

@@ -39,7 +39,7 @@ func TestUnpublish(t *testing.T) {
 		t.Fatal("no service token cfzt-internal-api.example.com")
 	}
 
-	www := route(t, s, "blog", "www")
+	www := route(ctx, t, s, "blog", "www")
 	if err := c.Delete(ctx, www); err != nil {
 		t.Fatal(err)
 	}

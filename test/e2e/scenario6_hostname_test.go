@@ -205,6 +205,19 @@ func TestZoneNotFoundWritesNothing(t *testing.T) {
 // a service token; and, if gone is set, nothing named after gone.
 func checkOnly(before, now fakecloudflare.Seed, hostname, gone string) error {
 	var errs []error
+	errs = append(errs, checkKept(before, now)...)
+	errs = append(errs, checkRulesPlusOne(before, now, hostname)...)
+	errs = append(errs, checkOneRouteMore(before, now, hostname)...)
+	if gone != "" {
+		errs = append(errs, checkGone(now, gone)...)
+	}
+	return errors.Join(errs...)
+}
+
+// checkKept checks that now holds every DNS record, Access application,
+// Access policy and service token of before as it was.
+func checkKept(before, now fakecloudflare.Seed) []error {
+	var errs []error
 	for _, want := range before.DNSRecords {
 		if i := slices.IndexFunc(now.DNSRecords, func(r fakecloudflare.DNSRecord) bool { return r.ID == want.ID }); i < 0 || !cmp.Equal(want, now.DNSRecords[i]) {
 			errs = append(errs, errors.Errorf("DNS record %s %s (%s) changed or was deleted", want.Type, want.Name, want.ID))
@@ -225,27 +238,41 @@ func checkOnly(before, now fakecloudflare.Seed, hostname, gone string) error {
 			errs = append(errs, errors.Errorf("service token %q changed or was deleted", want.Name))
 		}
 	}
+	return errs
+}
+
+// checkRulesPlusOne checks that the tunnel of now holds the rules of before
+// and, before the catch-all, one that routes hostname to the ingress.
+func checkRulesPlusOne(before, now fakecloudflare.Seed, hostname string) []error {
 	wantRules := append(slices.Clone(rules(before)), nil)
 	last := len(wantRules) - 1
 	wantRules[last], wantRules[last-1] = wantRules[last-1], map[string]any{"hostname": hostname}
 	gotRules := rules(now)
 	if len(gotRules) != len(wantRules) {
-		errs = append(errs, errors.Errorf("the tunnel should hold its %d rules and one for %s, got %d: %v", len(wantRules)-1, hostname, len(gotRules), gotRules))
-	} else {
-		for i, w := range wantRules {
-			g := gotRules[i]
-			if i == last-1 {
-				if g["hostname"] != hostname || g["service"] != traefikOrigin {
-					errs = append(errs, errors.Errorf("the rule before the catch-all should route %s to %s, got %v", hostname, traefikOrigin, g))
-				}
-				continue
+		return []error{errors.Errorf("the tunnel should hold its %d rules and one for %s, got %d: %v", len(wantRules)-1, hostname, len(gotRules), gotRules)}
+	}
+	var errs []error
+	for i, w := range wantRules {
+		g := gotRules[i]
+		if i == last-1 {
+			if g["hostname"] != hostname || g["service"] != traefikOrigin {
+				errs = append(errs, errors.Errorf("the rule before the catch-all should route %s to %s, got %v", hostname, traefikOrigin, g))
 			}
-			if diff := cmp.Diff(w, g); diff != "" {
-				errs = append(errs, errors.Errorf("the tunnel's rule %d changed: -want, +got:\n%s", i, diff))
-			}
+			continue
+		}
+		if diff := cmp.Diff(w, g); diff != "" {
+			errs = append(errs, errors.Errorf("the tunnel's rule %d changed: -want, +got:\n%s", i, diff))
 		}
 	}
+	return errs
+}
 
+// checkOneRouteMore checks that now holds one DNS record, Access
+// application, Access policy and service token more than before, and that
+// they are hostname's: a CNAME to the tunnel, an Access application for the
+// domain with its allow policy, and a service token.
+func checkOneRouteMore(before, now fakecloudflare.Seed, hostname string) []error {
+	var errs []error
 	counts := []struct {
 		what        string
 		before, now int
@@ -272,26 +299,30 @@ func checkOnly(before, now fakecloudflare.Seed, hostname, gone string) error {
 	if serviceToken(now, "cfzt-"+hostname) == nil {
 		errs = append(errs, errors.Errorf("want service token cfzt-%s", hostname))
 	}
-	if gone != "" {
-		if rl := rule(now, gone); rl != nil {
-			errs = append(errs, errors.Errorf("the tunnel still routes %s: %v", gone, rl))
-		}
-		if recs := records(now, gone); len(recs) > 0 {
-			errs = append(errs, errors.Errorf("DNS records of %s are left: %+v", gone, recs))
-		}
-		for _, a := range now.AccessApps {
-			if a.Name == "cfzt-"+gone || a.Domain == gone {
-				errs = append(errs, errors.Errorf("Access application %q for domain %s is left", a.Name, a.Domain))
-			}
-		}
-		if policyID(now, "cfzt-"+gone+"-allow") != "" {
-			errs = append(errs, errors.Errorf("Access policy cfzt-%s-allow is left", gone))
-		}
-		if serviceToken(now, "cfzt-"+gone) != nil {
-			errs = append(errs, errors.Errorf("service token cfzt-%s is left", gone))
+	return errs
+}
+
+// checkGone checks that now holds nothing named after the hostname gone.
+func checkGone(now fakecloudflare.Seed, gone string) []error {
+	var errs []error
+	if rl := rule(now, gone); rl != nil {
+		errs = append(errs, errors.Errorf("the tunnel still routes %s: %v", gone, rl))
+	}
+	if recs := records(now, gone); len(recs) > 0 {
+		errs = append(errs, errors.Errorf("DNS records of %s are left: %+v", gone, recs))
+	}
+	for _, a := range now.AccessApps {
+		if a.Name == "cfzt-"+gone || a.Domain == gone {
+			errs = append(errs, errors.Errorf("Access application %q for domain %s is left", a.Name, a.Domain))
 		}
 	}
-	return errors.Join(errs...)
+	if policyID(now, "cfzt-"+gone+"-allow") != "" {
+		errs = append(errs, errors.Errorf("Access policy cfzt-%s-allow is left", gone))
+	}
+	if serviceToken(now, "cfzt-"+gone) != nil {
+		errs = append(errs, errors.Errorf("service token cfzt-%s is left", gone))
+	}
+	return errs
 }
 
 // unpublish deletes a test's route, its claim and its namespace, and checks

@@ -29,7 +29,7 @@ const probeTimeout = 5 * time.Second
 // environment's directory, waits until it is healthy and returns its client
 // URL.
 func (e *Env) startEtcd(ctx context.Context, bin string) (string, error) {
-	ports, err := proc.FreePorts(2)
+	ports, err := proc.FreePorts(ctx, 2)
 	if err != nil {
 		return "", err
 	}
@@ -75,7 +75,7 @@ func (e *Env) startAPIServer(ctx context.Context, bin, etcdURL string) error {
 	if err != nil {
 		return err
 	}
-	ports, err := proc.FreePorts(1)
+	ports, err := proc.FreePorts(ctx, 1)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func (e *Env) startAPIServer(ctx context.Context, bin, etcdURL string) error {
 // startControllerManager starts kube-controller-manager with the garbage
 // collector and namespace controllers and waits until it is healthy.
 func (e *Env) startControllerManager(ctx context.Context, bin string) error {
-	ports, err := proc.FreePorts(1)
+	ports, err := proc.FreePorts(ctx, 1)
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,7 @@ func TestEnv(t *testing.T) {
 	ctx := t.Context()
 
 	t.Run("GarbageCollectsDependents", func(t *testing.T) {
-		ns := createNamespace(t, kube, "gc")
+		ns := createNamespace(ctx, t, kube, "gc")
 
 		type owner struct {
 			gvr        schema.GroupVersionResource
@@ -146,11 +146,11 @@ func TestEnv(t *testing.T) {
 				if err := api.Delete(ctx, ownerName, metav1.DeleteOptions{PropagationPolicy: &tc.propagation}); err != nil {
 					t.Fatalf("\n%s\ndelete owner: %v", tc.reason, err)
 				}
-				waitGone(t, tc.reason, "dependent ConfigMap", func(ctx context.Context) error {
+				waitGone(ctx, t, tc.reason, "dependent ConfigMap", func(ctx context.Context) error {
 					_, err := kube.CoreV1().ConfigMaps(ns).Get(ctx, dep.Name, metav1.GetOptions{})
 					return err
 				})
-				waitGone(t, tc.reason, "owner "+tc.owner.kind, func(ctx context.Context) error {
+				waitGone(ctx, t, tc.reason, "owner "+tc.owner.kind, func(ctx context.Context) error {
 					_, err := api.Get(ctx, ownerName, metav1.GetOptions{})
 					return err
 				})
@@ -171,14 +171,14 @@ func TestEnv(t *testing.T) {
 	})
 
 	t.Run("DeletesNamespaces", func(t *testing.T) {
-		ns := createNamespace(t, kube, "deleted")
+		ns := createNamespace(ctx, t, kube, "deleted")
 		if _, err := kube.CoreV1().ConfigMaps(ns).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "content"}}, metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		if err := kube.CoreV1().Namespaces().Delete(ctx, ns, metav1.DeleteOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		waitGone(t, "The namespace controller should empty a deleted namespace and remove it.", "namespace "+ns, func(ctx context.Context) error {
+		waitGone(ctx, t, "The namespace controller should empty a deleted namespace and remove it.", "namespace "+ns, func(ctx context.Context) error {
 			_, err := kube.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
 			return err
 		})
@@ -210,9 +210,9 @@ func TestEnv(t *testing.T) {
 	})
 }
 
-func createNamespace(t *testing.T, kube kubernetes.Interface, prefix string) string {
+func createNamespace(ctx context.Context, t *testing.T, kube kubernetes.Interface, prefix string) string {
 	t.Helper()
-	ns, err := kube.CoreV1().Namespaces().Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: prefix + "-"}}, metav1.CreateOptions{})
+	ns, err := kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: prefix + "-"}}, metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,9 +221,9 @@ func createNamespace(t *testing.T, kube kubernetes.Interface, prefix string) str
 
 // waitGone polls get until it returns NotFound, or fails the test after
 // gcTimeout.
-func waitGone(t *testing.T, reason, what string, get func(context.Context) error) {
+func waitGone(ctx context.Context, t *testing.T, reason, what string, get func(context.Context) error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), gcTimeout)
+	ctx, cancel := context.WithTimeout(ctx, gcTimeout)
 	defer cancel()
 	for {
 		err := get(ctx)

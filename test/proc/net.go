@@ -12,10 +12,10 @@ import (
 // FreePorts returns n distinct TCP ports free on 127.0.0.1, for the flags of
 // a process to start. Another process may take one before it is bound; that
 // race is rare enough for tests.
-func FreePorts(n int) ([]string, error) {
+func FreePorts(ctx context.Context, n int) ([]string, error) {
 	ports := make([]string, 0, n)
 	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+		l, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
 		if err != nil {
 			return nil, errors.Wrap(err, "cannot find a free port")
 		}

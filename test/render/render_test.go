@@ -49,7 +49,7 @@ func TestRenderExamples(t *testing.T) {
 				args = append(args, "--observed-resources="+filepath.Join(root, "examples", "render", "observed", route+".yaml"))
 			}
 			t.Run(name, func(t *testing.T) {
-				cmd := exec.Command(cli, args...)
+				cmd := exec.CommandContext(t.Context(), cli, args...)
 				var stderr bytes.Buffer
 				cmd.Stderr = &stderr
 				got, err := cmd.Output()
@@ -114,7 +114,7 @@ func crossplaneCLI(t *testing.T, root string) string {
 func startFunction(t *testing.T, root string) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "function")
-	build := exec.Command("go", "build", "-o", bin, "./function")
+	build := exec.CommandContext(t.Context(), "go", "build", "-o", bin, "./function")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("cannot build the function: %v\n%s", err, out)
@@ -138,7 +138,7 @@ func startFunction(t *testing.T, root string) string {
 
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
+		c, err := (&net.Dialer{Timeout: time.Second}).DialContext(t.Context(), "tcp", addr)
 		if err == nil {
 			_ = c.Close()
 			return addr
@@ -152,7 +152,7 @@ func startFunction(t *testing.T, root string) string {
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ type packagedBinary struct {
 // provider's binary out of the packages `make xpkg` built for this machine's
 // architecture: the binaries users install are the ones the stack runs.
 func (s *Stack) packagedBinaries() (fn, prov packagedBinary, err error) {
-	s.progress("taking the function and provider binaries out of their %s packages", runtime.GOARCH)
+	s.progressf("taking the function and provider binaries out of their %s packages", runtime.GOARCH)
 	if fn, err = extractBinary(s.PackageFile("function", runtime.GOARCH), filepath.Join(s.dir, "bin")); err != nil {
 		return fn, prov, err
 	}

@@ -75,7 +75,7 @@ func (s *Stack) Kill(c Component, sig syscall.Signal) error {
 	}
 	s.procs.Kill(cp.p, sig)
 	cp.down = true
-	s.progress("killed the %s with %s", c, sig)
+	s.progressf("killed the %s with %s", c, sig)
 	return nil
 }
 
@@ -102,7 +102,7 @@ func (s *Stack) Start(ctx context.Context, c Component) error {
 	if err := cp.ready(ctx); err != nil {
 		return errors.Wrapf(err, "the %s did not become ready after its restart", c)
 	}
-	s.progress("started the %s again", c)
+	s.progressf("started the %s again", c)
 	return nil
 }
 

@@ -69,7 +69,7 @@ func (s *Stack) pushPackages(ctx context.Context) error {
 		return errors.Errorf("the Configuration package depends on %s and %s, but make xpkg-push pushes %s and %s", ps.provider, ps.function, providerRepo, functionRepo)
 	}
 	s.packages = ps
-	s.progress("pushing the packages to %s with make xpkg-push", ps.local)
+	s.progressf("pushing the packages to %s with make xpkg-push", ps.local)
 	return proc.Run(ctx, s.dir, "xpkg-push", "make", []string{
 		"--no-print-directory", "-C", s.root, "xpkg-push",
 		"REGISTRY=" + ps.local, "XPKG=" + s.o.PackageDir, "VERSION=" + s.o.PackageVersion,
@@ -107,7 +107,7 @@ func (s *Stack) startCrossplane(ctx context.Context) error {
 		"TLS_CLIENT_SECRET_NAME=" + clientTLSSecret,
 	}
 
-	s.progress("running crossplane core init")
+	s.progressf("running crossplane core init")
 	initCtx, cancel := context.WithTimeout(ctx, crossplaneInitTimeout)
 	defer cancel()
 	// The Helm chart's default activation policy activates every managed
@@ -127,11 +127,11 @@ func (s *Stack) startCrossplane(ctx context.Context) error {
 	if err := s.writeSecret(ctx, clientTLSSecret, certs, "ca.crt", corev1.TLSCertKey, corev1.TLSPrivateKeyKey); err != nil {
 		return err
 	}
-	ports, err := proc.FreePorts(3)
+	ports, err := proc.FreePorts(ctx, 3)
 	if err != nil {
 		return err
 	}
-	s.progress("starting crossplane core")
+	s.progressf("starting crossplane core")
 	p, err := s.procs.Start(s.dir, string(Crossplane), bin, []string{
 		"core", "start",
 		"--debug",
@@ -170,7 +170,7 @@ func (s *Stack) installPackages(ctx context.Context) error {
 		return errors.Wrapf(err, "cannot create ImageConfig %s", ic.GetName())
 	}
 	ref := ps.source + "/" + configurationRepo + ":" + s.o.PackageVersion
-	s.progress("installing Configuration %s (from %s)", ref, ps.local)
+	s.progressf("installing Configuration %s (from %s)", ref, ps.local)
 	cfg := &pkgv1.Configuration{
 		ObjectMeta: metav1.ObjectMeta{Name: ConfigurationName},
 		Spec: pkgv1.ConfigurationSpec{PackageSpec: pkgv1.PackageSpec{
@@ -183,11 +183,11 @@ func (s *Stack) installPackages(ctx context.Context) error {
 
 	ctx, cancel := context.WithTimeout(ctx, packageInstallTimeout)
 	defer cancel()
-	s.progress("waiting for the provider's and the function's package revisions")
+	s.progressf("waiting for the provider's and the function's package revisions")
 	if err := s.waitRevisions(ctx); err != nil {
 		return err
 	}
-	s.progress("waiting for the CRDs, the XRD and the Composition")
+	s.progressf("waiting for the CRDs, the XRD and the Composition")
 	crds, err := s.packageCRDs()
 	if err != nil {
 		return err

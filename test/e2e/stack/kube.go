@@ -212,7 +212,7 @@ func (s *Stack) gatewayCRDs(ctx context.Context) (string, error) {
 		if len(crds) == 0 {
 			continue
 		}
-		if err := os.WriteFile(filepath.Join(dst, filepath.Base(f)), bytes.Join(crds, []byte("---\n")), 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dst, filepath.Base(f)), bytes.Join(crds, []byte("---\n")), 0o600); err != nil { //nolint:gosec // G703: the CRDs read from f are data, not a path; the path is dst and f's base name.
 			return "", errors.Wrapf(err, "cannot write CRDs of %s", f)
 		}
 	}

@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"context"
 	"net"
 	"net/http"
 
@@ -15,8 +16,8 @@ type httpServer struct {
 	srv  *http.Server
 }
 
-func serve(h http.Handler) (*httpServer, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+func serve(ctx context.Context, h http.Handler) (*httpServer, error) {
+	l, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, errors.Wrap(err, "cannot listen on loopback")
 	}

@@ -15,7 +15,7 @@ const providerStartTimeout = time.Minute
 
 // startCloudflare serves the fake Cloudflare API, seeded with
 // Options.CloudflareSeed, on a free loopback port.
-func (s *Stack) startCloudflare() error {
+func (s *Stack) startCloudflare(ctx context.Context) error {
 	seed, err := fakecloudflare.Load(s.o.CloudflareSeed)
 	if err != nil {
 		return errors.Wrapf(err, "cannot load the fake Cloudflare API's seed %s", s.o.CloudflareSeed)
@@ -24,10 +24,10 @@ func (s *Stack) startCloudflare() error {
 		return errors.Wrap(err, "cannot create the fake Cloudflare API")
 	}
 	s.holder = &holder{next: s.cloudflare}
-	if s.cfServer, err = serve(s.holder); err != nil {
+	if s.cfServer, err = serve(ctx, s.holder); err != nil {
 		return err
 	}
-	s.progress("fake Cloudflare API serving on %s", s.CloudflareURL())
+	s.progressf("fake Cloudflare API serving on %s", s.CloudflareURL())
 	return nil
 }
 
@@ -35,11 +35,11 @@ func (s *Stack) startCloudflare() error {
 // fake Cloudflare API through $CLOUDFLARE_API_URL, and waits until it is
 // ready.
 func (s *Stack) startProvider(ctx context.Context, bin packagedBinary) error {
-	ports, err := proc.FreePorts(2)
+	ports, err := proc.FreePorts(ctx, 2)
 	if err != nil {
 		return err
 	}
-	s.progress("starting the provider (poll interval %s, cache TTL %s)", s.o.PollInterval, s.o.CacheTTL)
+	s.progressf("starting the provider (poll interval %s, cache TTL %s)", s.o.PollInterval, s.o.CacheTTL)
 	p, err := s.procs.Start(s.dir, string(Provider), bin.path, append(bin.args,
 		"--debug",
 		"--poll-interval="+s.o.PollInterval.String(),

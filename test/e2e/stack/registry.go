@@ -2,6 +2,7 @@ package stack
 
 import (
 	"archive/tar"
+	"context"
 	"io"
 	"log"
 	"path"
@@ -24,8 +25,8 @@ const packageFile = "package.yaml"
 // startRegistry serves an empty in-memory OCI registry on a free loopback
 // port, over plain HTTP, which Crossplane and go-containerregistry use for
 // 127.0.0.1.
-func startRegistry() (*httpServer, error) {
-	return serve(ggcrregistry.New(ggcrregistry.Logger(log.New(io.Discard, "", 0))))
+func startRegistry(ctx context.Context) (*httpServer, error) {
+	return serve(ctx, ggcrregistry.New(ggcrregistry.Logger(log.New(io.Discard, "", 0))))
 }
 
 // A packageSet is where the Configuration and its dependencies are published:

@@ -3,6 +3,7 @@ package stack
 import (
 	"archive/tar"
 	"bytes"
+	"io"
 	"path/filepath"
 	"testing"
 
@@ -45,7 +46,7 @@ func writePackage(t *testing.T, packageYAML string) string {
 	if err := tw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	l, err := tarball.LayerFromReader(&layer)
+	l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(layer.Bytes())), nil })
 	if err != nil {
 		t.Fatal(err)
 	}

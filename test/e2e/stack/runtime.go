@@ -127,12 +127,12 @@ func (s *Stack) startFunction(ctx context.Context, bin packagedBinary) error {
 			return errors.Wrapf(err, "cannot write %s", name)
 		}
 	}
-	ports, err := proc.FreePorts(2)
+	ports, err := proc.FreePorts(ctx, 2)
 	if err != nil {
 		return err
 	}
 	s.functionAddr = "127.0.0.1:" + ports[0]
-	s.progress("starting the function on %s", s.functionAddr)
+	s.progressf("starting the function on %s", s.functionAddr)
 	p, err := s.procs.Start(s.dir, string(Function), bin.path, append(bin.args,
 		"--debug",
 		"--address="+s.functionAddr,
@@ -204,7 +204,7 @@ func (s *Stack) reconcileRevisions(ctx context.Context) error {
 		if err := s.kube.Status().Patch(ctx, r, client.MergeFrom(orig)); err != nil {
 			return errors.Wrapf(err, "cannot patch the status of FunctionRevision %s", r.GetName())
 		}
-		s.progress("pointed FunctionRevision %s at %s", r.GetName(), s.FunctionEndpoint())
+		s.progressf("pointed FunctionRevision %s at %s", r.GetName(), s.FunctionEndpoint())
 	}
 
 	pl := &pkgv1.ProviderRevisionList{}

@@ -188,59 +188,8 @@ func New(ctx context.Context, o Options) (*Stack, error) {
 		_ = s.Stop()
 		return nil, err
 	}
-	s.progress("stack is up")
+	s.progressf("stack is up")
 	return s, nil
-}
-
-func (s *Stack) up(ctx, loopCtx context.Context) error {
-	fnBin, provBin, err := s.packagedBinaries()
-	if err != nil {
-		return err
-	}
-
-	s.progress("starting etcd, kube-apiserver and kube-controller-manager")
-	gwCRDs, err := s.gatewayCRDs(ctx)
-	if err != nil {
-		return err
-	}
-	s.env, err = kubeenv.New(ctx,
-		kubeenv.WithBinDir(s.o.BinDir),
-		kubeenv.WithControllerManager(),
-		kubeenv.WithCRDs(filepath.Join(s.root, crossplaneCRDs), gwCRDs))
-	if err != nil {
-		return errors.Wrap(err, "cannot start the control plane")
-	}
-	if s.kube, err = newClient(s.env.Config()); err != nil {
-		return err
-	}
-
-	s.progress("starting the package registry")
-	if s.registry, err = startRegistry(); err != nil {
-		return err
-	}
-	if err := s.pushPackages(ctx); err != nil {
-		return err
-	}
-
-	if err := s.startCrossplane(ctx); err != nil {
-		return err
-	}
-	if err := s.startFunction(ctx, fnBin); err != nil {
-		return err
-	}
-	s.loops.Go(func() {
-		s.playRuntime(loopCtx)
-	})
-	if err := s.installPackages(ctx); err != nil {
-		return err
-	}
-	if !s.o.Provider {
-		return nil
-	}
-	if err := s.startCloudflare(); err != nil {
-		return err
-	}
-	return s.startProvider(ctx, provBin)
 }
 
 // Stop stops every process the stack started, in reverse order, and removes
@@ -327,7 +276,58 @@ func (s *Stack) LogFiles() ([]string, error) {
 // running, nil while all run.
 func (s *Stack) Exited() error { return s.procs.Exited() }
 
-func (s *Stack) progress(format string, args ...any) {
+func (s *Stack) up(ctx, loopCtx context.Context) error {
+	fnBin, provBin, err := s.packagedBinaries()
+	if err != nil {
+		return err
+	}
+
+	s.progressf("starting etcd, kube-apiserver and kube-controller-manager")
+	gwCRDs, err := s.gatewayCRDs(ctx)
+	if err != nil {
+		return err
+	}
+	s.env, err = kubeenv.New(ctx,
+		kubeenv.WithBinDir(s.o.BinDir),
+		kubeenv.WithControllerManager(),
+		kubeenv.WithCRDs(filepath.Join(s.root, crossplaneCRDs), gwCRDs))
+	if err != nil {
+		return errors.Wrap(err, "cannot start the control plane")
+	}
+	if s.kube, err = newClient(s.env.Config()); err != nil {
+		return err
+	}
+
+	s.progressf("starting the package registry")
+	if s.registry, err = startRegistry(ctx); err != nil {
+		return err
+	}
+	if err := s.pushPackages(ctx); err != nil {
+		return err
+	}
+
+	if err := s.startCrossplane(ctx); err != nil {
+		return err
+	}
+	if err := s.startFunction(ctx, fnBin); err != nil {
+		return err
+	}
+	s.loops.Go(func() {
+		s.playRuntime(loopCtx)
+	})
+	if err := s.installPackages(ctx); err != nil {
+		return err
+	}
+	if !s.o.Provider {
+		return nil
+	}
+	if err := s.startCloudflare(ctx); err != nil {
+		return err
+	}
+	return s.startProvider(ctx, provBin)
+}
+
+func (s *Stack) progressf(format string, args ...any) {
 	if s.o.Progress == nil {
 		return
 	}

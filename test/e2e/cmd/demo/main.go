@@ -60,7 +60,9 @@ const (
 // in the background unless --foreground is set.
 func (c *CLI) Run() error {
 	if !c.Foreground {
-		return c.detach()
+		// Nothing cancels this context: the demo that detach starts
+		// outlives this process.
+		return c.detach(context.Background())
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -74,11 +76,11 @@ func (c *CLI) Run() error {
 	_ = os.Remove(ready)
 	defer os.Remove(ready) //nolint:errcheck // Best effort on the way out.
 
-	say("starting the stack (the first run builds the binaries; make xpkg built the packages)")
+	sayf("starting the stack (the first run builds the binaries; make xpkg built the packages)")
 	startCtx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
 	s, err := stack.New(startCtx, stack.Options{
-		Progress:     func(format string, args ...any) { say(format, args...) },
+		Progress:     func(format string, args ...any) { sayf(format, args...) },
 		Provider:     !c.NoProvider,
 		PollInterval: c.PollInterval,
 	})
@@ -86,9 +88,9 @@ func (c *CLI) Run() error {
 		return err
 	}
 	defer func() {
-		say("stopping the stack")
+		sayf("stopping the stack")
 		if err := s.Stop(); err != nil {
-			say("%v", err)
+			sayf("%v", err)
 		}
 	}()
 
@@ -104,12 +106,12 @@ func (c *CLI) Run() error {
 	}
 
 	abs, _ := filepath.Abs(kubeconfig)
-	say("the stack is running; logs are in %s", s.Dir())
-	say("  export KUBECONFIG=%s", abs)
+	sayf("the stack is running; logs are in %s", s.Dir())
+	sayf("  export KUBECONFIG=%s", abs)
 	if u := s.CloudflareURL(); u != "" {
-		say("  fake Cloudflare API: %s (token demo-token)", u)
+		sayf("  fake Cloudflare API: %s (token demo-token)", u)
 	}
-	say("stop it with make demo-down")
+	sayf("stop it with make demo-down")
 	if err := os.WriteFile(ready, nil, 0o600); err != nil {
 		return errors.Wrapf(err, "cannot write %s", ready)
 	}
@@ -124,7 +126,7 @@ func (c *CLI) Run() error {
 // publish applies the examples and waits until every route's claim is
 // Ready.
 func (c *CLI) publish(ctx context.Context, s *stack.Stack) error {
-	say("applying examples/setup")
+	sayf("applying examples/setup")
 	if err := s.Apply(ctx, "examples/setup"); err != nil {
 		return err
 	}
@@ -142,7 +144,7 @@ func (c *CLI) publish(ctx context.Context, s *stack.Stack) error {
 
 	if c.NoProvider {
 		// Without the provider no route controller writes claims.
-		say("applying examples/claims")
+		sayf("applying examples/claims")
 		if err := s.CreateNamespaces(ctx, "admin", "api", "blog", "internal"); err != nil {
 			return err
 		}
@@ -151,7 +153,7 @@ func (c *CLI) publish(ctx context.Context, s *stack.Stack) error {
 		}
 		return nil
 	}
-	say("applying examples/routes")
+	sayf("applying examples/routes")
 	if err := s.Apply(ctx, "examples/routes"); err != nil {
 		return err
 	}
@@ -161,7 +163,7 @@ func (c *CLI) publish(ctx context.Context, s *stack.Stack) error {
 	}
 	for _, r := range routes.Items {
 		what := "claim " + r.Namespace + "/" + r.Name + " to be Ready"
-		say("waiting for %s", what)
+		sayf("waiting for %s", what)
 		err := s.Poll(ctx, what, func(ctx context.Context) (bool, error) {
 			cl := &unstructured.Unstructured{}
 			cl.SetGroupVersionKind(v1alpha1.SchemeGroupVersion.WithKind(v1alpha1.ClaimKind))
@@ -191,7 +193,7 @@ func show(ctx context.Context, s *stack.Stack, kubeconfig string) {
 		{"get", "zerotrustroutes", "-A"},
 		{"get", "configmaps", "-n", v1alpha1.DefaultOperatorNamespace, "-l", v1alpha1.LabelManagedBy + "=" + v1alpha1.LabelManagedByValue},
 	} {
-		say("kubectl %s", strings.Join(args, " "))
+		sayf("kubectl %s", strings.Join(args, " "))
 		cmd := exec.CommandContext(ctx, kubectl, args...) //nolint:gosec // G204: our own kubectl and arguments.
 		cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
 		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
@@ -200,7 +202,7 @@ func show(ctx context.Context, s *stack.Stack, kubeconfig string) {
 
 	routes := &gatewayv1.HTTPRouteList{}
 	if err := s.Client().List(ctx, routes); err == nil {
-		say("route annotations written back")
+		sayf("route annotations written back")
 		for _, r := range routes.Items {
 			fmt.Printf("%s/%s\n", r.Namespace, r.Name)
 			var ks []string
@@ -220,7 +222,7 @@ func show(ctx context.Context, s *stack.Stack, kubeconfig string) {
 	if cf == nil {
 		return
 	}
-	say("what the fake Cloudflare API holds")
+	sayf("what the fake Cloudflare API holds")
 	st := cf.Snapshot()
 	for _, t := range st.Tunnels {
 		fmt.Printf("tunnel %s (%s), configuration version %d\n", t.Name, t.ID, t.ConfigVersion)
@@ -253,8 +255,8 @@ func show(ctx context.Context, s *stack.Stack, kubeconfig string) {
 // detach runs the demo again with --foreground in a session of its own, its
 // output going to the state directory's log, and copies that log to stdout
 // until the demo says it is ready or stops. Interrupting detach stops the
-// demo it started.
-func (c *CLI) detach() error {
+// demo it started; so does cancelling ctx, even after detach has returned.
+func (c *CLI) detach(ctx context.Context) error {
 	pidFile := filepath.Join(c.StateDir, pidFileName)
 	if pid, ok := running(pidFile); ok {
 		return errors.Errorf("a demo is already running (pid %d in %s): run make demo-down first", pid, pidFile)
@@ -275,7 +277,7 @@ func (c *CLI) detach() error {
 	if err != nil {
 		return errors.Wrap(err, "cannot find the demo's own binary")
 	}
-	cmd := exec.Command(self, append(os.Args[1:], "--foreground")...) //nolint:gosec // G204: ourselves.
+	cmd := exec.CommandContext(ctx, self, append(os.Args[1:], "--foreground")...) //nolint:gosec // G204: ourselves.
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {
@@ -298,7 +300,7 @@ func (c *CLI) detach() error {
 		copyNew()
 		if _, err := os.Stat(ready); err == nil {
 			copyNew()
-			say("left running in the background (pid %d); its log is %s", cmd.Process.Pid, logPath)
+			sayf("left running in the background (pid %d); its log is %s", cmd.Process.Pid, logPath)
 			return nil
 		}
 		select {
@@ -306,10 +308,13 @@ func (c *CLI) detach() error {
 			copyNew()
 			return errors.Errorf("the demo stopped before the stack was ready (%v); its log is %s", err, logPath)
 		case s := <-sig:
-			say("%s: stopping the demo", s)
+			sayf("%s: stopping the demo", s)
 			_ = cmd.Process.Signal(syscall.SIGTERM)
-			<-done
+			err := <-done
 			copyNew()
+			if err != nil {
+				return errors.Wrap(err, "interrupted, and the demo did not stop cleanly")
+			}
 			return errors.New("interrupted")
 		case <-time.After(200 * time.Millisecond):
 		}
@@ -365,7 +370,7 @@ func copyFile(from, to string) error {
 	if err != nil {
 		return errors.Wrapf(err, "cannot read %s", from)
 	}
-	return errors.Wrapf(os.WriteFile(to, b, 0o600), "cannot write %s", to)
+	return errors.Wrapf(os.WriteFile(to, b, 0o600), "cannot write %s", to) //nolint:gosec // G703: b is the kubeconfig's content, not a path; to is in the operator's --state-dir.
 }
 
 func orDefault(v any, def string) any {
@@ -375,7 +380,7 @@ func orDefault(v any, def string) any {
 	return v
 }
 
-func say(format string, args ...any) {
+func sayf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "demo: "+format+"\n", args...)
 }
 
