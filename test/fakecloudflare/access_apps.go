@@ -47,7 +47,7 @@ func (s *Server) appPoliciesJSON(a *AccessApp) []map[string]any {
 // whose ID is already set. Policies may be reusable policy IDs, {id,
 // precedence} links, or whole policies, which become legacy policies of this
 // application; the array order is the precedence where none is given.
-func (s *Server) appFromBody(m map[string]any, a *AccessApp) error { //nolint:gocyclo // The API's own many cases.
+func (s *Server) appFromBody(m map[string]any, a *AccessApp) error {
 	typ, err := str(m, "type")
 	if err != nil {
 		return err

@@ -92,7 +92,7 @@ func TestDashboardEdits(t *testing.T) {
 				err := f.DeleteAccessPolicy(policyHome)
 				diff(t, "The edit is refused.", "refused", true, err != nil)
 			},
-			check: func(t *testing.T, cf *cloudflare.Client) any {
+			check: func(_ *testing.T, cf *cloudflare.Client) any {
 				_, err := cf.ZeroTrust.Access.Policies.Get(ctx, policyHome, zero_trust.AccessPolicyGetParams{AccountID: cloudflare.F(acct)})
 				return err == nil
 			},

@@ -2,6 +2,7 @@ package fakecloudflare
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -38,7 +39,8 @@ func (s *Server) Edit(method, path string, body any) (json.RawMessage, error) {
 	} else {
 		rd = bytes.NewReader(nil)
 	}
-	req := httptest.NewRequest(method, AdminPrefix+"/state"+path, rd)
+	// The edit is served in-process and at once: there is nothing to cancel.
+	req := httptest.NewRequestWithContext(context.Background(), method, AdminPrefix+"/state"+path, rd)
 	rec := httptest.NewRecorder()
 	s.mux.ServeHTTP(rec, req)
 	var env struct {

@@ -326,7 +326,7 @@ var textMatchers = map[string]func(s, v string) bool{
 	"endswith":   strings.HasSuffix,
 }
 
-func dnsFilters(q url.Values) ([]func(*DNSRecord) bool, error) { //nolint:gocyclo // One branch per query parameter.
+func dnsFilters(q url.Values) ([]func(*DNSRecord) bool, error) {
 	var filters, tagFilters []func(*DNSRecord) bool
 	text := func(field string, get func(*DNSRecord) string) {
 		for op, m := range textMatchers {
@@ -351,7 +351,7 @@ func dnsFilters(q url.Values) ([]func(*DNSRecord) bool, error) { //nolint:gocycl
 		filters = append(filters, func(r *DNSRecord) bool { return r.Comment == "" })
 	}
 	if v := q.Get("type"); v != "" {
-		filters = append(filters, func(r *DNSRecord) bool { return r.Type == strings.ToUpper(v) })
+		filters = append(filters, func(r *DNSRecord) bool { return strings.EqualFold(r.Type, v) })
 	}
 	proxied, set, err := boolParam(q, "proxied")
 	if err != nil {

@@ -88,7 +88,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		status = http.StatusInternalServerError
-		b, _ = json.Marshal(failure(&apiError{Status: status, Code: codeInternal, Message: err.Error()}))
+		if b, err = json.Marshal(failure(&apiError{Status: status, Code: codeInternal, Message: err.Error()})); err != nil {
+			http.Error(w, err.Error(), status)
+			return
+		}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -100,7 +100,7 @@ func (f *Fault) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-func (f *Fault) check() error {
+func (f Fault) check() error {
 	switch {
 	case f.Status != 0 && (f.Status < 400 || f.Status > 599):
 		return errors.Errorf("status %d is not an error status (400-599)", f.Status)
@@ -117,11 +117,11 @@ func (f *Fault) check() error {
 	return nil
 }
 
-func (f *Fault) pattern() string {
+func (f Fault) pattern() string {
 	return strings.TrimPrefix(f.Path, APIPrefix)
 }
 
-func (f *Fault) matches(op, method, p string) bool {
+func (f Fault) matches(op, method, p string) bool {
 	if f.Method != "" && !strings.EqualFold(f.Method, method) {
 		return false
 	}

@@ -198,7 +198,7 @@ func do(t *testing.T, method, url string, header http.Header, body any) (int, []
 		}
 		rd = strings.NewReader(string(b))
 	}
-	req, err := http.NewRequest(method, url, rd)
+	req, err := http.NewRequestWithContext(t.Context(), method, url, rd)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,8 +42,9 @@ const (
 	OpServiceTokenRefresh = "access-service-tokens-refresh-a-service-token"
 	OpServiceTokenRotate  = "access-service-tokens-rotate-a-service-token"
 
-	// The token verification operations are not in the schema subset; their
-	// names are the ones Cloudflare's full OpenAPI document uses.
+	// OpUserTokenVerify and OpAccountTokenVerify, the token verification
+	// operations, are not in the schema subset; their names are the ones
+	// Cloudflare's full OpenAPI document uses.
 	OpUserTokenVerify    = "user-api-tokens-verify-token"
 	OpAccountTokenVerify = "account-api-tokens-verify-token"
 )

@@ -112,7 +112,7 @@ func TestSchemaChecks(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
 				w.WriteHeader(tc.status)
-				fmt.Fprint(w, tc.answer)
+				_, _ = fmt.Fprint(w, tc.answer)
 			}))
 			defer srv.Close()
 			var mu sync.Mutex
@@ -122,7 +122,7 @@ func TestSchemaChecks(t *testing.T) {
 				defer mu.Unlock()
 				reports = append(reports, fmt.Sprintf(format, args...))
 			}}
-			req, err := http.NewRequest(tc.method, srv.URL+"/client/v4"+tc.path, strings.NewReader(tc.body))
+			req, err := http.NewRequestWithContext(t.Context(), tc.method, srv.URL+"/client/v4"+tc.path, strings.NewReader(tc.body))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -110,7 +110,7 @@ func TestParseSeed(t *testing.T) {
 		},
 		"UnknownField": {
 			reason: "A typo is an error, not a silently dropped setting.",
-			yaml:   account + "zones: [{id: c0000000000000000000000000000001, nmae: example.com, account_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9}]\n",
+			yaml:   account + "zones: [{id: c0000000000000000000000000000001, nmae: example.com, account_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9}]\n", //nolint:misspell // The typo nmae is the point of the case.
 		},
 		"AccountIDNotHex": {
 			reason: "An account ID is 32 lower-case hex digits.",

@@ -80,7 +80,7 @@ func (s *Server) newUUID(kind string) string {
 }
 
 // load adds a checked seed's objects, filling in what Cloudflare would.
-func (s *Server) load(seed Seed) { //nolint:gocyclo // One flat list of defaults, object by object.
+func (s *Server) load(seed Seed) {
 	st, now := s.st, s.now()
 	for i := range seed.Accounts {
 		a := &seed.Accounts[i]
@@ -209,8 +209,12 @@ func (s *Server) snapshot() Seed {
 
 // inOrder returns copies of the values of m in the order they were created.
 func inOrder[T any](st *state, m map[string]*T, id func(*T) string) []T {
-	var out []T
-	for _, v := range sortedBySeq(st, m, id) {
+	sorted := sortedBySeq(st, m, id)
+	if len(sorted) == 0 {
+		return nil
+	}
+	out := make([]T, 0, len(sorted))
+	for _, v := range sorted {
 		out = append(out, *v)
 	}
 	return out

@@ -266,11 +266,29 @@ func forEachOperation(doc map[string]any, f func(path, method string, op map[str
 	}
 }
 
+// clone returns a deep copy of an object of the decoded JSON schema.
 func clone(m map[string]any) map[string]any {
-	b, _ := json.Marshal(m)
-	out := map[string]any{}
-	_ = json.Unmarshal(b, &out)
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = cloneValue(v)
+	}
 	return out
+}
+
+// cloneValue returns a deep copy of a decoded JSON value.
+func cloneValue(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		return clone(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = cloneValue(e)
+		}
+		return out
+	default:
+		return v
+	}
 }
 
 // A validator checks requests and responses against the schema with the
@@ -379,7 +397,9 @@ func (v *validator) checkRequest(req *http.Request, body []byte) (*openapi3filte
 			for _, f := range v.adjust {
 				f(op, decoded)
 			}
-			body, _ = json.Marshal(decoded)
+			if body, err = json.Marshal(decoded); err != nil {
+				return nil, fmt.Errorf("cannot encode the adjusted request body: %w", err)
+			}
 		}
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))

@@ -46,7 +46,9 @@ func run() error {
 		return err
 	}
 
-	ln, err := net.Listen("tcp", *addr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *addr)
 	if err != nil {
 		return errors.Wrapf(err, "cannot listen on %q", *addr)
 	}
@@ -56,8 +58,6 @@ func run() error {
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	fmt.Printf("http://%s%s\n", ln.Addr(), fakecloudflare.APIPrefix)
@@ -85,7 +85,7 @@ func logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
-		log.Printf("%s %s %d", r.Method, r.URL.RequestURI(), sw.status)
+		log.Printf("%s %s %d", r.Method, r.URL.RequestURI(), sw.status) //nolint:gosec // G706: net/http rejects control characters in the method and URI.
 	})
 }
 
