@@ -25,6 +25,11 @@ type AccessPolicyParameters struct {
 	// IncludeEmails are email addresses.
 	// +optional
 	IncludeEmails []string `json:"includeEmails,omitempty"`
+
+	// IncludeServiceTokenIDs are Access service token IDs, for a non_identity
+	// policy that admits machine clients.
+	// +optional
+	IncludeServiceTokenIDs []string `json:"includeServiceTokenIds,omitempty"`
 }
 
 // AccessPolicyObservation is the observed Access policy.

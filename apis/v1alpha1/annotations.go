@@ -28,8 +28,13 @@ const (
 	AnnotationAccessAppLauncherVisible      = AnnotationPrefix + "access.appLauncherVisible"
 	AnnotationAccessServiceAuth401Redirect  = AnnotationPrefix + "access.serviceAuth401Redirect"
 
-	AnnotationServiceTokenEnabled  = AnnotationPrefix + "serviceToken.enabled"
-	AnnotationServiceTokenDuration = AnnotationPrefix + "serviceToken.duration"
+	AnnotationServiceTokenEnabled         = AnnotationPrefix + "serviceToken.enabled"
+	AnnotationServiceTokenDuration        = AnnotationPrefix + "serviceToken.duration"
+	AnnotationServiceTokenAttach          = AnnotationPrefix + "serviceToken.attach"
+	AnnotationServiceTokenRotate          = AnnotationPrefix + "serviceToken.rotate"
+	AnnotationServiceTokenRotateEvery     = AnnotationPrefix + "serviceToken.rotateEvery"
+	AnnotationServiceTokenRotationOverlap = AnnotationPrefix + "serviceToken.rotationOverlap"
+	AnnotationServiceTokenRefreshBefore   = AnnotationPrefix + "serviceToken.refreshBefore"
 )
 
 // InputAnnotations lists every annotation a route may set. Anything else
@@ -43,7 +48,9 @@ var InputAnnotations = []string{
 	AnnotationAccessHTTPOnlyCookieAttribute, AnnotationAccessSameSiteCookieAttribute,
 	AnnotationAccessSkipInterstitial, AnnotationAccessAppLauncherVisible,
 	AnnotationAccessServiceAuth401Redirect,
-	AnnotationServiceTokenEnabled, AnnotationServiceTokenDuration,
+	AnnotationServiceTokenEnabled, AnnotationServiceTokenDuration, AnnotationServiceTokenAttach,
+	AnnotationServiceTokenRotate, AnnotationServiceTokenRotateEvery,
+	AnnotationServiceTokenRotationOverlap, AnnotationServiceTokenRefreshBefore,
 }
 
 // Result annotations written back to an HTTPRoute. They are never input.

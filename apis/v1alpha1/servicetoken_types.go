@@ -15,6 +15,27 @@ type ServiceTokenParameters struct {
 	// Duration of the token, a Go duration such as 8760h.
 	// +optional
 	Duration string `json:"duration,omitempty"`
+
+	// Rotate asks for a rotation whenever it changes: any new value (a date,
+	// say) gives the token a new secret once.
+	// +optional
+	Rotate string `json:"rotate,omitempty"`
+
+	// RotateEvery rotates the secret on its own this often, a Go duration.
+	// Unset: never.
+	// +optional
+	RotateEvery string `json:"rotateEvery,omitempty"`
+
+	// RotationOverlap is how long the old secret keeps working after a
+	// rotation (default 24h).
+	// +optional
+	RotationOverlap string `json:"rotationOverlap,omitempty"`
+
+	// RefreshBefore refreshes the token, extending its expiry and keeping its
+	// secret, once it is this close to expiring (default 720h; at most half
+	// the token's duration).
+	// +optional
+	RefreshBefore string `json:"refreshBefore,omitempty"`
 }
 
 // ServiceTokenObservation is the observed service token.
@@ -26,6 +47,20 @@ type ServiceTokenObservation struct {
 	// ExpiresAt is when the token stops working.
 	// +optional
 	ExpiresAt *metav1.Time `json:"expiresAt,omitempty"`
+
+	// Rotated is the value of spec.forProvider.rotate the last rotation
+	// carried out.
+	// +optional
+	Rotated string `json:"rotated,omitempty"`
+
+	// RotatedAt is when the secret was last rotated.
+	// +optional
+	RotatedAt *metav1.Time `json:"rotatedAt,omitempty"`
+
+	// PreviousSecretExpiresAt is when the secret before the last rotation
+	// stops working.
+	// +optional
+	PreviousSecretExpiresAt *metav1.Time `json:"previousSecretExpiresAt,omitempty"`
 }
 
 // A ServiceTokenSpec defines the desired state of a ServiceToken.
@@ -49,6 +84,7 @@ type ServiceTokenStatus struct {
 // +kubebuilder:printcolumn:name="SYNCED",type="string",JSONPath=".status.conditions[?(@.type=='Synced')].status"
 // +kubebuilder:printcolumn:name="EXTERNAL-NAME",type="string",JSONPath=".metadata.annotations.crossplane\\.io/external-name"
 // +kubebuilder:printcolumn:name="TOKEN",type="string",JSONPath=".spec.forProvider.name"
+// +kubebuilder:printcolumn:name="EXPIRES",type="date",JSONPath=".status.atProvider.expiresAt"
 // +kubebuilder:printcolumn:name="AGE",type="date",JSONPath=".metadata.creationTimestamp"
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:scope=Cluster,categories={crossplane,managed,cfzt}

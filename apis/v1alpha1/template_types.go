@@ -141,6 +141,29 @@ type ServiceTokenSettings struct {
 	// Duration is the token's lifetime (default 8760h).
 	// +optional
 	Duration string `json:"duration,omitempty"`
+
+	// Attach admits the token to the route's Access application through a
+	// reusable non_identity policy cfzt-<hostname>-token that includes only
+	// this token, attached after the route's other policies (default true
+	// when the route has both an Access application and a service token).
+	// +optional
+	Attach *bool `json:"attach,omitempty"`
+
+	// RotateEvery rotates the token's secret on its own this often, a Go
+	// duration such as 720h. Unset: never.
+	// +optional
+	RotateEvery string `json:"rotateEvery,omitempty"`
+
+	// RotationOverlap is how long the old secret keeps working after a
+	// rotation, so that clients can read the new one (default 24h).
+	// +optional
+	RotationOverlap string `json:"rotationOverlap,omitempty"`
+
+	// RefreshBefore refreshes the token, extending its expiry and keeping its
+	// secret, once it is this close to expiring (default 720h, 30 days; at
+	// most half the token's duration).
+	// +optional
+	RefreshBefore string `json:"refreshBefore,omitempty"`
 }
 
 // ServiceRef names a Service.
