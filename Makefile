@@ -52,7 +52,7 @@ lint: $(BIN)/golangci-lint ## Run golangci-lint (.golangci.yml) over every packa
 # integration tests would only slow both down.
 E2E_ENV = E2E_XPKG_DIR=$(XPKG) E2E_XPKG_VERSION=$(VERSION)
 
-test: tools verify-generate vet xpkg ## Everything CI runs: generation check, vet, unit, render golden, package, integration and end-to-end tests.
+test: tools verify-generate vet lint xpkg ## Everything CI runs: generation check, vet, lint, unit, render golden, package, integration and end-to-end tests.
 	$(GO) test -count=1 -timeout 30m $$($(GO) list ./... | grep -v '/test/e2e$$')
 	$(E2E_ENV) $(GO) test -count=1 -timeout 30m ./test/e2e
 

@@ -126,8 +126,9 @@ $(TOOLS_BIN)/crane: $(REGISTRY_STAMP)
 	@echo "building crane (first run takes ~1 min)"
 	@cd $(TOOLS_SRC)/registry && $(TOOLS_GOBUILD) -o $@ github.com/google/go-containerregistry/cmd/crane
 
-# golangci-lint is not one of $(TOOLS): no test needs it, so make lint builds
-# it on first use. Its version is the one pinned in the wrapper's go.mod.
+# golangci-lint is not one of $(TOOLS): no test process runs it, so make lint
+# (which make test runs) builds it on first use. Its version is the one pinned
+# in the wrapper's go.mod.
 $(TOOLS_BIN)/golangci-lint: $(GOLANGCI_LINT_STAMP)
 	@mkdir -p $(@D)
 	@echo "building golangci-lint (first run takes ~5 min)"
