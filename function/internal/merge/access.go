@@ -78,5 +78,27 @@ func (m *merger) serviceToken() (ServiceToken, value[bool]) {
 	duration := m.text(v1alpha1.AnnotationServiceTokenDuration, "spec.serviceToken.duration",
 		func(s *v1alpha1.TemplateSpec) string { return s.ServiceToken.Duration }, DefaultServiceTokenDuration)
 	m.check(duration, validate.Duration)
-	return ServiceToken{Enabled: enabled.v, Duration: duration.v}, enabled
+	attach := m.flag(v1alpha1.AnnotationServiceTokenAttach, "spec.serviceToken.attach",
+		func(s *v1alpha1.TemplateSpec) *bool { return s.ServiceToken.Attach }, true)
+	// A rotation is asked for by changing a value on the route itself, never
+	// by a template shared with other routes.
+	rotate, _ := m.annotation(v1alpha1.AnnotationServiceTokenRotate)
+	every := m.text(v1alpha1.AnnotationServiceTokenRotateEvery, "spec.serviceToken.rotateEvery",
+		func(s *v1alpha1.TemplateSpec) string { return s.ServiceToken.RotateEvery }, "")
+	m.check(every, validate.Duration)
+	overlap := m.text(v1alpha1.AnnotationServiceTokenRotationOverlap, "spec.serviceToken.rotationOverlap",
+		func(s *v1alpha1.TemplateSpec) string { return s.ServiceToken.RotationOverlap }, DefaultRotationOverlap)
+	m.check(overlap, validate.Duration)
+	refresh := m.text(v1alpha1.AnnotationServiceTokenRefreshBefore, "spec.serviceToken.refreshBefore",
+		func(s *v1alpha1.TemplateSpec) string { return s.ServiceToken.RefreshBefore }, DefaultRefreshBefore)
+	m.check(refresh, validate.Duration)
+	return ServiceToken{
+		Enabled:         enabled.v,
+		Duration:        duration.v,
+		Attach:          attach.v,
+		Rotate:          rotate,
+		RotateEvery:     every.v,
+		RotationOverlap: overlap.v,
+		RefreshBefore:   refresh.v,
+	}, enabled
 }

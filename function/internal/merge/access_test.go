@@ -110,6 +110,41 @@ func TestMergeAccessErrors(t *testing.T) {
 			in:     templated(func(s *v1alpha1.TemplateSpec) { token(s).Duration = "-1h" }),
 			want:   `cannot use CloudflareZeroTrustTemplate cloudflare-zero-trust/protected field spec.serviceToken.duration: "-1h" must be longer than zero, such as "24h"`,
 		},
+		"TokenAttach": {
+			reason: "serviceToken.attach must be true or false.",
+			in:     annotated(v1alpha1.AnnotationServiceTokenAttach, "no"),
+			want:   `cannot use annotation cfzt.cloudflare.com/serviceToken.attach: "no" must be "true" or "false"`,
+		},
+		"TokenRotateEveryAnnotation": {
+			reason: "An invalid rotation period names the annotation and says what to use.",
+			in:     annotated(v1alpha1.AnnotationServiceTokenRotateEvery, "30d"),
+			want:   `cannot use annotation cfzt.cloudflare.com/serviceToken.rotateEvery: "30d" is not a duration; use a number with a unit of h, m, s, ms, us or ns, such as "24h" or "90m"`,
+		},
+		"TokenRotateEveryTemplate": {
+			reason: "An invalid rotation period in a template names the template and field.",
+			in:     templated(func(s *v1alpha1.TemplateSpec) { token(s).RotateEvery = "0s" }),
+			want:   `cannot use CloudflareZeroTrustTemplate cloudflare-zero-trust/protected field spec.serviceToken.rotateEvery: "0s" must be longer than zero, such as "24h"`,
+		},
+		"TokenRotationOverlapAnnotation": {
+			reason: "An invalid rotation overlap names the annotation.",
+			in:     annotated(v1alpha1.AnnotationServiceTokenRotationOverlap, "a day"),
+			want:   `cannot use annotation cfzt.cloudflare.com/serviceToken.rotationOverlap: "a day" is not a duration; use a number with a unit of h, m, s, ms, us or ns, such as "24h" or "90m"`,
+		},
+		"TokenRotationOverlapTemplate": {
+			reason: "An invalid rotation overlap in a template names the template and field.",
+			in:     templated(func(s *v1alpha1.TemplateSpec) { token(s).RotationOverlap = "-24h" }),
+			want:   `cannot use CloudflareZeroTrustTemplate cloudflare-zero-trust/protected field spec.serviceToken.rotationOverlap: "-24h" must be longer than zero, such as "24h"`,
+		},
+		"TokenRefreshBeforeAnnotation": {
+			reason: "An invalid refresh margin names the annotation.",
+			in:     annotated(v1alpha1.AnnotationServiceTokenRefreshBefore, "1 month"),
+			want:   `cannot use annotation cfzt.cloudflare.com/serviceToken.refreshBefore: "1 month" is not a duration; use a number with a unit of h, m, s, ms, us or ns, such as "24h" or "90m"`,
+		},
+		"TokenRefreshBeforeTemplate": {
+			reason: "An invalid refresh margin in a template names the template and field.",
+			in:     templated(func(s *v1alpha1.TemplateSpec) { token(s).RefreshBefore = "720" }),
+			want:   `cannot use CloudflareZeroTrustTemplate cloudflare-zero-trust/protected field spec.serviceToken.refreshBefore: "720" is not a duration; use a number with a unit of h, m, s, ms, us or ns, such as "24h" or "90m"`,
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

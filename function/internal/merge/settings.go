@@ -8,6 +8,8 @@ package merge
 const (
 	DefaultSessionDuration         = "24h"
 	DefaultServiceTokenDuration    = "8760h"
+	DefaultRotationOverlap         = "24h"
+	DefaultRefreshBefore           = "720h"
 	DefaultDNSTTL                  = 120
 	DefaultTLSTimeout              = 10
 	DefaultSameSiteCookieAttribute = "lax"
@@ -62,6 +64,19 @@ type Access struct {
 type ServiceToken struct {
 	Enabled  bool
 	Duration string
+
+	// Attach admits the token to the route's Access application through a
+	// policy of its own, when the route has one.
+	Attach bool
+
+	// Rotate asks for a new secret whenever it changes; only an annotation
+	// sets it.
+	Rotate string
+
+	// RotateEvery is empty when the secret is never rotated on its own.
+	RotateEvery     string
+	RotationOverlap string
+	RefreshBefore   string
 }
 
 // DNSOnly publishes an A or AAAA record instead of a tunnel route.
@@ -102,7 +117,10 @@ func Defaults() Settings {
 			AppLauncherVisible:      true,
 		},
 		ServiceToken: ServiceToken{
-			Duration: DefaultServiceTokenDuration,
+			Duration:        DefaultServiceTokenDuration,
+			Attach:          true,
+			RotationOverlap: DefaultRotationOverlap,
+			RefreshBefore:   DefaultRefreshBefore,
 		},
 		DNSOnly: DNSOnly{
 			TTL: DefaultDNSTTL,

@@ -32,6 +32,14 @@ func TestDefaults(t *testing.T) {
 		ServiceToken: ServiceToken{
 			Enabled:  false,
 			Duration: "8760h",
+			// Attach, RotateEvery, RotationOverlap and RefreshBefore are this
+			// project's own: attached, never rotated on its own, the old
+			// secret working a day after a rotation, refreshed 30 days before
+			// it expires.
+			Attach:          true,
+			RotateEvery:     "",
+			RotationOverlap: "24h",
+			RefreshBefore:   "720h",
 		},
 		DNSOnly: DNSOnly{
 			Enabled: false,
