@@ -27,6 +27,10 @@ import (
 //	GET    /__admin/writes           successful writes per operation ID
 //	GET    /__admin/requests         the request log
 //	DELETE /__admin/requests         empty the request log and the write counters
+//	POST   /__admin/access/check     whether Access admits a request to a hostname
+//	                                 with a service token: {hostname, client_id,
+//	                                 client_secret} answers {admitted, app_id,
+//	                                 policy_id, reason} (see CheckAccess)
 func (s *Server) adminRoutes() {
 	s.mux.HandleFunc("GET "+AdminPrefix+"/state", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Snapshot())
@@ -71,6 +75,12 @@ func (s *Server) adminRoutes() {
 		s.ResetRecords()
 		writeJSON(w, http.StatusOK, []RequestRecord{})
 	})
+	s.mux.HandleFunc("POST "+AdminPrefix+"/access/check", withBody(func(in accessCheckRequest) (int, any, error) {
+		if in.Hostname == "" {
+			return 0, nil, errors.New("hostname is required")
+		}
+		return http.StatusOK, s.CheckAccess(in.Hostname, in.ClientID, in.ClientSecret), nil
+	}))
 	s.mux.HandleFunc(AdminPrefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusNotFound, errors.Errorf("no admin endpoint %s %s", r.Method, r.URL.Path))
 	})

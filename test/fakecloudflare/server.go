@@ -9,8 +9,9 @@
 // whose last rule is a catch-all; a CNAME cannot share its name with an A,
 // AAAA or CNAME record; a service token's secret is shown only once. Under
 // /__admin it lets a test inject faults (429 with Retry-After, 5xx, latency),
-// read a write counter per operation and a request log, and edit state the
-// way a person would in the dashboard.
+// read a write counter per operation and a request log, edit state the way a
+// person would in the dashboard, and ask whether Access would let a request
+// with a service token in (CheckAccess).
 //
 // The same Server serves in-process tests (httptest), the real-stack e2e and
 // `make demo` (cmd/fake-cloudflare). Its tests check every request and
@@ -18,6 +19,7 @@
 package fakecloudflare
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"math/rand/v2"
@@ -208,6 +210,15 @@ func (c *call) decode(v any) error {
 		return badRequest(codeInvalidRequest, "the request body is not valid JSON: %v", err)
 	}
 	return nil
+}
+
+// decodeIfAny reads the JSON request body into v if there is one, for the
+// operations whose body is optional; an empty body leaves v as it is.
+func (c *call) decodeIfAny(v any) error {
+	if len(bytes.TrimSpace(c.body)) == 0 {
+		return nil
+	}
+	return c.decode(v)
 }
 
 // fromBody reads the call's body, a JSON object, onto v with read.

@@ -8,16 +8,21 @@ import (
 const defaultTokenDuration = "8760h"
 
 // serviceTokenJSON is a service token as the API returns it: without its
-// secret, except from create and rotate.
+// secret, except from create and rotate, and without the previous secret
+// ever. previous_client_secret_expires_at is there once a rotation set it.
 func serviceTokenJSON(t *ServiceToken, withSecret bool) map[string]any {
 	m := map[string]any{
-		"id":         t.ID,
-		"name":       t.Name,
-		"client_id":  t.ClientID,
-		"duration":   t.Duration,
-		"expires_at": t.ExpiresAt,
-		"created_at": t.CreatedAt,
-		"updated_at": t.UpdatedAt,
+		"id":                    t.ID,
+		"name":                  t.Name,
+		"client_id":             t.ClientID,
+		"client_secret_version": t.secretVersion(),
+		"duration":              t.Duration,
+		"expires_at":            t.ExpiresAt,
+		"created_at":            t.CreatedAt,
+		"updated_at":            t.UpdatedAt,
+	}
+	if !t.PreviousClientSecretExpiresAt.IsZero() {
+		m["previous_client_secret_expires_at"] = t.PreviousClientSecretExpiresAt
 	}
 	if withSecret {
 		m["client_secret"] = t.ClientSecret
@@ -81,15 +86,16 @@ func (s *Server) createServiceToken(c *call) (reply, error) {
 	}
 	now := s.now()
 	t := &ServiceToken{
-		ID:           s.newUUID("service-token"),
-		AccountID:    acct.ID,
-		Name:         *body.Name,
-		ClientID:     s.ids.hex("client-id", 16) + ".access",
-		ClientSecret: s.ids.hex("client-secret", 32),
-		Duration:     d,
-		CreatedAt:    now,
-		UpdatedAt:    now,
-		ExpiresAt:    expiry(now, d),
+		ID:                  s.newUUID("service-token"),
+		AccountID:           acct.ID,
+		Name:                *body.Name,
+		ClientID:            s.ids.hex("client-id", 16) + ".access",
+		ClientSecret:        s.ids.hex("client-secret", 32),
+		ClientSecretVersion: 1,
+		Duration:            d,
+		CreatedAt:           now,
+		UpdatedAt:           now,
+		ExpiresAt:           expiry(now, d),
 	}
 	store(s.st, s.st.svcTokens, t.ID, t)
 	return reply{status: http.StatusCreated, result: serviceTokenJSON(t, true)}, nil
@@ -146,7 +152,7 @@ func (s *Server) deleteServiceToken(c *call) (reply, error) {
 }
 
 // refreshServiceToken extends the expiry by the token's duration from now;
-// the client ID and secret stay.
+// the client ID, the secret and the previous secret's expiry stay.
 func (s *Server) refreshServiceToken(c *call) (reply, error) {
 	t, err := s.serviceToken(c)
 	if err != nil {
@@ -158,14 +164,61 @@ func (s *Server) refreshServiceToken(c *call) (reply, error) {
 	return reply{result: withoutSecret(t)}, nil
 }
 
-// rotateServiceToken issues a new secret, returned this once; the old one
-// stops working.
+// rotateServiceToken issues a new secret, returned this once, and counts
+// client_secret_version up. The old secret becomes the previous one, which
+// Access accepts until previous_client_secret_expires_at: now, unless the
+// body says a later time. Only two secrets are ever valid: a secret that was
+// already the previous one is gone (inferred; Cloudflare documents one
+// previous secret).
 func (s *Server) rotateServiceToken(c *call) (reply, error) {
 	t, err := s.serviceToken(c)
 	if err != nil {
 		return reply{}, err
 	}
+	now := s.now()
+	until, err := previousSecretExpiry(c, now)
+	if err != nil {
+		return reply{}, err
+	}
+	t.PreviousClientSecret, t.PreviousClientSecretExpiresAt = t.ClientSecret, until
 	t.ClientSecret = s.ids.hex("client-secret", 32)
-	t.UpdatedAt = s.now()
+	t.ClientSecretVersion = t.secretVersion() + 1
+	t.UpdatedAt = now
 	return reply{result: serviceTokenJSON(t, true)}, nil
+}
+
+// rotateBody is the optional body of a rotation. The schema the fake's tests
+// check against (testdata/openapi.json, of 2024-08-06) declares no body, and
+// cloudflare-go v4.6.0 sends none. Newer versions of the API take
+// previous_client_secret_expires_at, a date-time that defaults to now (API
+// reference, "Rotate a service token"; cloudflare-go v6
+// AccessServiceTokenRotateParams). As the schema's README asks for operations
+// newer than the file, the fake takes what the SDK sends (nothing) and what
+// the newer API documents. The field is read as any JSON value so that a
+// number or an object gets the same Access validation error as a malformed
+// string.
+type rotateBody struct {
+	PreviousClientSecretExpiresAt any `json:"previous_client_secret_expires_at"`
+}
+
+// previousSecretExpiry reads when the previous secret stops working from a
+// rotation's body: now when there is no body or no such field, else an
+// RFC 3339 date-time, which may be in the past.
+func previousSecretExpiry(c *call, now time.Time) (time.Time, error) {
+	var body rotateBody
+	if err := c.decodeIfAny(&body); err != nil {
+		return time.Time{}, err
+	}
+	switch v := body.PreviousClientSecretExpiresAt.(type) {
+	case nil:
+		return now, nil
+	case string:
+		at, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return time.Time{}, accessInvalid("previous_client_secret_expires_at %q is not a date-time such as 2025-01-02T03:04:05Z", v)
+		}
+		return at.UTC(), nil
+	default:
+		return time.Time{}, accessInvalid("previous_client_secret_expires_at must be a date-time string, not %v", v)
+	}
 }

@@ -187,19 +187,30 @@ func (a AccessApp) account() string { return a.AccountID }
 // A ServiceToken is an Access service token. The API returns ClientSecret
 // only when the token is created or rotated; the fake keeps it so that a test
 // can check what a client stored.
+//
+// A rotation moves the secret to PreviousClientSecret, which Access still
+// accepts until PreviousClientSecretExpiresAt, and counts ClientSecretVersion
+// up by one. A seeded token without a version is at version 1.
 type ServiceToken struct {
-	ID           string    `json:"id"`
-	AccountID    string    `json:"account_id"`
-	Name         string    `json:"name"`
-	ClientID     string    `json:"client_id"`
-	ClientSecret string    `json:"client_secret,omitempty"`
-	Duration     string    `json:"duration,omitempty"`
-	ExpiresAt    time.Time `json:"expires_at,omitzero"`
-	CreatedAt    time.Time `json:"created_at,omitzero"`
-	UpdatedAt    time.Time `json:"updated_at,omitzero"`
+	ID                            string    `json:"id"`
+	AccountID                     string    `json:"account_id"`
+	Name                          string    `json:"name"`
+	ClientID                      string    `json:"client_id"`
+	ClientSecret                  string    `json:"client_secret,omitempty"`
+	ClientSecretVersion           int       `json:"client_secret_version,omitempty"`
+	PreviousClientSecret          string    `json:"previous_client_secret,omitempty"`
+	PreviousClientSecretExpiresAt time.Time `json:"previous_client_secret_expires_at,omitzero"`
+	Duration                      string    `json:"duration,omitempty"`
+	ExpiresAt                     time.Time `json:"expires_at,omitzero"`
+	CreatedAt                     time.Time `json:"created_at,omitzero"`
+	UpdatedAt                     time.Time `json:"updated_at,omitzero"`
 }
 
 func (t ServiceToken) account() string { return t.AccountID }
+
+// secretVersion is the token's client_secret_version: 1 until the first
+// rotation.
+func (t ServiceToken) secretVersion() int { return max(t.ClientSecretVersion, 1) }
 
 // marshalWithExtra writes known as a JSON object and adds the extra fields
 // that known does not already set.
