@@ -2,6 +2,7 @@ package cloudflare
 
 import (
 	"context"
+	"slices"
 
 	"github.com/cloudflare/cloudflare-go/v4/option"
 
@@ -39,6 +40,15 @@ type request struct {
 func (r request) to(ctx context.Context, id string) call {
 	ctx = withOperation(ctx, r.op)
 	return func(opts ...option.RequestOption) error { return r.send(ctx, id, opts...) }
+}
+
+// with is r sending opts as well, after the SDK's own.
+func (r request) with(opts ...option.RequestOption) request {
+	send := r.send
+	r.send = func(ctx context.Context, id string, more ...option.RequestOption) error {
+		return send(ctx, id, append(slices.Clone(opts), more...)...)
+	}
+	return r
 }
 
 // byID adapts an SDK method on one object, such as Get(ctx, id, params), to

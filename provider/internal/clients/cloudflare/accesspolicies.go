@@ -13,7 +13,7 @@ import (
 const DecisionAllow = "allow"
 
 // An AccessPolicy is a reusable (account-level) Access policy whose include
-// rules are Access groups and email addresses.
+// rules are Access groups, email addresses and service tokens.
 type AccessPolicy struct {
 	ID string
 	// Name (cfzt-<hostname>-allow when composed from a route) is the
@@ -25,6 +25,9 @@ type AccessPolicy struct {
 	IncludeGroupIDs []string
 	// IncludeEmails are email addresses, in the order of the rules.
 	IncludeEmails []string
+	// IncludeServiceTokenIDs are Access service token IDs, in the order of
+	// the rules.
+	IncludeServiceTokenIDs []string
 	// OtherIncludes counts include rules of other kinds (everyone, IP…),
 	// which a write replaces. Non-zero means someone changed the policy.
 	OtherIncludes int
@@ -47,7 +50,7 @@ type AccessPolicies interface {
 	GetAccessPolicy(ctx context.Context, policyID string) (AccessPolicy, error)
 
 	// CreateAccessPolicy creates a reusable policy including p's groups (by
-	// ID) and emails. It sends one POST and never retries it: call
+	// ID), emails and service tokens (by ID). It sends one POST and never retries it: call
 	// FindAccessPolicy first, on every attempt.
 	CreateAccessPolicy(ctx context.Context, p AccessPolicy) (AccessPolicy, error)
 
@@ -76,11 +79,16 @@ func (j accessPolicyJSON) policy() AccessPolicy {
 		var e struct {
 			Email string `json:"email"`
 		}
+		var st struct {
+			TokenID string `json:"token_id"`
+		}
 		switch {
 		case len(rule) == 1 && rule["group"] != nil && json.Unmarshal(rule["group"], &g) == nil && g.ID != "":
 			p.IncludeGroupIDs = append(p.IncludeGroupIDs, g.ID)
 		case len(rule) == 1 && rule["email"] != nil && json.Unmarshal(rule["email"], &e) == nil && e.Email != "":
 			p.IncludeEmails = append(p.IncludeEmails, e.Email)
+		case len(rule) == 1 && rule["service_token"] != nil && json.Unmarshal(rule["service_token"], &st) == nil && st.TokenID != "":
+			p.IncludeServiceTokenIDs = append(p.IncludeServiceTokenIDs, st.TokenID)
 		default:
 			p.OtherIncludes++
 		}
@@ -93,6 +101,7 @@ func (p AccessPolicy) id() string { return p.ID }
 func (p AccessPolicy) clone() AccessPolicy {
 	p.IncludeGroupIDs = slices.Clone(p.IncludeGroupIDs)
 	p.IncludeEmails = slices.Clone(p.IncludeEmails)
+	p.IncludeServiceTokenIDs = slices.Clone(p.IncludeServiceTokenIDs)
 	return p
 }
 
@@ -112,12 +121,15 @@ type accessPolicyBody struct {
 
 // body gives a policy p's name, decision and include rules.
 func (p AccessPolicy) body() accessPolicyBody {
-	b := accessPolicyBody{Name: p.Name, Decision: p.decision(), Include: make([]zero_trust.AccessRuleUnionParam, 0, len(p.IncludeGroupIDs)+len(p.IncludeEmails))}
+	b := accessPolicyBody{Name: p.Name, Decision: p.decision(), Include: make([]zero_trust.AccessRuleUnionParam, 0, len(p.IncludeGroupIDs)+len(p.IncludeEmails)+len(p.IncludeServiceTokenIDs))}
 	for _, id := range p.IncludeGroupIDs {
 		b.Include = append(b.Include, zero_trust.GroupRuleParam{Group: cf.F(zero_trust.GroupRuleGroupParam{ID: cf.F(id)})})
 	}
 	for _, e := range p.IncludeEmails {
 		b.Include = append(b.Include, zero_trust.EmailRuleParam{Email: cf.F(zero_trust.EmailRuleEmailParam{Email: cf.F(e)})})
+	}
+	for _, id := range p.IncludeServiceTokenIDs {
+		b.Include = append(b.Include, zero_trust.ServiceTokenRuleParam{ServiceToken: cf.F(zero_trust.ServiceTokenRuleServiceTokenParam{TokenID: cf.F(id)})})
 	}
 	return b
 }

@@ -80,12 +80,12 @@ func TestAccessPolicies(t *testing.T) {
 		t.Fatalf("FindAccessPolicy(new): want not found, got %v", err)
 	}
 
-	p := AccessPolicy{Name: "cfzt-new.example.com-allow", IncludeGroupIDs: []string{grpFamily, grpAdmins}, IncludeEmails: []string{"me@example.com"}}
+	p := AccessPolicy{Name: "cfzt-new.example.com-allow", IncludeGroupIDs: []string{grpFamily, grpAdmins}, IncludeEmails: []string{"me@example.com"}, IncludeServiceTokenIDs: []string{tokOurs}}
 	created, err := c.CreateAccessPolicy(ctx, p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantCreated := AccessPolicy{Name: p.Name, Decision: DecisionAllow, IncludeGroupIDs: p.IncludeGroupIDs, IncludeEmails: p.IncludeEmails}
+	wantCreated := AccessPolicy{Name: p.Name, Decision: DecisionAllow, IncludeGroupIDs: p.IncludeGroupIDs, IncludeEmails: p.IncludeEmails, IncludeServiceTokenIDs: p.IncludeServiceTokenIDs}
 	if diff := cmp.Diff(wantCreated, created, cmpopts.IgnoreFields(AccessPolicy{}, "ID")); diff != "" {
 		t.Errorf("CreateAccessPolicy(...): -want, +got:\n%s", diff)
 	}
@@ -99,6 +99,7 @@ func TestAccessPolicies(t *testing.T) {
 		{"group": map[string]any{"id": grpFamily}},
 		{"group": map[string]any{"id": grpAdmins}},
 		{"email": map[string]any{"email": "me@example.com"}},
+		{"service_token": map[string]any{"token_id": tokOurs}},
 	}
 	if diff := cmp.Diff(wantInclude, stored.Include); diff != "" {
 		t.Errorf("stored include rules: -want, +got:\n%s", diff)
@@ -113,8 +114,11 @@ func TestAccessPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(AccessPolicy{ID: created.ID, Name: p.Name, Decision: "deny", IncludeEmails: []string{"me@example.com"}}, updated); diff != "" {
+	if diff := cmp.Diff(AccessPolicy{ID: created.ID, Name: p.Name, Decision: "deny", IncludeEmails: []string{"me@example.com"}, IncludeServiceTokenIDs: []string{tokOurs}}, updated); diff != "" {
 		t.Errorf("UpdateAccessPolicy(...): -want, +got:\n%s", diff)
+	}
+	if got, err := c.GetAccessPolicy(ctx, created.ID); err != nil || !cmp.Equal([]string{tokOurs}, got.IncludeServiceTokenIDs) {
+		t.Errorf("GetAccessPolicy(...) after update: want the service token read back, got %v, %v", got.IncludeServiceTokenIDs, err)
 	}
 	if err := c.DeleteAccessPolicy(ctx, created.ID); err != nil {
 		t.Fatal(err)

@@ -272,14 +272,15 @@ type client struct {
 	tunnelLocks *keyedMutex
 	lockPrefix  string
 
-	zones       *cache[[]Zone]
-	tunnels     *cache[TunnelConfiguration]
-	records     *cache[*recordSet]
-	apps        *accessKind[accessAppJSON, AccessApp]
-	policies    *accessKind[accessPolicyJSON, AccessPolicy]
-	groups      *accessKind[accessGroup, accessGroup]
-	tokens      *accessKind[ServiceToken, ServiceToken]
-	rotateToken request
+	zones        *cache[[]Zone]
+	tunnels      *cache[TunnelConfiguration]
+	records      *cache[*recordSet]
+	apps         *accessKind[accessAppJSON, AccessApp]
+	policies     *accessKind[accessPolicyJSON, AccessPolicy]
+	groups       *accessKind[accessGroup, accessGroup]
+	tokens       *accessKind[ServiceToken, ServiceToken]
+	rotateToken  request
+	refreshToken request
 }
 
 func newClient(cfg Config, o *options, b *budget, locks *keyedMutex) (*client, error) {
@@ -307,22 +308,23 @@ func newClient(cfg Config, o *options, b *budget, locks *keyedMutex) (*client, e
 		option.WithHeaderDel("X-Auth-User-Service-Key"),
 	)
 	return &client{
-		sdk:         sdk,
-		accountID:   cfg.AccountID,
-		clock:       o.clock,
-		metrics:     o.metrics,
-		attempts:    o.tunnelAttempts,
-		budget:      b,
-		tunnelLocks: locks,
-		lockPrefix:  cfg.baseURL() + "\x00" + cfg.AccountID + "\x00",
-		zones:       newCache[[]Zone](cacheZones, o.cacheTTL, o.clock, o.metrics),
-		tunnels:     newCache[TunnelConfiguration](cacheTunnelConfigurations, o.cacheTTL, o.clock, o.metrics),
-		records:     newCache[*recordSet](cacheDNSRecords, o.cacheTTL, o.clock, o.metrics),
-		apps:        accessApps(sdk, cfg.AccountID, newCache[[]AccessApp](cacheAccessApps, o.cacheTTL, o.clock, o.metrics)),
-		policies:    accessPolicies(sdk, cfg.AccountID, newCache[[]AccessPolicy](cacheAccessPolicies, o.cacheTTL, o.clock, o.metrics)),
-		groups:      accessGroups(sdk, cfg.AccountID, newCache[[]accessGroup](cacheAccessGroups, o.cacheTTL, o.clock, o.metrics)),
-		tokens:      serviceTokens(sdk, cfg.AccountID, newCache[[]ServiceToken](cacheServiceTokens, o.cacheTTL, o.clock, o.metrics)),
-		rotateToken: rotateServiceToken(sdk, cfg.AccountID),
+		sdk:          sdk,
+		accountID:    cfg.AccountID,
+		clock:        o.clock,
+		metrics:      o.metrics,
+		attempts:     o.tunnelAttempts,
+		budget:       b,
+		tunnelLocks:  locks,
+		lockPrefix:   cfg.baseURL() + "\x00" + cfg.AccountID + "\x00",
+		zones:        newCache[[]Zone](cacheZones, o.cacheTTL, o.clock, o.metrics),
+		tunnels:      newCache[TunnelConfiguration](cacheTunnelConfigurations, o.cacheTTL, o.clock, o.metrics),
+		records:      newCache[*recordSet](cacheDNSRecords, o.cacheTTL, o.clock, o.metrics),
+		apps:         accessApps(sdk, cfg.AccountID, newCache[[]AccessApp](cacheAccessApps, o.cacheTTL, o.clock, o.metrics)),
+		policies:     accessPolicies(sdk, cfg.AccountID, newCache[[]AccessPolicy](cacheAccessPolicies, o.cacheTTL, o.clock, o.metrics)),
+		groups:       accessGroups(sdk, cfg.AccountID, newCache[[]accessGroup](cacheAccessGroups, o.cacheTTL, o.clock, o.metrics)),
+		tokens:       serviceTokens(sdk, cfg.AccountID, newCache[[]ServiceToken](cacheServiceTokens, o.cacheTTL, o.clock, o.metrics)),
+		rotateToken:  rotateServiceToken(sdk, cfg.AccountID),
+		refreshToken: refreshServiceToken(sdk, cfg.AccountID),
 	}, nil
 }
 

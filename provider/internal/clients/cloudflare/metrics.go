@@ -38,12 +38,13 @@ const (
 
 	opAccessGroupsList = "access.groups.list"
 
-	opServiceTokensList   = "access.service_tokens.list"
-	opServiceTokensGet    = "access.service_tokens.get"
-	opServiceTokensCreate = "access.service_tokens.create"
-	opServiceTokensUpdate = "access.service_tokens.update"
-	opServiceTokensRotate = "access.service_tokens.rotate"
-	opServiceTokensDelete = "access.service_tokens.delete"
+	opServiceTokensList    = "access.service_tokens.list"
+	opServiceTokensGet     = "access.service_tokens.get"
+	opServiceTokensCreate  = "access.service_tokens.create"
+	opServiceTokensUpdate  = "access.service_tokens.update"
+	opServiceTokensRotate  = "access.service_tokens.rotate"
+	opServiceTokensRefresh = "access.service_tokens.refresh"
+	opServiceTokensDelete  = "access.service_tokens.delete"
 
 	opUserTokensVerify    = "user.tokens.verify"
 	opAccountTokensVerify = "accounts.tokens.verify"

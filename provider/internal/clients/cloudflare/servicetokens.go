@@ -5,6 +5,7 @@ import (
 	"time"
 
 	cf "github.com/cloudflare/cloudflare-go/v4"
+	"github.com/cloudflare/cloudflare-go/v4/option"
 	"github.com/cloudflare/cloudflare-go/v4/zero_trust"
 )
 
@@ -30,9 +31,17 @@ type ServiceToken struct {
 	// ClientSecret is set only by CreateServiceToken and RotateServiceToken:
 	// Cloudflare returns it once.
 	ClientSecret Secret `json:"client_secret"`
+	// ClientSecretVersion counts the token's secrets: 1 until the first
+	// rotation. The API types it as a number, not an integer.
+	ClientSecretVersion float64 `json:"client_secret_version"`
 	// Duration is a Go duration, such as 8760h.
 	Duration  string     `json:"duration"`
 	ExpiresAt *time.Time `json:"expires_at"`
+	CreatedAt *time.Time `json:"created_at"`
+	UpdatedAt *time.Time `json:"updated_at"`
+	// PreviousClientSecretExpiresAt is when the secret before the last
+	// rotation stops working, when Cloudflare says.
+	PreviousClientSecretExpiresAt *time.Time `json:"previous_client_secret_expires_at"`
 }
 
 // ServiceTokens reads and writes Access service tokens.
@@ -57,8 +66,15 @@ type ServiceTokens interface {
 	UpdateServiceToken(ctx context.Context, tokenID, name, duration string) (ServiceToken, error)
 
 	// RotateServiceToken gives the token a new secret and returns it. The
-	// old secret stops working. It sends one POST and never retries it.
-	RotateServiceToken(ctx context.Context, tokenID string) (ServiceToken, error)
+	// old secret keeps working until previousExpiresAt, or stops at once
+	// when previousExpiresAt is zero. It sends one POST and never retries
+	// it.
+	RotateServiceToken(ctx context.Context, tokenID string, previousExpiresAt time.Time) (ServiceToken, error)
+
+	// RefreshServiceToken extends the token's expiry by its duration from
+	// now and returns it, without its secret, which does not change. It
+	// sends one POST and never retries it.
+	RefreshServiceToken(ctx context.Context, tokenID string) (ServiceToken, error)
 
 	// DeleteServiceToken deletes the token. One already gone is not an
 	// error.
@@ -98,6 +114,11 @@ func rotateServiceToken(sdk *cf.Client, accountID string) request {
 	return byID(opServiceTokensRotate, sdk.ZeroTrust.Access.ServiceTokens.Rotate, zero_trust.AccessServiceTokenRotateParams{AccountID: cf.F(accountID)})
 }
 
+// refreshServiceToken is the request that extends a token's expiry.
+func refreshServiceToken(sdk *cf.Client, accountID string) request {
+	return byID(opServiceTokensRefresh, sdk.ZeroTrust.Access.ServiceTokens.Refresh, zero_trust.AccessServiceTokenRefreshParams{AccountID: cf.F(accountID)})
+}
+
 func (c *client) FindServiceToken(ctx context.Context, name string) (ServiceToken, error) {
 	return c.tokens.find(ctx, name)
 }
@@ -115,8 +136,20 @@ func (c *client) UpdateServiceToken(ctx context.Context, tokenID, name, duration
 	return t.withoutSecret(), err
 }
 
-func (c *client) RotateServiceToken(ctx context.Context, tokenID string) (ServiceToken, error) {
-	return c.tokens.write(ctx, c.rotateToken, "rotate", tokenID, nil)
+func (c *client) RotateServiceToken(ctx context.Context, tokenID string, previousExpiresAt time.Time) (ServiceToken, error) {
+	req := c.rotateToken
+	if !previousExpiresAt.IsZero() {
+		// cloudflare-go v4.6.0's parameters lack the field the API takes.
+		req = req.with(
+			option.WithHeader("Content-Type", "application/json"),
+			option.WithJSONSet("previous_client_secret_expires_at", previousExpiresAt.UTC().Format(time.RFC3339)))
+	}
+	return c.tokens.write(ctx, req, "rotate", tokenID, nil)
+}
+
+func (c *client) RefreshServiceToken(ctx context.Context, tokenID string) (ServiceToken, error) {
+	t, err := c.tokens.write(ctx, c.refreshToken, "refresh", tokenID, nil)
+	return t.withoutSecret(), err
 }
 
 func (c *client) DeleteServiceToken(ctx context.Context, tokenID string) error {

@@ -108,7 +108,7 @@ func (e *external) Create(ctx context.Context, mg *v1alpha1.ServiceToken) (manag
 	}
 	id := t.ID
 	if !created {
-		if t, err = e.cf.RotateServiceToken(ctx, id); err != nil {
+		if t, err = e.cf.RotateServiceToken(ctx, id, time.Time{}); err != nil {
 			return managed.ExternalCreation{}, errors.Wrapf(err, "cannot rotate service token %q to obtain its secret", id)
 		}
 	}
@@ -136,7 +136,7 @@ func (e *external) Update(ctx context.Context, mg *v1alpha1.ServiceToken) (manag
 	if err != nil || !lost {
 		return managed.ExternalUpdate{}, err
 	}
-	rotated, err := e.cf.RotateServiceToken(ctx, id)
+	rotated, err := e.cf.RotateServiceToken(ctx, id, time.Time{})
 	if err != nil {
 		return managed.ExternalUpdate{}, errors.Wrapf(err, "cannot rotate service token %q to replace the secret missing from its connection Secret", id)
 	}

@@ -268,7 +268,7 @@ func TestCreate(t *testing.T) {
 					created++
 					return tc.create(ctx, n, d)
 				},
-				MockRotateServiceToken: func(ctx context.Context, id string) (cloudflare.ServiceToken, error) {
+				MockRotateServiceToken: func(ctx context.Context, id string, _ time.Time) (cloudflare.ServiceToken, error) {
 					rot++
 					return tc.rotate(ctx, id)
 				},
@@ -338,7 +338,7 @@ func TestUpdate(t *testing.T) {
 					updated = []string{id, n, d}
 					return cloudToken(), tc.update
 				},
-				MockRotateServiceToken: func(context.Context, string) (cloudflare.ServiceToken, error) {
+				MockRotateServiceToken: func(context.Context, string, time.Time) (cloudflare.ServiceToken, error) {
 					rot++
 					return cloudToken(func(t *cloudflare.ServiceToken) { t.ClientSecret = rotated }), nil
 				},
@@ -409,7 +409,7 @@ func TestSecretNeverInErrors(t *testing.T) {
 	withSecret := cloudToken(func(t *cloudflare.ServiceToken) { t.ClientSecret = secret })
 	cf := &fake.MockClient{
 		MockFindServiceToken:   func(context.Context, string) (cloudflare.ServiceToken, error) { return withSecret, nil },
-		MockRotateServiceToken: func(context.Context, string) (cloudflare.ServiceToken, error) { return withSecret, leaky{withSecret} },
+		MockRotateServiceToken: func(context.Context, string, time.Time) (cloudflare.ServiceToken, error) { return withSecret, leaky{withSecret} },
 		MockGetServiceToken:    func(context.Context, string) (cloudflare.ServiceToken, error) { return withSecret, leaky{withSecret} },
 	}
 	mg := serviceToken(withExternalName(tokenID))

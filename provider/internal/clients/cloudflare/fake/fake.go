@@ -5,6 +5,7 @@ package fake
 
 import (
 	"context"
+	"time"
 
 	"github.com/cfzt/cfzt/provider/internal/clients/cloudflare"
 )
@@ -42,12 +43,13 @@ type MockClient struct {
 
 	MockResolveAccessGroupIDs func(ctx context.Context, names []string) ([]string, error)
 
-	MockFindServiceToken   func(ctx context.Context, name string) (cloudflare.ServiceToken, error)
-	MockGetServiceToken    func(ctx context.Context, tokenID string) (cloudflare.ServiceToken, error)
-	MockCreateServiceToken func(ctx context.Context, name, duration string) (cloudflare.ServiceToken, error)
-	MockUpdateServiceToken func(ctx context.Context, tokenID, name, duration string) (cloudflare.ServiceToken, error)
-	MockRotateServiceToken func(ctx context.Context, tokenID string) (cloudflare.ServiceToken, error)
-	MockDeleteServiceToken func(ctx context.Context, tokenID string) error
+	MockFindServiceToken    func(ctx context.Context, name string) (cloudflare.ServiceToken, error)
+	MockGetServiceToken     func(ctx context.Context, tokenID string) (cloudflare.ServiceToken, error)
+	MockCreateServiceToken  func(ctx context.Context, name, duration string) (cloudflare.ServiceToken, error)
+	MockUpdateServiceToken  func(ctx context.Context, tokenID, name, duration string) (cloudflare.ServiceToken, error)
+	MockRotateServiceToken  func(ctx context.Context, tokenID string, previousExpiresAt time.Time) (cloudflare.ServiceToken, error)
+	MockRefreshServiceToken func(ctx context.Context, tokenID string) (cloudflare.ServiceToken, error)
+	MockDeleteServiceToken  func(ctx context.Context, tokenID string) error
 
 	MockVerifyToken func(ctx context.Context) (cloudflare.TokenStatus, error)
 }
@@ -183,8 +185,13 @@ func (m *MockClient) UpdateServiceToken(ctx context.Context, tokenID, name, dura
 }
 
 // RotateServiceToken calls MockRotateServiceToken.
-func (m *MockClient) RotateServiceToken(ctx context.Context, tokenID string) (cloudflare.ServiceToken, error) {
-	return m.MockRotateServiceToken(ctx, tokenID)
+func (m *MockClient) RotateServiceToken(ctx context.Context, tokenID string, previousExpiresAt time.Time) (cloudflare.ServiceToken, error) {
+	return m.MockRotateServiceToken(ctx, tokenID, previousExpiresAt)
+}
+
+// RefreshServiceToken calls MockRefreshServiceToken.
+func (m *MockClient) RefreshServiceToken(ctx context.Context, tokenID string) (cloudflare.ServiceToken, error) {
+	return m.MockRefreshServiceToken(ctx, tokenID)
 }
 
 // DeleteServiceToken calls MockDeleteServiceToken.
