@@ -133,6 +133,8 @@ func (e *external) desired(ctx context.Context, mg *v1alpha1.AccessPolicy) (clou
 		Decision:        decision,
 		IncludeGroupIDs: groups,
 		IncludeEmails:   slices.Clone(p.IncludeEmails),
+		// Service token IDs are Cloudflare's already: nothing to resolve.
+		IncludeServiceTokenIDs: slices.Clone(p.IncludeServiceTokenIDs),
 	}, nil
 }
 

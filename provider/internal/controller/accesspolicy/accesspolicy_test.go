@@ -23,6 +23,7 @@ const (
 	policyID = "pol-1"
 	name     = "cfzt-app.example.com-allow"
 	groupID  = "grp-home"
+	tokenID  = "tok-1"
 )
 
 var (
@@ -40,6 +41,10 @@ func withExternalName(n string) policyModifier {
 
 func withGroups(g ...string) policyModifier {
 	return func(p *v1alpha1.AccessPolicy) { p.Spec.ForProvider.IncludeGroups = g }
+}
+
+func withServiceTokens(ids ...string) policyModifier {
+	return func(p *v1alpha1.AccessPolicy) { p.Spec.ForProvider.IncludeServiceTokenIDs = ids }
 }
 
 func withObserved(ids ...string) policyModifier {
@@ -152,6 +157,37 @@ func TestObserve(t *testing.T) {
 				mg: accessPolicy(withExternalName(policyID), withObserved(groupID)),
 			},
 		},
+		"ServiceTokensUpToDate": {
+			reason: "A policy that includes the spec's service tokens is up to date.",
+			get: get(cloudPolicy(func(p *cloudflare.AccessPolicy) {
+				p.IncludeServiceTokenIDs = []string{tokenID}
+			}), nil),
+			mg: accessPolicy(withExternalName(policyID), withServiceTokens(tokenID)),
+			want: want{
+				o:  managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true},
+				mg: accessPolicy(withExternalName(policyID), withServiceTokens(tokenID), withObserved(groupID)),
+			},
+		},
+		"ServiceTokenRemovedInDashboard": {
+			reason: "A service token rule removed in the dashboard is drift, so that Update puts it back.",
+			get:    get(cloudPolicy(), nil),
+			mg:     accessPolicy(withExternalName(policyID), withServiceTokens(tokenID)),
+			want: want{
+				o:  managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: false},
+				mg: accessPolicy(withExternalName(policyID), withServiceTokens(tokenID), withObserved(groupID)),
+			},
+		},
+		"ServiceTokenAddedInDashboard": {
+			reason: "A service token rule the spec does not have is drift too.",
+			get: get(cloudPolicy(func(p *cloudflare.AccessPolicy) {
+				p.IncludeServiceTokenIDs = []string{"someone-elses-token"}
+			}), nil),
+			mg: accessPolicy(withExternalName(policyID)),
+			want: want{
+				o:  managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: false},
+				mg: accessPolicy(withExternalName(policyID), withObserved(groupID)),
+			},
+		},
 		"UnknownGroup": {
 			reason: "A group name that matches no Access group must fail with an error naming it.",
 			get:    get(cloudPolicy(), nil),
@@ -201,6 +237,22 @@ func TestCreate(t *testing.T) {
 			},
 			mg:   accessPolicy(),
 			want: want{mg: accessPolicy(withExternalName(policyID)), created: []cloudflare.AccessPolicy{desired}},
+		},
+		"CreateWithServiceTokens": {
+			reason: "The spec's service token IDs are sent as they are, as include rules.",
+			find:   notFound,
+			create: func(context.Context, cloudflare.AccessPolicy) (cloudflare.AccessPolicy, error) {
+				return cloudPolicy(), nil
+			},
+			mg: accessPolicy(withServiceTokens(tokenID)),
+			want: want{
+				mg: accessPolicy(withServiceTokens(tokenID), withExternalName(policyID)),
+				created: []cloudflare.AccessPolicy{func() cloudflare.AccessPolicy {
+					p := desired
+					p.IncludeServiceTokenIDs = []string{tokenID}
+					return p
+				}()},
+			},
 		},
 		"AdoptLostCreate": {
 			reason: "A policy of that name, made by a create whose reply was lost, is adopted rather than created twice.",
@@ -263,14 +315,22 @@ func TestUpdate(t *testing.T) {
 		err     error
 	}
 	desired := cloudflare.AccessPolicy{Name: name, Decision: "allow", IncludeGroupIDs: []string{groupID}, IncludeEmails: []string{"alice@example.com"}}
+	withToken := desired
+	withToken.IncludeServiceTokenIDs = []string{tokenID}
 	cases := map[string]struct {
 		reason string
+		mg     *v1alpha1.AccessPolicy
 		err    error
 		want   want
 	}{
 		"Replace": {
 			reason: "Update sends the whole desired policy, reverting dashboard edits.",
 			want:   want{id: policyID, updated: desired},
+		},
+		"ServiceTokens": {
+			reason: "Update sends the spec's service token IDs as include rules.",
+			mg:     accessPolicy(withExternalName(policyID), withServiceTokens(tokenID)),
+			want:   want{id: policyID, updated: withToken},
 		},
 		"Error": {
 			reason: "A failed update must be returned.",
@@ -289,7 +349,11 @@ func TestUpdate(t *testing.T) {
 					return p, tc.err
 				},
 			}
-			_, err := (&external{cf: cf}).Update(context.Background(), accessPolicy(withExternalName(policyID)))
+			mg := tc.mg
+			if mg == nil {
+				mg = accessPolicy(withExternalName(policyID))
+			}
+			_, err := (&external{cf: cf}).Update(context.Background(), mg)
 			if diff := cmp.Diff(tc.want.err, err, cmpopts.EquateErrors()); diff != "" {
 				t.Errorf("\n%s\ne.Update(...): -want error, +got error:\n%s", tc.reason, diff)
 			}
