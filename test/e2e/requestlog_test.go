@@ -92,8 +92,14 @@ func (rec *recorder) collect() {
 			rec.last = r.Seq
 		}
 	}
+	// Every secret a token has had is kept: a rotated-away secret must not
+	// show either.
 	for _, tok := range snap.ServiceTokens {
-		rec.secrets["client secret of service token "+tok.Name] = tok.ClientSecret
+		for _, s := range []string{tok.ClientSecret, tok.PreviousClientSecret} {
+			if s != "" {
+				rec.secrets[fmt.Sprintf("a client secret of service token %s (%.4s…)", tok.Name, s)] = s
+			}
+		}
 	}
 }
 

@@ -107,10 +107,18 @@ var tolerated = map[string]tolerance{
 			}}}
 		},
 	},
-	"RotateWithoutBody": {
-		reason: "Nothing to allow: the SDK rotates a service token with no body, which is what the 2024 schema " +
-			"declares. Newer API versions take an optional previous_client_secret_expires_at, which the SDK does " +
-			"not send and the fake ignores.",
+	"RotateBody": {
+		reason: "The 2024 schema declares no body for rotating a service token, and the SDK sends none. The API " +
+			"reference's rotate page now takes an optional JSON body {previous_client_secret_expires_at: date-time}, " +
+			"which keeps the old secret working until then; the provider sends it with option.WithJSONSet.",
+		patch: func(doc map[string]any) {
+			op := operation(doc, "/accounts/{account_id}/access/service_tokens/{service_token_id}/rotate", "post")
+			op["requestBody"] = map[string]any{"required": false, "content": map[string]any{"application/json": map[string]any{
+				"schema": map[string]any{"type": "object", "properties": map[string]any{
+					"previous_client_secret_expires_at": map[string]any{"type": "string", "format": "date-time"},
+				}},
+			}}}
+		},
 	},
 	"TokenVerifyOperations": {
 		reason: "GET /user/tokens/verify and GET /accounts/{account_id}/tokens/verify are not in the subset. They are " +
