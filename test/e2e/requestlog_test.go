@@ -97,7 +97,9 @@ func (rec *recorder) collect() {
 	for _, tok := range snap.ServiceTokens {
 		for _, s := range []string{tok.ClientSecret, tok.PreviousClientSecret} {
 			if s != "" {
-				rec.secrets[fmt.Sprintf("a client secret of service token %s (%.4s…)", tok.Name, s)] = s
+				if !slices.Contains(slices.Collect(maps.Values(rec.secrets)), s) {
+					rec.secrets[fmt.Sprintf("client secret %d of service token %s", len(rec.secrets)+1, tok.Name)] = s
+				}
 			}
 		}
 	}
