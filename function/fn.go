@@ -298,6 +298,8 @@ func render(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionResponse, r merge
 		TenantNamespace: in.tenant.GetNamespace(),
 		ZoneID:          in.tenant.Spec.ZoneID,
 		PolicyID:        seen.AccessPolicyID,
+		ServiceTokenID:  seen.ServiceTokenID,
+		TokenPolicyID:   seen.TokenPolicyID,
 	})
 	if err != nil {
 		return err

@@ -315,6 +315,20 @@ func cname(pc, tunnel string) *fnv1.Resource {
 	return record(pc, "CNAME", tunnel+".cfargotunnel.com", true, 1)
 }
 
+// readyCNAME is the CNAME of a route whose observed record is Ready.
+func readyCNAME(pc, tunnel string) *fnv1.Resource {
+	r := cname(pc, tunnel)
+	r.Ready = fnv1.Ready_READY_TRUE
+	return r
+}
+
+// serviceToken is route web/app's service token with the default settings.
+func serviceToken(pc string) *fnv1.Resource {
+	return &fnv1.Resource{Resource: resource.MustStructJSON(managed("ServiceToken", pc,
+		`{"name": "cfzt-app.example.com", "duration": "8760h", "rotationOverlap": "24h", "refreshBefore": "720h"}`,
+		`"writeConnectionSecretToRef": {"name": "cfzt-svctoken-app", "namespace": "web"}`))}
+}
+
 const accessDefaults = `"name": "cfzt-app.example.com", "domain": "app.example.com", "sessionDuration": "24h",
 	"autoRedirectToIdentity": false, "enableBindingCookie": false, "httpOnlyCookieAttribute": true,
 	"sameSiteCookieAttribute": "lax", "skipInterstitial": false, "appLauncherVisible": true, "serviceAuth401Redirect": false`
@@ -390,6 +404,28 @@ func TestRunFunction(t *testing.T) {
 	tunnelAnn := map[string]string{}
 	dnsTemplate := `{"dnsOnly": {"enabled": true, "proxied": false, "ttl": 120}}`
 	svcTemplate := `{"dnsOnly": {"enabled": true, "ingressServiceRef": {"name": "traefik", "namespace": "traefik"}}}`
+	tokenAccessAnn := map[string]string{
+		v1alpha1.AnnotationAccessEnabled:             "true",
+		v1alpha1.AnnotationAccessAllowGroups:         "admins",
+		v1alpha1.AnnotationAccessExistingPolicyNames: "Allow Home Users",
+		v1alpha1.AnnotationServiceTokenEnabled:       "true",
+	}
+	notAttachedAnn := maps.Clone(tokenAccessAnn)
+	notAttachedAnn[v1alpha1.AnnotationServiceTokenAttach] = "false"
+	// tokenObserved is a route whose DNS record, application, policies and
+	// service token exist, all but the record not Ready yet.
+	tokenObserved := map[string]string{
+		"dns-record": `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "DNSRecord",
+			"metadata": {"name": "app-x7k2p-d", "annotations": {"crossplane.io/external-name": "372e67954025e0ba6aaa6d586b9e0b59"}},
+			"spec": {"forProvider": {"type": "CNAME"}},
+			"status": {"atProvider": {"zoneId": "` + zoneID + `"}, "conditions": [{"type": "Ready", "status": "True", "reason": "Available"}]}}`,
+		"access-app":    `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessApp", "metadata": {"name": "app-x7k2p-a", "annotations": {"crossplane.io/external-name": "app-uuid"}}}`,
+		"access-policy": `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessPolicy", "metadata": {"name": "app-x7k2p-p", "annotations": {"crossplane.io/external-name": "policy-uuid"}}}`,
+		"token-policy":  `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessPolicy", "metadata": {"name": "app-x7k2p-k", "annotations": {"crossplane.io/external-name": "token-policy-uuid"}}}`,
+		"service-token": `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "ServiceToken",
+			"metadata": {"name": "app-x7k2p-s", "annotations": {"crossplane.io/external-name": "token-uuid"}},
+			"spec": {"writeConnectionSecretToRef": {"name": "cfzt-svctoken-app", "namespace": "web"}}}`,
+	}
 
 	cases := map[string]struct {
 		reason string
@@ -713,13 +749,101 @@ func TestRunFunction(t *testing.T) {
 						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
 						"dns-record":   cname(pcOp, tunnelID),
 						"service-token": {Resource: resource.MustStructJSON(managed("ServiceToken", pcOp,
-							`{"name": "cfzt-app.example.com", "duration": "720h"}`,
+							`{"name": "cfzt-app.example.com", "duration": "720h", "rotationOverlap": "24h", "refreshBefore": "720h"}`,
 							`"writeConnectionSecretToRef": {"name": "cfzt-svctoken-app", "namespace": "web"}`))},
 						"state": stateConfigMap(stateData(hash(t, map[string]string{
 							v1alpha1.AnnotationServiceTokenEnabled: "true", v1alpha1.AnnotationServiceTokenDuration: "720h",
 						}, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID, "zone_id": zoneID})),
 					},
 				},
+			})},
+		},
+		"ServiceTokenBeforeItsID": {
+			reason: "A route with Access and a service token gets no token policy until the token exists: the policy names it by ID.",
+			args:   args{req: routeRequest(tokenAccessAnn, withExtra(extraResources(nil)), withZoneFound())},
+			want: want{rsp: accepted("AccessApp, AccessPolicy, DNSRecord, ServiceToken, TunnelRoute", &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "zoneId": "` + zoneID + `", "annotationHash": "` + hash(t, tokenAccessAnn, tunnelID, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
+						"dns-record":   cname(pcOp, tunnelID),
+						"access-app": {Resource: resource.MustStructJSON(managed("AccessApp", pcOp,
+							`{`+accessDefaults+`, "existingPolicyNames": ["Allow Home Users"]}`))},
+						"access-policy": {Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,
+							`{"name": "cfzt-app.example.com-allow", "decision": "allow", "includeGroups": ["admins"]}`))},
+						"service-token": serviceToken(pcOp),
+						"state": stateConfigMap(stateData(hash(t, tokenAccessAnn, tunnelID, nil, nil),
+							map[string]string{"tunnel_id": tunnelID, "zone_id": zoneID})),
+					},
+				},
+			})},
+		},
+		"ServiceTokenAttached": {
+			reason: "Once the token exists a non_identity policy admitting it is composed; once that exists the application lists it after the allow policy, and the route records both.",
+			args:   args{req: routeRequest(tokenAccessAnn, withExtra(extraResources(nil)), withObserved(tokenObserved))},
+			want: want{rsp: accepted("AccessApp, AccessPolicy, ServiceToken, TunnelRoute", &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "zoneId": "` + zoneID + `", "cnameRecordId": "372e67954025e0ba6aaa6d586b9e0b59", "accessAppId": "app-uuid", "accessPolicyIds": ["policy-uuid", "token-policy-uuid"],` +
+						`"serviceTokenId": "token-uuid", "serviceTokenSecretName": "cfzt-svctoken-app", "annotationHash": "` + hash(t, tokenAccessAnn, tunnelID, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
+						"dns-record":   readyCNAME(pcOp, tunnelID),
+						"access-app": {Resource: resource.MustStructJSON(managed("AccessApp", pcOp,
+							`{`+accessDefaults+`, "existingPolicyNames": ["Allow Home Users"], "policyIds": ["policy-uuid", "token-policy-uuid"]}`))},
+						"access-policy": {Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,
+							`{"name": "cfzt-app.example.com-allow", "decision": "allow", "includeGroups": ["admins"]}`))},
+						"token-policy": {Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,
+							`{"name": "cfzt-app.example.com-token", "decision": "non_identity", "includeServiceTokenIds": ["token-uuid"]}`))},
+						"service-token": serviceToken(pcOp),
+						"state": stateConfigMap(stateData(hash(t, tokenAccessAnn, tunnelID, nil, nil), map[string]string{
+							"tunnel_id": tunnelID, "zone_id": zoneID, "cname_record_id": "372e67954025e0ba6aaa6d586b9e0b59",
+							"access_app_id": "app-uuid", "access_policy_ids": "policy-uuid,token-policy-uuid",
+							"service_token_id": "token-uuid", "service_token_secret_name": "cfzt-svctoken-app",
+						})),
+					},
+				},
+			})},
+		},
+		"ServiceTokenNotAttached": {
+			reason: "serviceToken.attach false composes no token policy: an existing one is dropped, detached from the application and no longer recorded.",
+			args:   args{req: routeRequest(notAttachedAnn, withExtra(extraResources(nil)), withObserved(tokenObserved))},
+			want: want{rsp: accepted("AccessApp, AccessPolicy, ServiceToken, TunnelRoute", &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "zoneId": "` + zoneID + `", "cnameRecordId": "372e67954025e0ba6aaa6d586b9e0b59", "accessAppId": "app-uuid", "accessPolicyIds": ["policy-uuid"],` +
+						`"serviceTokenId": "token-uuid", "serviceTokenSecretName": "cfzt-svctoken-app", "annotationHash": "` + hash(t, notAttachedAnn, tunnelID, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
+						"dns-record":   readyCNAME(pcOp, tunnelID),
+						"access-app": {Resource: resource.MustStructJSON(managed("AccessApp", pcOp,
+							`{`+accessDefaults+`, "existingPolicyNames": ["Allow Home Users"], "policyIds": ["policy-uuid"]}`))},
+						"access-policy": {Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,
+							`{"name": "cfzt-app.example.com-allow", "decision": "allow", "includeGroups": ["admins"]}`))},
+						"service-token": serviceToken(pcOp),
+						"state": stateConfigMap(stateData(hash(t, notAttachedAnn, tunnelID, nil, nil), map[string]string{
+							"tunnel_id": tunnelID, "zone_id": zoneID, "cname_record_id": "372e67954025e0ba6aaa6d586b9e0b59",
+							"access_app_id": "app-uuid", "access_policy_ids": "policy-uuid",
+							"service_token_id": "token-uuid", "service_token_secret_name": "cfzt-svctoken-app",
+						})),
+					},
+				},
+			})},
+		},
+		"InvalidRotateEvery": {
+			reason: "A rotation period that is not a duration is fatal, naming the annotation, the value and what to use.",
+			args: args{req: routeRequest(map[string]string{
+				v1alpha1.AnnotationServiceTokenEnabled:     "true",
+				v1alpha1.AnnotationServiceTokenRotateEvery: "monthly",
+			}, withDesired(existing), withExtra(extraResources(nil)))},
+			want: want{rsp: refused(v1alpha1.ReasonInvalidInput, `cannot use annotation cfzt.cloudflare.com/serviceToken.rotateEvery: "monthly" is not a duration; use a number with a unit of h, m, s, ms, us or ns, such as "24h" or "90m"`, &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Desired:      existing,
+				Requirements: requirements("", false),
 			})},
 		},
 		"StateFromObserved": {

@@ -13,10 +13,21 @@ func needsPolicy(a merge.Access) bool {
 	return len(a.AllowGroups) > 0 || len(a.AllowEmails) > 0
 }
 
+// hasTokenPolicy reports whether a route gets a policy admitting its service
+// token: when it has both an Access application and a service token, the
+// token is to be attached, and the token exists, since the policy names it
+// by ID.
+func hasTokenPolicy(in Inputs) bool {
+	s := in.Settings
+	return s.Access.Enabled && s.ServiceToken.Enabled && s.ServiceToken.Attach && in.ServiceTokenID != ""
+}
+
 // AccessApp returns the route's self-hosted Access application. Existing
-// policies are attached by name. The route's own allow policy is attached by
-// ID once it exists; the ID is taken from the observed policy rather than
-// through a reference so that dropping the policy also detaches it.
+// policies are attached by name. The route's own allow policy and then its
+// token policy are attached by ID once they exist; the provider puts the
+// policies attached by name first. The IDs are taken from the observed
+// policies rather than through references so that dropping a policy also
+// detaches it.
 func AccessApp(in Inputs) (*composed.Unstructured, error) {
 	a := in.Settings.Access
 	p := v1alpha1.AccessAppParameters{
@@ -37,7 +48,10 @@ func AccessApp(in Inputs) (*composed.Unstructured, error) {
 		ExistingPolicyNames:      a.ExistingPolicyNames,
 	}
 	if needsPolicy(a) && in.PolicyID != "" {
-		p.PolicyIDs = []string{in.PolicyID}
+		p.PolicyIDs = append(p.PolicyIDs, in.PolicyID)
+	}
+	if hasTokenPolicy(in) && in.TokenPolicyID != "" {
+		p.PolicyIDs = append(p.PolicyIDs, in.TokenPolicyID)
 	}
 	return newObject(v1alpha1.AccessAppGroupVersionKind, Labels(in.Route), v1alpha1.AccessAppSpec{
 		ClusterManagedResourceSpec: in.providerConfig(),
@@ -56,6 +70,19 @@ func AccessPolicy(in Inputs) (*composed.Unstructured, error) {
 			Decision:      "allow",
 			IncludeGroups: a.AllowGroups,
 			IncludeEmails: a.AllowEmails,
+		},
+	})
+}
+
+// TokenPolicy returns the reusable non_identity policy that admits the
+// route's service token, and only it, to the route's Access application.
+func TokenPolicy(in Inputs) (*composed.Unstructured, error) {
+	return newObject(v1alpha1.AccessPolicyGroupVersionKind, Labels(in.Route), v1alpha1.AccessPolicySpec{
+		ClusterManagedResourceSpec: in.providerConfig(),
+		ForProvider: v1alpha1.AccessPolicyParameters{
+			Name:                   TokenPolicyName(in.Settings.Hostname),
+			Decision:               "non_identity",
+			IncludeServiceTokenIDs: []string{in.ServiceTokenID},
 		},
 	})
 }

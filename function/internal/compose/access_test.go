@@ -39,6 +39,12 @@ func TestAccessApp(t *testing.T) {
 		in.PolicyID = id
 		return in
 	}
+	withPolicies := func(allowID, tokenPolicy string, mutate func(*merge.Settings)) Inputs {
+		in := withTokenID(tokenID, mutate)
+		in.PolicyID = allowID
+		in.TokenPolicyID = tokenPolicy
+		return in
+	}
 	cases := map[string]struct {
 		reason string
 		in     Inputs
@@ -92,6 +98,49 @@ func TestAccessApp(t *testing.T) {
 			}),
 			want: app(""),
 		},
+		"TokenPolicyObserved": {
+			reason: "Once the token policy exists it is attached by ID after the allow policy, so that people are matched first.",
+			in: withPolicies("5c2b0d1e-9f3a-4b7c-8d6e-1a2b3c4d5e6f", tokenPolicyID, func(s *merge.Settings) {
+				s.Access.Enabled = true
+				s.Access.AllowGroups = []string{"admins"}
+				s.ServiceToken.Enabled = true
+			}),
+			want: app(`, "policyIds": ["5c2b0d1e-9f3a-4b7c-8d6e-1a2b3c4d5e6f", "` + tokenPolicyID + `"]`),
+		},
+		"TokenPolicyOnly": {
+			reason: "A route without an allow policy of its own is attached to the token policy alone, after its existing policies by name.",
+			in: withPolicies("", tokenPolicyID, func(s *merge.Settings) {
+				s.Access.Enabled = true
+				s.Access.ExistingPolicyNames = []string{"Allow Home Users"}
+				s.ServiceToken.Enabled = true
+			}),
+			want: app(`, "existingPolicyNames": ["Allow Home Users"], "policyIds": ["` + tokenPolicyID + `"]`),
+		},
+		"TokenPolicyNotYetObserved": {
+			reason: "Before the token policy exists only the allow policy is attached.",
+			in: withPolicies("5c2b0d1e-9f3a-4b7c-8d6e-1a2b3c4d5e6f", "", func(s *merge.Settings) {
+				s.Access.Enabled = true
+				s.Access.AllowGroups = []string{"admins"}
+				s.ServiceToken.Enabled = true
+			}),
+			want: app(`, "policyIds": ["5c2b0d1e-9f3a-4b7c-8d6e-1a2b3c4d5e6f"]`),
+		},
+		"TokenDetached": {
+			reason: "When attach turns off, a still observed token policy is detached before Crossplane deletes it.",
+			in: withPolicies("", tokenPolicyID, func(s *merge.Settings) {
+				s.Access.Enabled = true
+				s.ServiceToken.Enabled = true
+				s.ServiceToken.Attach = false
+			}),
+			want: app(""),
+		},
+		"TokenDisabled": {
+			reason: "When the service token is turned off, a still observed token policy is detached.",
+			in: withPolicies("", tokenPolicyID, func(s *merge.Settings) {
+				s.Access.Enabled = true
+			}),
+			want: app(""),
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -132,5 +181,29 @@ func TestAccessPolicy(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, asStruct(t, u), protocmp.Transform()); diff != "" {
 		t.Errorf("AccessPolicy(...): the allow policy includes the groups and emails: -want, +got:\n%s", diff)
+	}
+}
+
+func TestTokenPolicy(t *testing.T) {
+	in := withTokenID(tokenID, accessAndToken)
+	want := resource.MustStructJSON(`{
+		"apiVersion": "cfzt.cloudflare.com/v1alpha1",
+		"kind": "AccessPolicy",
+		"metadata": {"labels": ` + labelsJSON + `},
+		"spec": {
+			"providerConfigRef": {"name": "cloudflare-zero-trust.home"},
+			"forProvider": {
+				"name": "cfzt-app.example.com-token",
+				"decision": "non_identity",
+				"includeServiceTokenIds": ["` + tokenID + `"]
+			}
+		}
+	}`)
+	u, err := TokenPolicy(in)
+	if err != nil {
+		t.Fatalf("TokenPolicy(...): unexpected error: %v", err)
+	}
+	if diff := cmp.Diff(want, asStruct(t, u), protocmp.Transform()); diff != "" {
+		t.Errorf("TokenPolicy(...): the token policy is a non_identity policy including only the route's token: -want, +got:\n%s", diff)
 	}
 }

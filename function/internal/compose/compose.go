@@ -24,6 +24,15 @@ type Inputs struct {
 	// PolicyID is the Cloudflare ID of the route's allow policy, the
 	// external name of the observed access-policy, empty until it exists.
 	PolicyID string
+
+	// ServiceTokenID is the Cloudflare ID of the route's service token, the
+	// external name of the observed service-token, empty until it exists.
+	ServiceTokenID string
+
+	// TokenPolicyID is the Cloudflare ID of the policy that admits the
+	// route's service token, the external name of the observed token-policy,
+	// empty until it exists.
+	TokenPolicyID string
 }
 
 // providerConfig returns the reference every managed resource carries.
@@ -41,8 +50,9 @@ func (in Inputs) owner() string {
 // Managed returns the managed resources a route needs. A tunnel route gets a
 // TunnelRoute and a CNAME record; a DNS-only route an A or AAAA record. Access
 // adds an application and, with allowed groups or emails, a policy; a
-// service token adds a ServiceToken. Readiness is left to Crossplane, which
-// reads each resource's Ready condition.
+// service token adds a ServiceToken and, with Access and attach, once the
+// token exists, a policy that admits it. Readiness is left to Crossplane,
+// which reads each resource's Ready condition.
 func Managed(in Inputs) (map[resource.Name]*resource.DesiredComposed, error) {
 	type build struct {
 		name resource.Name
@@ -58,6 +68,9 @@ func Managed(in Inputs) (map[resource.Name]*resource.DesiredComposed, error) {
 		builds = append(builds, build{NameAccessApp, AccessApp})
 		if needsPolicy(in.Settings.Access) {
 			builds = append(builds, build{NameAccessPolicy, AccessPolicy})
+		}
+		if hasTokenPolicy(in) {
+			builds = append(builds, build{NameTokenPolicy, TokenPolicy})
 		}
 	}
 	if in.Settings.ServiceToken.Enabled {

@@ -65,6 +65,48 @@ func TestManaged(t *testing.T) {
 				kinds: []string{"DNSRecord", "ServiceToken", "TunnelRoute"},
 			},
 		},
+		"TokenNotYetCreated": {
+			reason: "Access and a service token add no token policy until the token exists: the policy names it by ID.",
+			in:     testInputs(accessAndToken),
+			want: want{
+				names: []resource.Name{NameAccessApp, NameDNSRecord, NameServiceToken, NameTunnelRoute},
+				kinds: []string{"AccessApp", "DNSRecord", "ServiceToken", "TunnelRoute"},
+			},
+		},
+		"TokenPolicy": {
+			reason: "Once the service token exists, a route with Access gets the policy admitting it, next to its allow policy.",
+			in: withTokenID(tokenID, accessAndToken, func(s *merge.Settings) {
+				s.Access.AllowGroups = []string{"admins"}
+			}),
+			want: want{
+				names: []resource.Name{NameAccessApp, NameAccessPolicy, NameDNSRecord, NameServiceToken, NameTokenPolicy, NameTunnelRoute},
+				kinds: []string{"AccessApp", "AccessPolicy", "DNSRecord", "ServiceToken", "AccessPolicy", "TunnelRoute"},
+			},
+		},
+		"TokenNotAttached": {
+			reason: "With attach off the token gets no policy, and whatever was composed before is deleted by Crossplane.",
+			in:     withTokenID(tokenID, accessAndToken, func(s *merge.Settings) { s.ServiceToken.Attach = false }),
+			want: want{
+				names: []resource.Name{NameAccessApp, NameDNSRecord, NameServiceToken, NameTunnelRoute},
+				kinds: []string{"AccessApp", "DNSRecord", "ServiceToken", "TunnelRoute"},
+			},
+		},
+		"TokenWithoutAccess": {
+			reason: "Without an Access application there is nothing to attach the token to.",
+			in:     withTokenID(tokenID, func(s *merge.Settings) { s.ServiceToken.Enabled = true }),
+			want: want{
+				names: []resource.Name{NameDNSRecord, NameServiceToken, NameTunnelRoute},
+				kinds: []string{"DNSRecord", "ServiceToken", "TunnelRoute"},
+			},
+		},
+		"TokenDisabled": {
+			reason: "A token turned off takes its policy with it, though the old token is still observed.",
+			in:     withTokenID(tokenID, accessAndToken, func(s *merge.Settings) { s.ServiceToken.Enabled = false }),
+			want: want{
+				names: []resource.Name{NameAccessApp, NameDNSRecord, NameTunnelRoute},
+				kinds: []string{"AccessApp", "DNSRecord", "TunnelRoute"},
+			},
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

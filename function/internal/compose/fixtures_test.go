@@ -41,6 +41,27 @@ func testInputs(mutate ...func(*merge.Settings)) Inputs {
 	return Inputs{Route: testRoute, Settings: testSettings(mutate...), TenantNamespace: "cloudflare-zero-trust"}
 }
 
+// tokenID and tokenPolicyID are the Cloudflare IDs of the route's observed
+// service token and token policy.
+const (
+	tokenID       = "9e8d7c6b-5a4f-4e3d-8c2b-0fc2f1a01975"
+	tokenPolicyID = "3f1e2d4c-6b5a-4978-8a1b-2c3d4e5f6a7b"
+)
+
+// accessAndToken enables Access and the service token, attach being on by
+// default.
+func accessAndToken(s *merge.Settings) {
+	s.Access.Enabled = true
+	s.ServiceToken.Enabled = true
+}
+
+// withTokenID returns the inputs of a route whose service token exists.
+func withTokenID(id string, mutate ...func(*merge.Settings)) Inputs {
+	in := testInputs(mutate...)
+	in.ServiceTokenID = id
+	return in
+}
+
 // asStruct returns a composed object as Crossplane receives it.
 func asStruct(t *testing.T, u *composed.Unstructured) *structpb.Struct {
 	t.Helper()

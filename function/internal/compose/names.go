@@ -16,6 +16,7 @@ const (
 	NameDNSRecord    resource.Name = "dns-record"
 	NameAccessApp    resource.Name = "access-app"
 	NameAccessPolicy resource.Name = "access-policy"
+	NameTokenPolicy  resource.Name = "token-policy"
 	NameServiceToken resource.Name = "service-token"
 	NameState        resource.Name = "state"
 )
@@ -46,4 +47,10 @@ func AppName(hostname string) string {
 // PolicyName is the name of the route's allow policy.
 func PolicyName(hostname string) string {
 	return AppName(hostname) + "-allow"
+}
+
+// TokenPolicyName is the name of the policy that admits the route's service
+// token to its Access application.
+func TokenPolicyName(hostname string) string {
+	return AppName(hostname) + "-token"
 }

@@ -27,6 +27,11 @@ func TestNames(t *testing.T) {
 			got:    PolicyName("app.example.com"),
 			want:   "cfzt-app.example.com-allow",
 		},
+		"TokenPolicy": {
+			reason: "The policy admitting the service token is cfzt-<hostname>-token, next to the allow policy.",
+			got:    TokenPolicyName("app.example.com"),
+			want:   "cfzt-app.example.com-token",
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -71,7 +71,9 @@ func Publish(desired map[resource.Name]*resource.DesiredComposed, observed map[r
 		}
 	}
 	if len(waiting) > 0 {
+		// The allow and token policies are both AccessPolicies.
 		slices.Sort(waiting)
+		waiting = slices.Compact(waiting)
 		return Publication{Status: corev1.ConditionUnknown, Reason: v1alpha1.ReasonPublishing, Message: "waiting for " + strings.Join(waiting, ", ")}
 	}
 	return Publication{Status: corev1.ConditionTrue, Reason: v1alpha1.ReasonPublished}

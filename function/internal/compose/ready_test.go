@@ -92,8 +92,26 @@ func TestPublish(t *testing.T) {
 	desired := desiredOf(map[resource.Name]string{NameDNSRecord: "DNSRecord", NameTunnelRoute: "TunnelRoute"})
 	conflict := xpv2.ReconcileError(errors.New(`DNS record CNAME www.example.com is not marked as managed by cfzt`))
 
+	withToken := desiredOf(map[resource.Name]string{
+		NameDNSRecord: "DNSRecord", NameTunnelRoute: "TunnelRoute", NameAccessApp: "AccessApp",
+		NameAccessPolicy: "AccessPolicy", NameServiceToken: "ServiceToken", NameTokenPolicy: "AccessPolicy",
+	})
+	allReady := func(except resource.Name, o resource.ObservedComposed) map[resource.Name]resource.ObservedComposed {
+		out := map[resource.Name]resource.ObservedComposed{}
+		for n, d := range withToken {
+			if n != NameState {
+				out[n] = mr(d.Resource.GetKind(), "app-"+string(n), xpv2.ReconcileSuccess(), xpv2.Available())
+			}
+		}
+		out[except] = o
+		return out
+	}
+	badToken := xpv2.ReconcileError(errors.New(`cannot create Access policy "cfzt-app.example.com-token": service token 9e8d7c6b-5a4f-4e3d-8c2b-0fc2f1a01975 not found`))
+
 	cases := map[string]struct {
-		reason   string
+		reason string
+		// desired is the DNS record and tunnel route when nil.
+		desired  map[resource.Name]*resource.DesiredComposed
 		observed map[resource.Name]resource.ObservedComposed
 		want     Publication
 	}{
@@ -135,10 +153,43 @@ func TestPublish(t *testing.T) {
 			},
 			want: Publication{Status: corev1.ConditionFalse, Reason: string(xpv2.ReasonUnavailable), Message: "TunnelRoute www-t: tunnel is down"},
 		},
+		"BothPoliciesWaiting": {
+			reason:  "The allow and token policies are both AccessPolicies: the kind is waited for once.",
+			desired: withToken,
+			want: Publication{
+				Status: corev1.ConditionUnknown, Reason: v1alpha1.ReasonPublishing,
+				Message: "waiting for AccessApp, AccessPolicy, DNSRecord, ServiceToken, TunnelRoute",
+			},
+		},
+		"TokenPolicyWaiting": {
+			reason:   "The route is not published until its token policy is Ready too.",
+			desired:  withToken,
+			observed: allReady(NameTokenPolicy, mr("AccessPolicy", "app-token-policy", xpv2.ReconcileSuccess(), xpv2.Creating())),
+			want:     Publication{Status: corev1.ConditionUnknown, Reason: v1alpha1.ReasonPublishing, Message: "waiting for AccessPolicy"},
+		},
+		"TokenPolicyFails": {
+			reason:   "A token policy that cannot sync is the problem, named as the policy it is.",
+			desired:  withToken,
+			observed: allReady(NameTokenPolicy, mr("AccessPolicy", "app-token-policy", badToken, xpv2.Creating())),
+			want: Publication{
+				Status: corev1.ConditionFalse, Reason: string(xpv2.ReasonReconcileError),
+				Message: "AccessPolicy app-token-policy: " + badToken.Message,
+			},
+		},
+		"AllReadyWithToken": {
+			reason:   "With the token policy Ready like everything else the route is published.",
+			desired:  withToken,
+			observed: allReady(NameTokenPolicy, mr("AccessPolicy", "app-token-policy", xpv2.ReconcileSuccess(), xpv2.Available())),
+			want:     Publication{Status: corev1.ConditionTrue, Reason: v1alpha1.ReasonPublished},
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, Publish(desired, tc.observed)); diff != "" {
+			d := desired
+			if tc.desired != nil {
+				d = tc.desired
+			}
+			if diff := cmp.Diff(tc.want, Publish(d, tc.observed)); diff != "" {
 				t.Errorf("%s\nPublish(...): -want, +got:\n%s", tc.reason, diff)
 			}
 		})

@@ -7,14 +7,20 @@ import (
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 )
 
-// ServiceToken returns the route's service token. Its client ID and secret
-// are written to the Secret cfzt-svctoken-<route> in the route's namespace.
+// ServiceToken returns the route's service token, with how the provider
+// rotates and refreshes it. Its client ID and secret are written to the
+// Secret cfzt-svctoken-<route> in the route's namespace.
 func ServiceToken(in Inputs) (*composed.Unstructured, error) {
+	t := in.Settings.ServiceToken
 	spec := v1alpha1.ServiceTokenSpec{
 		ClusterManagedResourceSpec: in.providerConfig(),
 		ForProvider: v1alpha1.ServiceTokenParameters{
-			Name:     AppName(in.Settings.Hostname),
-			Duration: in.Settings.ServiceToken.Duration,
+			Name:            AppName(in.Settings.Hostname),
+			Duration:        t.Duration,
+			Rotate:          t.Rotate,
+			RotateEvery:     t.RotateEvery,
+			RotationOverlap: t.RotationOverlap,
+			RefreshBefore:   t.RefreshBefore,
 		},
 	}
 	spec.WriteConnectionSecretToReference = &xpv2.SecretReference{

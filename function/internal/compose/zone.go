@@ -6,10 +6,10 @@ import (
 
 // zoneGated are the composed resources that wait for the route's zone: every
 // Cloudflare object of the route but its DNS record.
-var zoneGated = []resource.Name{NameTunnelRoute, NameAccessApp, NameAccessPolicy, NameServiceToken}
+var zoneGated = []resource.Name{NameTunnelRoute, NameAccessApp, NameAccessPolicy, NameTokenPolicy, NameServiceToken}
 
 // WaitForZone removes from desired the route's tunnel rule, Access
-// application and policy and service token until its DNS record has found
+// application and policies and service token until its DNS record has found
 // the hostname's zone: zoneID is the zone the Tenant pins or the one the
 // observed DNS record reports, empty until either is known.
 //

@@ -11,7 +11,7 @@ import (
 )
 
 func TestWaitForZone(t *testing.T) {
-	all := []resource.Name{NameAccessApp, NameAccessPolicy, NameDNSRecord, NameServiceToken, NameState, NameTunnelRoute}
+	all := []resource.Name{NameAccessApp, NameAccessPolicy, NameDNSRecord, NameServiceToken, NameState, NameTokenPolicy, NameTunnelRoute}
 	observedOf := func(names ...resource.Name) map[resource.Name]resource.ObservedComposed {
 		out := map[resource.Name]resource.ObservedComposed{}
 		for _, n := range names {
@@ -62,6 +62,12 @@ func TestWaitForZone(t *testing.T) {
 			desired:  []resource.Name{NameDNSRecord, NameServiceToken, NameState},
 			observed: observedOf(NameServiceToken),
 			want:     []resource.Name{NameDNSRecord, NameServiceToken, NameState},
+		},
+		"TokenPolicyAlreadyPublished": {
+			reason:   "The token policy counts as published too: a route whose token policy is observed keeps everything.",
+			desired:  all,
+			observed: observedOf(NameTokenPolicy),
+			want:     all,
 		},
 		"DNSOnly": {
 			reason:  "A DNS-only route without a zone is its record and state, as before.",

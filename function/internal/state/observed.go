@@ -18,6 +18,7 @@ type Observed struct {
 	ZoneID                 string
 	AccessAppID            string
 	AccessPolicyID         string
+	TokenPolicyID          string
 	ServiceTokenID         string
 	ServiceTokenSecretName string
 }
@@ -49,6 +50,9 @@ func Read(observed map[resource.Name]resource.ObservedComposed) Observed {
 	}
 	if r, ok := observed[compose.NameAccessPolicy]; ok {
 		o.AccessPolicyID = externalName(r.Resource)
+	}
+	if r, ok := observed[compose.NameTokenPolicy]; ok {
+		o.TokenPolicyID = externalName(r.Resource)
 	}
 	if r, ok := observed[compose.NameServiceToken]; ok {
 		o.ServiceTokenID = externalName(r.Resource)

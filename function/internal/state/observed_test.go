@@ -79,6 +79,21 @@ func TestRead(t *testing.T) {
 			},
 			want: Observed{AccessAppID: "app-id", AccessPolicyID: "policy-id"},
 		},
+		"TokenPolicy": {
+			reason: "The token policy's ID is its own external name, apart from the allow policy's.",
+			observed: map[resource.Name]string{
+				compose.NameAccessPolicy: `{"metadata": {"name": "app-x4", "annotations": {"crossplane.io/external-name": "policy-id"}}}`,
+				compose.NameTokenPolicy:  `{"metadata": {"name": "app-x6", "annotations": {"crossplane.io/external-name": "token-policy-id"}}}`,
+			},
+			want: Observed{AccessPolicyID: "policy-id", TokenPolicyID: "token-policy-id"},
+		},
+		"TokenPolicyNotCreated": {
+			reason: "A token policy not created yet has no ID.",
+			observed: map[resource.Name]string{
+				compose.NameTokenPolicy: `{"metadata": {"name": "app-x6", "annotations": {"crossplane.io/external-name": "app-x6"}}}`,
+			},
+			want: Observed{},
+		},
 		"ServiceToken": {
 			reason: "A created token reports its ID and the Secret its credentials go to.",
 			observed: map[resource.Name]string{

@@ -61,10 +61,15 @@ func (r Record) Status() v1alpha1.RouteStatus {
 	}
 }
 
-// policyIDs returns the route's own Access policy IDs.
+// policyIDs returns the route's own Access policy IDs: its allow policy, then
+// the policy admitting its service token, the order the application lists
+// them in.
 func (r Record) policyIDs() []string {
-	if r.AccessPolicyID == "" {
-		return nil
+	var ids []string
+	for _, id := range []string{r.AccessPolicyID, r.TokenPolicyID} {
+		if id != "" {
+			ids = append(ids, id)
+		}
 	}
-	return []string{r.AccessPolicyID}
+	return ids
 }

@@ -53,6 +53,42 @@ func TestRecord(t *testing.T) {
 				},
 			},
 		},
+		"TokenPolicy": {
+			reason: "accessPolicyIds lists the allow policy, then the policy admitting the service token.",
+			r: Record{Route: route, Hash: "h", TunnelID: "t", Observed: Observed{
+				AccessAppID: "a", AccessPolicyID: "p", TokenPolicyID: "tp", ServiceTokenID: "s",
+			}},
+			want: want{
+				data: map[string]string{
+					"annotation_hash": "h", "hostname": "app.example.com", "tenant_name": "home", "tunnel_id": "t",
+					"zone_id": "", "hostname_route_id": "", "cname_record_id": "", "dns_record_id": "", "dns_record_ip": "",
+					"access_app_id": "a", "access_policy_ids": "p,tp", "service_token_id": "s", "service_token_secret_name": "",
+					"httproute_namespace": "web", "httproute_name": "app",
+				},
+				status: v1alpha1.RouteStatus{
+					Hostname: "app.example.com", Tenant: "home", TunnelID: "t", AccessAppID: "a",
+					AccessPolicyIDs: []string{"p", "tp"}, ServiceTokenID: "s", AnnotationHash: "h",
+				},
+			},
+		},
+		"TokenPolicyOnly": {
+			reason: "A route with no allow policy of its own lists only its token policy.",
+			r: Record{Route: route, Hash: "h", TunnelID: "t", Observed: Observed{
+				AccessAppID: "a", TokenPolicyID: "tp", ServiceTokenID: "s",
+			}},
+			want: want{
+				data: map[string]string{
+					"annotation_hash": "h", "hostname": "app.example.com", "tenant_name": "home", "tunnel_id": "t",
+					"zone_id": "", "hostname_route_id": "", "cname_record_id": "", "dns_record_id": "", "dns_record_ip": "",
+					"access_app_id": "a", "access_policy_ids": "tp", "service_token_id": "s", "service_token_secret_name": "",
+					"httproute_namespace": "web", "httproute_name": "app",
+				},
+				status: v1alpha1.RouteStatus{
+					Hostname: "app.example.com", Tenant: "home", TunnelID: "t", AccessAppID: "a",
+					AccessPolicyIDs: []string{"tp"}, ServiceTokenID: "s", AnnotationHash: "h",
+				},
+			},
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
