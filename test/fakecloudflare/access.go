@@ -14,12 +14,31 @@ func (s *Server) accessPager() pager {
 	return pager{defaultPerPage: s.accessPerPage, minPerPage: 1, maxPerPage: 1000}
 }
 
+// Access codes Cloudflare answers with beside codeAccess.
+const (
+	// codeAppExists: an application on a domain another application of the
+	// account already covers (ChrispyBacon-dev/DockFlare#217, whose log
+	// shows the whole envelope: 409, 11010,
+	// access.api.error.application_already_exists).
+	codeAppExists = 11010
+	// codePolicyInUse: a reusable policy still attached to an application.
+	// terraform-provider-cloudflare PR #7140 and issue #7284 show the 409
+	// but not its code or message; both are inferred.
+	codePolicyInUse = 12130
+)
+
 func accessNotFound(kind, id string) error {
 	return errorf(http.StatusNotFound, codeAccess, "access.api.error.not_found: %s %s not found", kind, id)
 }
 
 func accessInvalid(format string, args ...any) error {
 	return badRequest(codeAccess, "access.api.error.invalid_request: "+format, args...)
+}
+
+// accessConflict is a 409 in Access's envelope: code and message as
+// Cloudflare sends them.
+func accessConflict(code int, format string, args ...any) error {
+	return errorf(http.StatusConflict, code, format, args...)
 }
 
 // textFilter matches a list's name filter: a case-insensitive substring, or

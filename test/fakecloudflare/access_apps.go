@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 )
 
 // domainTypes are the application types whose domain is required.
@@ -82,6 +83,10 @@ func (s *Server) appFromBody(m map[string]any, a *AccessApp) error {
 	refs, scoped, err := s.appPolicyRefs(m, a)
 	if err != nil {
 		return err
+	}
+	// Checked before anything is stored: a refused body changes nothing.
+	if other := s.appCovering(a, coveredKeys(domain, m)); other != nil {
+		return accessConflict(codeAppExists, "access.api.error.application_already_exists")
 	}
 	// Legacy policies of this application that the body no longer names go.
 	for _, p := range s.st.policies {
@@ -165,6 +170,80 @@ func appDomains(a *AccessApp) []string {
 		}
 	}
 	return out
+}
+
+// hostKey is the key under which an application covers a hostname: the
+// host in lower case without a trailing dot, then the path, if any, as
+// given. Cloudflare documents path-scoped applications (one on
+// app.example.com/admin beside one on app.example.com), so the fake infers
+// that the rule of one application per domain holds per host and path: two
+// applications may share a host under different paths, never the same host
+// and path. A path's trailing slash is dropped, as it names the same path.
+func hostKey(d string) string {
+	d = strings.TrimSpace(d)
+	if _, rest, ok := strings.Cut(d, "://"); ok {
+		d = rest
+	}
+	host, path, _ := strings.Cut(d, "/")
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if path = strings.TrimSuffix(path, "/"); path == "" {
+		return host
+	}
+	return host + "/" + path
+}
+
+// coveredKeys are the keys of every hostname an application with this
+// domain and these fields (a request body, or a stored application's Extra)
+// answers on: the domain, its self_hosted_domains and the uri of its public
+// destinations. Cloudflare counts all three (terraform-provider-cloudflare#3340).
+func coveredKeys(domain string, fields map[string]any) []string {
+	var out []string
+	add := func(d string) {
+		if k := hostKey(d); k != "" && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	add(domain)
+	if list, ok := fields["self_hosted_domains"].([]any); ok {
+		for _, d := range list {
+			if s, ok := d.(string); ok {
+				add(s)
+			}
+		}
+	}
+	if list, ok := fields["destinations"].([]any); ok {
+		for _, d := range list {
+			dest, ok := d.(map[string]any)
+			if !ok {
+				continue
+			}
+			// Private destinations are networks and hostnames reached
+			// through WARP, not public hostnames.
+			if typ, _ := dest["type"].(string); typ != "" && typ != "public" {
+				continue
+			}
+			if uri, ok := dest["uri"].(string); ok {
+				add(uri)
+			}
+		}
+	}
+	return out
+}
+
+// appCovering returns another application of a's account that already
+// covers one of keys, or nil. a itself, being replaced, does not count.
+func (s *Server) appCovering(a *AccessApp, keys []string) *AccessApp {
+	for _, other := range sortedBySeq(s.st, s.st.apps, func(o *AccessApp) string { return o.ID }) {
+		if other.ID == a.ID || other.AccountID != a.AccountID {
+			continue
+		}
+		for _, k := range coveredKeys(other.Domain, other.Extra) {
+			if slices.Contains(keys, k) {
+				return other
+			}
+		}
+	}
+	return nil
 }
 
 // listAccessApps filters by name, domain and aud (substrings, or whole values

@@ -139,15 +139,16 @@ func (s *Server) updateAccessPolicy(c *call) (reply, error) {
 	return reply{result: s.policyJSON(p)}, nil
 }
 
-// deleteAccessPolicy refuses to delete a policy an application still uses:
-// detach it from the applications first.
+// deleteAccessPolicy refuses, with a 409, to delete a policy an application
+// still uses: detach it from the applications first
+// (terraform-provider-cloudflare PR #7140, #7284).
 func (s *Server) deleteAccessPolicy(c *call) (reply, error) {
 	p, err := s.reusablePolicy(c)
 	if err != nil {
 		return reply{}, err
 	}
 	if n := s.appCount(p.ID); n > 0 {
-		return reply{}, accessInvalid("policy %s is used by %d application(s); remove it from them first", p.ID, n)
+		return reply{}, accessConflict(codePolicyInUse, "access.api.error.policy_in_use: policy %s is used by %d application(s); remove it from them first", p.ID, n)
 	}
 	delete(s.st.policies, p.ID)
 	return reply{status: http.StatusAccepted, result: map[string]any{"id": p.ID}}, nil

@@ -340,7 +340,7 @@ func TestAccessPolicyLifecycle(t *testing.T) {
 
 	_, err = cf.ZeroTrust.Access.Policies.Delete(ctx, policyHome, zero_trust.AccessPolicyDeleteParams{AccountID: cloudflare.F(acct)})
 	status, _ := cfError(t, err)
-	diff(t, "A policy an application uses cannot be deleted.", "status", http.StatusBadRequest, status)
+	diff(t, "A policy an application uses cannot be deleted.", "status", http.StatusConflict, status)
 
 	del, err := cf.ZeroTrust.Access.Policies.Delete(ctx, policyAdmins, zero_trust.AccessPolicyDeleteParams{AccountID: cloudflare.F(acct)})
 	if err != nil {
