@@ -38,7 +38,12 @@ var (
 	errBoom         = errors.New("boom")
 	errTokenMissing = &cloudflare.NotFoundError{Kind: "service token", Name: tokenID}
 	expires         = time.Date(2027, 1, 10, 12, 0, 0, 0, time.UTC)
+	// now is the tests' clock, more than refreshBefore's default before
+	// expires.
+	now = time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 )
+
+func clock() time.Time { return now }
 
 type tokenModifier func(*v1alpha1.ServiceToken)
 
@@ -52,6 +57,25 @@ func withObserved() tokenModifier {
 		t.Status.AtProvider = v1alpha1.ServiceTokenObservation{ClientID: clientID, ExpiresAt: &at}
 		t.SetConditions(xpv2.Available())
 	}
+}
+
+// withRecorded is the status Create records: the client ID and expiry,
+// and no condition.
+func withRecorded(m ...func(*v1alpha1.ServiceTokenObservation)) tokenModifier {
+	return func(t *v1alpha1.ServiceToken) {
+		t.Status.AtProvider = v1alpha1.ServiceTokenObservation{ClientID: clientID, ExpiresAt: timePtr(expires)}
+		for _, f := range m {
+			f(&t.Status.AtProvider)
+		}
+	}
+}
+
+func withStatus(f func(*v1alpha1.ServiceTokenObservation)) tokenModifier {
+	return func(t *v1alpha1.ServiceToken) { f(&t.Status.AtProvider) }
+}
+
+func withParameters(f func(*v1alpha1.ServiceTokenParameters)) tokenModifier {
+	return func(t *v1alpha1.ServiceToken) { f(&t.Spec.ForProvider) }
 }
 
 func withoutConnectionSecret() tokenModifier {
@@ -175,7 +199,7 @@ func TestObserve(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			e := &external{cf: &fake.MockClient{MockGetServiceToken: tc.get}, secrets: tc.secrets}
+			e := &external{cf: &fake.MockClient{MockGetServiceToken: tc.get}, secrets: tc.secrets, now: clock}
 			o, err := e.Observe(context.Background(), tc.mg)
 			if diff := cmp.Diff(tc.want.err, err, cmpopts.EquateErrors()); diff != "" {
 				t.Errorf("\n%s\ne.Observe(...): -want error, +got error:\n%s", tc.reason, diff)
@@ -219,7 +243,7 @@ func TestCreate(t *testing.T) {
 			},
 			want: want{
 				c:       managed.ExternalCreation{ConnectionDetails: managed.ConnectionDetails{KeyClientID: []byte(clientID), KeyClientSecret: []byte(secret)}},
-				mg:      serviceToken(withExternalName(tokenID)),
+				mg:      serviceToken(withExternalName(tokenID), withRecorded()),
 				created: 1,
 			},
 		},
@@ -231,7 +255,7 @@ func TestCreate(t *testing.T) {
 			},
 			want: want{
 				c:       managed.ExternalCreation{ConnectionDetails: managed.ConnectionDetails{KeyClientID: []byte(clientID), KeyClientSecret: []byte(rotated)}},
-				mg:      serviceToken(withExternalName(tokenID)),
+				mg:      serviceToken(withExternalName(tokenID), withRecorded(func(o *v1alpha1.ServiceTokenObservation) { o.RotatedAt = timePtr(now) })),
 				rotated: 1,
 			},
 		},
@@ -274,7 +298,7 @@ func TestCreate(t *testing.T) {
 				},
 			}
 			mg := serviceToken()
-			c, err := (&external{cf: cf}).Create(context.Background(), mg)
+			c, err := (&external{cf: cf, now: clock}).Create(context.Background(), mg)
 			if diff := cmp.Diff(tc.want.err, err, cmpopts.EquateErrors()); diff != "" {
 				t.Errorf("\n%s\ne.Create(...): -want error, +got error:\n%s", tc.reason, diff)
 			}
@@ -343,7 +367,7 @@ func TestUpdate(t *testing.T) {
 					return cloudToken(func(t *cloudflare.ServiceToken) { t.ClientSecret = rotated }), nil
 				},
 			}
-			u, err := (&external{cf: cf, secrets: tc.secrets}).Update(context.Background(), serviceToken(withExternalName(tokenID)))
+			u, err := (&external{cf: cf, secrets: tc.secrets, now: clock}).Update(context.Background(), serviceToken(withExternalName(tokenID)))
 			if diff := cmp.Diff(tc.want.err, err, cmpopts.EquateErrors()); diff != "" {
 				t.Errorf("\n%s\ne.Update(...): -want error, +got error:\n%s", tc.reason, diff)
 			}
@@ -413,7 +437,7 @@ func TestSecretNeverInErrors(t *testing.T) {
 		MockGetServiceToken:    func(context.Context, string) (cloudflare.ServiceToken, error) { return withSecret, leaky{withSecret} },
 	}
 	mg := serviceToken(withExternalName(tokenID))
-	e := &external{cf: cf, secrets: secretWith(nil)}
+	e := &external{cf: cf, secrets: secretWith(nil), now: clock}
 	_, errCreate := e.Create(context.Background(), mg)
 	_, errObserve := e.Observe(context.Background(), mg)
 	_, errUpdate := e.Update(context.Background(), mg)
