@@ -9,7 +9,9 @@ import (
 // DNSRecordParameters are the desired DNS record.
 type DNSRecordParameters struct {
 	// Name is the record's fully qualified name; its zone is found by the
-	// longest matching zone name.
+	// longest matching zone name. A Unicode name, such as
+	// bücher.example.com, is written and compared in Punycode
+	// (xn--bcher-kva.example.com), the form Cloudflare returns.
 	// +kubebuilder:validation:MinLength=1
 	Name string `json:"name"`
 
@@ -21,13 +23,20 @@ type DNSRecordParameters struct {
 	// +kubebuilder:validation:MinLength=1
 	Content string `json:"content"`
 
-	// Proxied puts Cloudflare's proxy in front of the record.
+	// Proxied puts Cloudflare's proxy in front of the record. Cloudflare
+	// proxies only to public addresses: an A or AAAA record to a private
+	// (RFC 1918), shared (100.64.0.0/10), loopback, link-local or unique
+	// local (fc00::/7) address cannot be proxied, and is refused without
+	// being written.
 	// +optional
 	Proxied *bool `json:"proxied,omitempty"`
 
-	// TTL in seconds, 1 meaning automatic.
+	// TTL in seconds: 1 meaning automatic, or 60 to 86400. Cloudflare
+	// allows 30 to 59 on Enterprise zones only, so they are refused. A
+	// proxied record's TTL is always automatic, whatever is set here.
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=86400
+	// +kubebuilder:validation:XValidation:rule="self == 1 || (self >= 60 && self <= 86400)",message="ttl must be 1 (automatic) or between 60 and 86400 seconds; 30 to 59 are for Enterprise zones only"
 	// +optional
 	TTL *int64 `json:"ttl,omitempty"`
 
@@ -36,9 +45,12 @@ type DNSRecordParameters struct {
 	ZoneID string `json:"zoneId,omitempty"`
 
 	// Owner identifies who the record belongs to, usually the route as
-	// <namespace>/<name>. It is written into the record's comment, and a
-	// record whose comment names another owner is never adopted, changed or
-	// deleted.
+	// <namespace>/<name>. It is written into the record's comment as
+	// "managed-by: cfzt <owner>", or, when that would be longer than the
+	// 100 characters a Free zone allows, as "managed-by: cfzt " followed by
+	// the owner's first 50 characters, "~" and 32 hex digits of the
+	// owner's SHA-256. A record whose comment names another owner is never
+	// adopted, changed or deleted.
 	// +kubebuilder:validation:MinLength=1
 	Owner string `json:"owner"`
 }

@@ -1,8 +1,16 @@
 package v1alpha1
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/idna"
 )
 
 // The rules below are applied by both binaries: the route controller in the
@@ -48,10 +56,34 @@ func RouteHostname(a map[string]string) string {
 }
 
 // NormalizeHostname returns the form in which hostnames are compared and
-// published: lower case, without surrounding spaces or a trailing dot. DNS
-// names are case-insensitive and a trailing dot names the same host.
+// published: lower case, without surrounding spaces or a trailing dot, and
+// in Punycode. DNS names are case-insensitive and a trailing dot names the
+// same host. Cloudflare returns names in Punycode, so a Unicode name such as
+// bücher.example.com is published as xn--bcher-kva.example.com: compared in
+// any other form, a record would look changed on every read. A name that is
+// not a valid internationalised name is returned lower cased, for the
+// hostname checks to refuse.
 func NormalizeHostname(h string) string {
-	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(h)), ".")
+	h = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(h)), ".")
+	if isASCII(h) {
+		// ASCII names, _acme-challenge and r3---sn-x among them, are left
+		// as they are: IDNA's stricter label rules are for Unicode names.
+		return h
+	}
+	a, err := idna.Lookup.ToASCII(h)
+	if err != nil {
+		return h
+	}
+	return strings.TrimSuffix(a, ".")
+}
+
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // NormalizeHostnameSuffix returns the canonical form of an entry of
@@ -184,4 +216,153 @@ func (s TemplateSpec) Deprecated() []string {
 		out = append(out, "spec.originService.httpRedirect has no effect: HTTP to HTTPS redirection is a zone setting this project does not manage")
 	}
 	return out
+}
+
+// RouteOwner returns the owner of the Cloudflare objects composed for a
+// route, <namespace>/<name>, as recorded in DNS record comments.
+func RouteOwner(namespace, name string) string {
+	return namespace + "/" + name
+}
+
+// The ownership marker is the comment of a DNS record that says which owner
+// (usually a route, RouteOwner) the record belongs to. It has two forms:
+//
+//	managed-by: cfzt <owner>
+//	managed-by: cfzt <first 50 characters of owner>~<32 hex digits>
+//
+// The first is used when it fits in MaxOwnershipCommentLength characters and
+// the owner holds no space or '~'; the second otherwise, the hex digits being
+// the start of the SHA-256 of the whole owner, so that two owners that share
+// their first 50 characters never share a marker. Kubernetes names hold no
+// '~', so a marker of the first form can never be read as one of the second.
+const (
+	// OwnershipCommentPrefix starts every ownership marker.
+	OwnershipCommentPrefix = "managed-by: cfzt "
+
+	// MaxOwnershipCommentLength is the longest comment a record of a zone
+	// on the Free plan may have. Every marker fits in it.
+	MaxOwnershipCommentLength = 100
+
+	// ownerHashSeparator separates the truncated owner from its hash.
+	ownerHashSeparator = "~"
+
+	// ownerHashLength is how many hex digits of the owner's SHA-256 a
+	// marker carries: 128 bits.
+	ownerHashLength = 32
+
+	// ownerReadableLength is how much of the owner a hashed marker keeps,
+	// so that the marker is as long as the limit allows.
+	ownerReadableLength = MaxOwnershipCommentLength - len(OwnershipCommentPrefix) - len(ownerHashSeparator) - ownerHashLength
+)
+
+// OwnershipComment returns the comment that marks a DNS record as owner's,
+// at most MaxOwnershipCommentLength characters long whatever the owner.
+func OwnershipComment(owner string) string {
+	return OwnershipCommentPrefix + ownerToken(owner)
+}
+
+// ownerToken is the part of owner's marker after the prefix.
+func ownerToken(owner string) string {
+	if len(OwnershipCommentPrefix)+len(owner) <= MaxOwnershipCommentLength &&
+		owner != "" && !strings.ContainsFunc(owner, unicode.IsSpace) && !strings.Contains(owner, ownerHashSeparator) {
+		return owner
+	}
+	sum := sha256.Sum256([]byte(owner))
+	var b strings.Builder
+	for _, r := range owner {
+		if b.Len()+utf8.RuneLen(r) > ownerReadableLength {
+			break
+		}
+		if unicode.IsSpace(r) || !unicode.IsPrint(r) {
+			r = '_'
+		}
+		b.WriteRune(r)
+	}
+	return b.String() + ownerHashSeparator + hex.EncodeToString(sum[:])[:ownerHashLength]
+}
+
+// CommentOwner returns the owner a DNS record's comment names, as it names
+// it (truncated and hashed when long), or "" when the comment is not an
+// ownership marker. Text after the owner, separated by a space, is ignored,
+// so that a note added in the dashboard does not orphan the record. Use
+// CommentMarksOwner to decide whether a record is someone's.
+func CommentOwner(comment string) string {
+	rest, ok := strings.CutPrefix(comment, OwnershipCommentPrefix)
+	if !ok {
+		return ""
+	}
+	if f := strings.Fields(rest); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}
+
+// CommentMarksOwner reports whether a DNS record's comment marks it as
+// owner's: it carries owner's marker, or, for a record marked before markers
+// were kept to MaxOwnershipCommentLength, "managed-by: cfzt <owner>" in full.
+func CommentMarksOwner(comment, owner string) bool {
+	named := CommentOwner(comment)
+	if named == "" || owner == "" {
+		return false
+	}
+	return named == ownerToken(owner) || named == owner
+}
+
+// Address ranges Cloudflare refuses as the target of a proxied A or AAAA
+// record, besides those netip classifies.
+var (
+	// sharedAddressSpace is RFC 6598's carrier-grade NAT range.
+	sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10")
+	// thisNetwork is RFC 1122's "this host on this network".
+	thisNetwork = netip.MustParsePrefix("0.0.0.0/8")
+	// reservedIPv4 is RFC 1112's reserved range, with the broadcast address.
+	reservedIPv4 = netip.MustParsePrefix("240.0.0.0/4")
+)
+
+// NotProxiable returns why Cloudflare's proxy cannot be put in front of an
+// A or AAAA record to address a, or "" when it can: the proxy only connects
+// to addresses on the public internet, and Cloudflare refuses a proxied
+// record to a private (RFC 1918), shared (CGNAT, RFC 6598), loopback,
+// link-local or unique local (fc00::/7) address. Such an address can still
+// be published DNS-only, with proxied false.
+func NotProxiable(a netip.Addr) string {
+	a = a.Unmap()
+	switch {
+	case !a.IsValid():
+		return "is not an IP address"
+	case a.IsUnspecified() || thisNetwork.Contains(a):
+		return "is an unspecified address"
+	case a.IsLoopback():
+		return "is a loopback address"
+	case a.IsLinkLocalUnicast():
+		return "is a link-local address"
+	case a.IsMulticast() || a.IsLinkLocalMulticast() || a.IsInterfaceLocalMulticast():
+		return "is a multicast address"
+	case a.Is4() && a.IsPrivate():
+		return "is a private address (RFC 1918)"
+	case a.IsPrivate():
+		return "is a unique local address (fc00::/7)"
+	case sharedAddressSpace.Contains(a):
+		return "is a shared, carrier-grade NAT address (100.64.0.0/10)"
+	case reservedIPv4.Contains(a):
+		return "is a reserved address (240.0.0.0/4)"
+	}
+	return ""
+}
+
+// ProxiedTargetError returns, for a proxied A or AAAA record to content, why
+// Cloudflare would refuse it, or "" when it would not. content that is not an
+// IP address is left to the other checks.
+func ProxiedTargetError(recordType, content string, proxied bool) string {
+	if !proxied || (recordType != "A" && recordType != "AAAA") {
+		return ""
+	}
+	a, err := netip.ParseAddr(content)
+	if err != nil {
+		return ""
+	}
+	if why := NotProxiable(a); why != "" {
+		return fmt.Sprintf("address %s %s, which Cloudflare does not proxy to", a, why)
+	}
+	return ""
 }

@@ -1,7 +1,12 @@
 package v1alpha1
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/netip"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -97,6 +102,36 @@ func TestRules(t *testing.T) {
 			reason: "Hostnames compare in lower case, without spaces or a trailing dot.",
 			got:    NormalizeHostname(" Www.Example.COM. "),
 			want:   "www.example.com",
+		},
+		"NormalizeHostnameUnicode": {
+			reason: "A Unicode hostname compares in Punycode, the form Cloudflare returns, so that a record read back is not seen as changed.",
+			got:    NormalizeHostname("Bücher.Example.com."),
+			want:   "xn--bcher-kva.example.com",
+		},
+		"NormalizeHostnamePunycodeUnchanged": {
+			reason: "A hostname already in Punycode is left as it is, so both forms of a name compare equal.",
+			got:    NormalizeHostname("XN--BCHER-KVA.example.com"),
+			want:   "xn--bcher-kva.example.com",
+		},
+		"NormalizeHostnameUnicodeLabelsOnly": {
+			reason: "Only the Unicode labels of a name change; a sub-domain label stays as written.",
+			got:    NormalizeHostname("shop.münchen.example.com"),
+			want:   "shop.xn--mnchen-3ya.example.com",
+		},
+		"NormalizeHostnameASCIIKeepsHyphens": {
+			reason: "An ASCII name is never put through IDNA's label rules, which would refuse valid names with '--' or '_'.",
+			got:    NormalizeHostname("r3---sn-ab._acme-challenge.example.com"),
+			want:   "r3---sn-ab._acme-challenge.example.com",
+		},
+		"RouteHostnameUnicode": {
+			reason: "The hostname annotation is read in Punycode.",
+			got:    RouteHostname(route(AnnotationHostname, "bücher.example.com")),
+			want:   "xn--bcher-kva.example.com",
+		},
+		"SuffixAllowsUnicodeHostname": {
+			reason: "An allowed suffix written in Unicode allows the same name written in Punycode.",
+			got:    TenantSpec{AllowedHostnameSuffixes: []string{"münchen.example.com"}}.AllowsHostname("shop.xn--mnchen-3ya.example.com"),
+			want:   true,
 		},
 		"NormalizeSuffixWildcard": {
 			reason: "A suffix stored as a wildcard before the CRD refused it reads as its canonical form.",
@@ -235,6 +270,176 @@ func TestRules(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			if diff := cmp.Diff(tc.want, tc.got); diff != "" {
+				t.Errorf("%s\n-want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestOwnershipComment(t *testing.T) {
+	ns63 := strings.Repeat("n", 63)
+	name63 := strings.Repeat("r", 63)
+	name253 := strings.Repeat("a", 61) + "." + strings.Repeat("b", 63) + "." + strings.Repeat("c", 63) + "." + strings.Repeat("d", 63)
+	long := RouteOwner(ns63, name63)
+
+	type want struct {
+		comment string
+		marks   bool
+	}
+	cases := map[string]struct {
+		reason string
+		owner  string
+		// comment is the record's comment; empty means owner's marker.
+		comment string
+		want    want
+	}{
+		"ShortOwnerReadable": {
+			reason: "An owner whose marker fits is written in full, as before, so existing records keep the same comment.",
+			owner:  "apps/web",
+			want:   want{comment: "managed-by: cfzt apps/web", marks: true},
+		},
+		"LongestNamespaceAndName": {
+			reason: "A 63-character namespace and name do not fit: the marker keeps the first 50 characters and a hash of the whole owner.",
+			owner:  long,
+			want:   want{comment: "managed-by: cfzt " + long[:50] + "~" + hash(long), marks: true},
+		},
+		"LongestHTTPRouteName": {
+			reason: "A 253-character route name fits in the marker too.",
+			owner:  RouteOwner(ns63, name253),
+			want:   want{comment: "managed-by: cfzt " + ns63[:50] + "~" + hash(RouteOwner(ns63, name253)), marks: true},
+		},
+		"LegacyLongCommentRecognised": {
+			reason:  "A record marked with the whole owner, before markers were kept short, is still the owner's.",
+			owner:   long,
+			comment: "managed-by: cfzt " + long,
+			want:    want{comment: "managed-by: cfzt " + long, marks: true},
+		},
+		"NoteAfterMarkerIgnored": {
+			reason:  "A note added after the marker in the dashboard does not orphan the record.",
+			owner:   long,
+			comment: OwnershipComment(long) + " do not touch",
+			want:    want{comment: OwnershipComment(long) + " do not touch", marks: true},
+		},
+		"SharedPrefixNotRecognised": {
+			reason:  "Two routes whose owners share their first 50 characters have different markers; one's record is not the other's.",
+			owner:   RouteOwner(ns63, strings.Repeat("r", 62)+"x"),
+			comment: OwnershipComment(long),
+			want:    want{comment: OwnershipComment(long), marks: false},
+		},
+		"OtherRouteNotRecognised": {
+			reason:  "Another route's marker does not mark the record as ours.",
+			owner:   "apps/web",
+			comment: "managed-by: cfzt apps/other",
+			want:    want{comment: "managed-by: cfzt apps/other", marks: false},
+		},
+		"PrefixOfOwnerNotRecognised": {
+			reason:  "A marker naming an owner that is a prefix of ours is not ours.",
+			owner:   "apps/web",
+			comment: "managed-by: cfzt apps/we",
+			want:    want{comment: "managed-by: cfzt apps/we", marks: false},
+		},
+		"UnmarkedNotRecognised": {
+			reason:  "A record without a marker is nobody's.",
+			owner:   "apps/web",
+			comment: "added by hand",
+			want:    want{comment: "added by hand", marks: false},
+		},
+		"OwnerWithSpaceHashed": {
+			reason: "An owner with a space would be cut at it when read back, so its marker is hashed.",
+			owner:  "apps/my web",
+			want:   want{comment: "managed-by: cfzt apps/my_web~" + hash("apps/my web"), marks: true},
+		},
+		"OwnerFillingTheLimit": {
+			reason: "An owner that makes the marker exactly 100 characters long is written in full.",
+			owner:  strings.Repeat("o", 83),
+			want:   want{comment: "managed-by: cfzt " + strings.Repeat("o", 83), marks: true},
+		},
+		"OwnerOneOverTheLimit": {
+			reason: "One character more and the marker is hashed.",
+			owner:  strings.Repeat("o", 84),
+			want:   want{comment: "managed-by: cfzt " + strings.Repeat("o", 50) + "~" + hash(strings.Repeat("o", 84)), marks: true},
+		},
+		"UnicodeOwnerCutOnRune": {
+			reason: "A long owner in Unicode is cut between characters, never inside one.",
+			owner:  strings.Repeat("ü", 60),
+			want:   want{comment: "managed-by: cfzt " + strings.Repeat("ü", 25) + "~" + hash(strings.Repeat("ü", 60)), marks: true},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			comment := tc.comment
+			if comment == "" {
+				comment = OwnershipComment(tc.owner)
+			}
+			got := want{comment: comment, marks: CommentMarksOwner(comment, tc.owner)}
+			if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(want{})); diff != "" {
+				t.Errorf("%s\n-want, +got:\n%s", tc.reason, diff)
+			}
+			if n := utf8.RuneCountInString(OwnershipComment(tc.owner)); n > MaxOwnershipCommentLength {
+				t.Errorf("%s\nOwnershipComment(%q) is %d characters long, more than %d", tc.reason, tc.owner, n, MaxOwnershipCommentLength)
+			}
+		})
+	}
+}
+
+// hash is the hash part of an ownership marker, computed independently of
+// the code under test.
+func hash(owner string) string {
+	sum := sha256.Sum256([]byte(owner))
+	return hex.EncodeToString(sum[:])[:32]
+}
+
+func TestNotProxiable(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		addr   string
+		want   string
+	}{
+		"Public":        {reason: "A public IPv4 address can be proxied.", addr: "203.0.113.10", want: ""},
+		"PublicIPv6":    {reason: "A public IPv6 address can be proxied.", addr: "2606:4700::1111", want: ""},
+		"RFC1918Ten":    {reason: "10/8 is private.", addr: "10.1.2.3", want: "is a private address (RFC 1918)"},
+		"RFC1918172":    {reason: "172.16/12 is private.", addr: "172.20.0.1", want: "is a private address (RFC 1918)"},
+		"RFC1918192":    {reason: "192.168/16 is private.", addr: "192.168.1.10", want: "is a private address (RFC 1918)"},
+		"Beyond172":     {reason: "172.32/16 is outside 172.16/12, and public.", addr: "172.32.0.1", want: ""},
+		"CGNAT":         {reason: "100.64/10 is shared address space.", addr: "100.100.1.1", want: "is a shared, carrier-grade NAT address (100.64.0.0/10)"},
+		"BeyondCGNAT":   {reason: "100.128/16 is outside 100.64/10, and public.", addr: "100.128.0.1", want: ""},
+		"Loopback":      {reason: "127/8 is loopback.", addr: "127.0.0.53", want: "is a loopback address"},
+		"LoopbackIPv6":  {reason: "::1 is loopback.", addr: "::1", want: "is a loopback address"},
+		"LinkLocal":     {reason: "169.254/16 is link-local.", addr: "169.254.169.254", want: "is a link-local address"},
+		"LinkLocalIPv6": {reason: "fe80::/10 is link-local.", addr: "fe80::1", want: "is a link-local address"},
+		"ULA":           {reason: "fc00::/7 is unique local.", addr: "fd12:3456::1", want: "is a unique local address (fc00::/7)"},
+		"ThisNetwork":   {reason: "0/8 is no host's address.", addr: "0.1.2.3", want: "is an unspecified address"},
+		"Reserved":      {reason: "240/4 is reserved.", addr: "250.0.0.1", want: "is a reserved address (240.0.0.0/4)"},
+		"Multicast":     {reason: "224/4 is multicast.", addr: "239.1.1.1", want: "is a multicast address"},
+		"MappedPrivate": {reason: "An IPv4-mapped private address is private.", addr: "::ffff:10.0.0.1", want: "is a private address (RFC 1918)"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, NotProxiable(netip.MustParseAddr(tc.addr))); diff != "" {
+				t.Errorf("%s\n-want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestProxiedTargetError(t *testing.T) {
+	cases := map[string]struct {
+		reason  string
+		typ     string
+		content string
+		proxied bool
+		want    string
+	}{
+		"ProxiedPrivate": {reason: "A proxied A record to a private address is refused, naming it.", typ: "A", content: "10.0.0.5", proxied: true, want: "address 10.0.0.5 is a private address (RFC 1918), which Cloudflare does not proxy to"},
+		"DNSOnlyPrivate": {reason: "A DNS-only record may point anywhere.", typ: "A", content: "10.0.0.5", want: ""},
+		"ProxiedPublic":  {reason: "A proxied record to a public address is fine.", typ: "AAAA", content: "2001:4860::1", proxied: true, want: ""},
+		"ProxiedULA":     {reason: "A proxied AAAA record to a unique local address is refused.", typ: "AAAA", content: "fd00::1", proxied: true, want: "address fd00::1 is a unique local address (fc00::/7), which Cloudflare does not proxy to"},
+		"ProxiedCNAME":   {reason: "A CNAME's target is a name, never checked here.", typ: "CNAME", content: "x.cfargotunnel.com", proxied: true, want: ""},
+		"ProxiedNotAnIP": {reason: "Content that is no address is left to the other checks.", typ: "A", content: "nonsense", proxied: true, want: ""},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, ProxiedTargetError(tc.typ, tc.content, tc.proxied)); diff != "" {
 				t.Errorf("%s\n-want, +got:\n%s", tc.reason, diff)
 			}
 		})
