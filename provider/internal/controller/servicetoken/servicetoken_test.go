@@ -432,9 +432,11 @@ func (l leaky) Error() string { return fmt.Sprintf("rejected %v %+v", l.t, l.t) 
 func TestSecretNeverInErrors(t *testing.T) {
 	withSecret := cloudToken(func(t *cloudflare.ServiceToken) { t.ClientSecret = secret })
 	cf := &fake.MockClient{
-		MockFindServiceToken:   func(context.Context, string) (cloudflare.ServiceToken, error) { return withSecret, nil },
-		MockRotateServiceToken: func(context.Context, string, time.Time) (cloudflare.ServiceToken, error) { return withSecret, leaky{withSecret} },
-		MockGetServiceToken:    func(context.Context, string) (cloudflare.ServiceToken, error) { return withSecret, leaky{withSecret} },
+		MockFindServiceToken: func(context.Context, string) (cloudflare.ServiceToken, error) { return withSecret, nil },
+		MockRotateServiceToken: func(context.Context, string, time.Time) (cloudflare.ServiceToken, error) {
+			return withSecret, leaky{withSecret}
+		},
+		MockGetServiceToken: func(context.Context, string) (cloudflare.ServiceToken, error) { return withSecret, leaky{withSecret} },
 	}
 	mg := serviceToken(withExternalName(tokenID))
 	e := &external{cf: cf, secrets: secretWith(nil), now: clock}
