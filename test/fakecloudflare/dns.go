@@ -45,7 +45,7 @@ func (s *Server) recordJSON(r *DNSRecord) map[string]any {
 		"name":        r.Name,
 		"type":        r.Type,
 		"content":     r.Content,
-		"proxiable":   proxiable(r.Type),
+		"proxiable":   recordProxiable(r),
 		"proxied":     r.Proxied,
 		"ttl":         r.TTL,
 		"locked":      false,
@@ -68,9 +68,11 @@ func (s *Server) recordJSON(r *DNSRecord) map[string]any {
 }
 
 // fqdn makes a record name absolute within its zone, as Cloudflare does:
-// "@" is the apex and a name outside the zone gets the zone appended.
+// "@" is the apex and a name outside the zone gets the zone appended. The
+// name comes back in lower case and Punycode; one idna refuses comes back as
+// it was, in lower case.
 func fqdn(name, zone string) string {
-	name = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(name)), ".")
+	name, _ = asciiName(name)
 	switch {
 	case name == "" || name == "@":
 		return zone
@@ -130,35 +132,48 @@ func (in dnsInput) apply(r *DNSRecord) {
 }
 
 // checkRecord applies Cloudflare's rules to a record about to be stored in
-// zone: a known type, a name inside the zone, content fit for the type, a
-// valid TTL, proxying only where it can be, and no clash with another record
-// of the same name.
+// zone: a known type, a valid name inside the zone, content fit for the type,
+// a comment and tags within the plan's limits, a valid TTL, proxying only
+// where it can be, and no clash with another record of the same name. It
+// normalises r as Cloudflare stores it. Validation errors come as 1004 with
+// the specific code in error_chain; the 8105x clashes are top-level codes.
 func (s *Server) checkRecord(r *DNSRecord, z *Zone) error { //nolint:gocyclo // One rule after the other, in Cloudflare's order.
 	if !slices.Contains(dnsTypes, r.Type) {
-		return badRequest(codeDNSInvalid, "DNS record type %q is invalid.", r.Type)
+		return dnsInvalid(codeDNSInvalid, "DNS record type %q is invalid.", r.Type)
 	}
 	if strings.TrimSpace(r.Name) == "" {
-		return badRequest(codeDNSInvalid, "DNS name is invalid.")
+		return dnsInvalid(codeDNSInvalid, "DNS name is invalid.")
+	}
+	if _, err := asciiName(r.Name); err != nil {
+		return dnsInvalid(codeDNSInvalid, "DNS name is invalid.")
 	}
 	r.Name = fqdn(r.Name, z.Name)
-	if len(r.Name) > 255 {
-		return badRequest(codeDNSInvalid, "DNS name is too long.")
+	if err := checkName(r.Name); err != nil {
+		return err
 	}
 	switch {
 	case r.Type == "A" && (net.ParseIP(r.Content) == nil || net.ParseIP(r.Content).To4() == nil):
-		return badRequest(codeDNSInvalid, "Content for A record must be a valid IPv4 address.")
+		return dnsInvalid(codeDNSInvalid, "Content for A record must be a valid IPv4 address.")
 	case r.Type == "AAAA" && (net.ParseIP(r.Content) == nil || net.ParseIP(r.Content).To4() != nil):
-		return badRequest(codeDNSInvalid, "Content for AAAA record must be a valid IPv6 address.")
+		return dnsInvalid(codeDNSInvalid, "Content for AAAA record must be a valid IPv6 address.")
 	case slices.Contains(dataTypes, r.Type) && r.Data == nil && r.Content == "":
-		return badRequest(codeDNSInvalid, "A %s record needs data.", r.Type)
+		return dnsInvalid(codeDNSInvalid, "A %s record needs data.", r.Type)
 	case !slices.Contains(dataTypes, r.Type) && strings.TrimSpace(r.Content) == "":
-		return badRequest(codeDNSInvalid, "Content for %s record is invalid.", r.Type)
+		return dnsInvalid(codeDNSInvalid, "Content for %s record is invalid.", r.Type)
 	case r.Type == "MX" && (r.Priority == nil || *r.Priority < 0 || *r.Priority > 65535):
-		return badRequest(codeDNSInvalid, "An MX record needs a priority from 0 to 65535.")
-	case r.TTL != 1 && (r.TTL < 30 || r.TTL > 86400):
-		return badRequest(codeDNSInvalid, "TTL must be between 30 and 86400 seconds, or 1 for Automatic.")
-	case r.Proxied && !proxiable(r.Type):
-		return badRequest(codeDNSProxy, "This record type cannot be proxied.")
+		return dnsInvalid(codeDNSInvalid, "An MX record needs a priority from 0 to 65535.")
+	}
+	if err := checkComment(r.Comment, z); err != nil {
+		return err
+	}
+	if err := checkTags(r.Tags, z); err != nil {
+		return err
+	}
+	if err := checkProxy(r); err != nil {
+		return err
+	}
+	if err := checkTTL(r.TTL, z); err != nil {
+		return err
 	}
 	if r.Type == "CNAME" || r.Type == "MX" || r.Type == "NS" || r.Type == "PTR" {
 		r.Content = strings.TrimSuffix(strings.ToLower(r.Content), ".")
@@ -174,6 +189,9 @@ func (s *Server) checkRecord(r *DNSRecord, z *Zone) error { //nolint:gocyclo // 
 			return badRequest(codeDNSCNAMEExists, "A CNAME record with that host already exists.")
 		case o.Type == r.Type && strings.EqualFold(o.Content, r.Content) && samePriority(o, r) && o.Data == nil && r.Data == nil:
 			return badRequest(codeDNSIdenticalRec, "An identical record already exists.")
+		}
+		if err := checkNS(r, o, z); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -211,6 +229,9 @@ func (s *Server) createDNSRecord(c *call) (reply, error) {
 	r := &DNSRecord{ZoneID: z.ID, TTL: 1}
 	in.apply(r)
 	if err := s.checkRecord(r, z); err != nil {
+		return reply{}, err
+	}
+	if err := s.checkQuota(z); err != nil {
 		return reply{}, err
 	}
 	r.ID = s.newHex32("dns-record")

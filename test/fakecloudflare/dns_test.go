@@ -53,7 +53,7 @@ func TestDNSRecordCreate(t *testing.T) {
 		want   want
 	}{
 		"CNAMEWithOwnership": {
-			reason: "A CNAME is stored with its comment and tags verbatim, for the project's ownership marks.",
+			reason: "A CNAME is stored with its comment and tags verbatim, for the project's ownership marks (tags need a paid plan).",
 			body:   cname("app.example.com", "managed-by: cfzt route default/app", "owner:cfzt", "route:default/app"),
 			want: want{record: map[string]any{
 				"name": "app.example.com", "type": "CNAME", "content": tunnelTarget, "proxied": true, "ttl": 1.0,
@@ -105,7 +105,7 @@ func TestDNSRecordCreate(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			f, url := start(t, testSeed())
+			f, url := start(t, withPlan(testSeed(), zoneCom, fake.PlanPro))
 			cf := client(t, url, tokenAcct)
 			res, err := cf.DNS.Records.New(context.Background(), dns.RecordNewParams{ZoneID: cloudflare.F(zoneCom), Body: tc.body})
 			status, code := cfError(t, err)
@@ -131,7 +131,9 @@ func TestDNSRecordCreate(t *testing.T) {
 }
 
 // TestPutDNSRecordRules checks records the schema already forbids, so no SDK
-// client sends them; a dashboard edit meets the same rules.
+// client sends them; a dashboard edit meets the same rules. An EditError
+// holds the top-level code: validation errors are 1004, their chain codes are
+// checked in dns_rules_test.go.
 func TestPutDNSRecordRules(t *testing.T) {
 	prio := 10
 	cases := map[string]struct {
@@ -147,32 +149,32 @@ func TestPutDNSRecordRules(t *testing.T) {
 		"BadIPv4": {
 			reason: "An A record needs an IPv4 address.",
 			record: fake.DNSRecord{ZoneID: zoneCom, Type: "A", Name: "x", Content: "2001:db8::1"},
-			status: http.StatusBadRequest, code: 9000,
+			status: http.StatusBadRequest, code: 1004,
 		},
 		"BadIPv6": {
 			reason: "An AAAA record needs an IPv6 address.",
 			record: fake.DNSRecord{ZoneID: zoneCom, Type: "AAAA", Name: "x", Content: "192.0.2.1"},
-			status: http.StatusBadRequest, code: 9000,
+			status: http.StatusBadRequest, code: 1004,
 		},
 		"MXWithoutPriority": {
 			reason: "An MX record needs a priority.",
 			record: fake.DNSRecord{ZoneID: zoneCom, Type: "MX", Name: "@", Content: "mail.example.com"},
-			status: http.StatusBadRequest, code: 9000,
+			status: http.StatusBadRequest, code: 1004,
 		},
 		"ShortTTL": {
-			reason: "A TTL is 1 (automatic) or 30 to 86400 seconds.",
+			reason: "A TTL is 1 (automatic) or 60 to 86400 seconds (cloudflare-go v4.6.0 dns/record.go TTL doc).",
 			record: fake.DNSRecord{ZoneID: zoneCom, Type: "A", Name: "x", Content: "192.0.2.1", TTL: 5},
-			status: http.StatusBadRequest, code: 9000,
+			status: http.StatusBadRequest, code: 1004,
 		},
 		"ProxiedTXT": {
 			reason: "Only A, AAAA and CNAME records can be proxied.",
 			record: fake.DNSRecord{ZoneID: zoneCom, Type: "TXT", Name: "x", Content: "hello", Proxied: true},
-			status: http.StatusBadRequest, code: 9004,
+			status: http.StatusBadRequest, code: 1004,
 		},
 		"UnknownType": {
 			reason: "The type must be one the API knows.",
 			record: fake.DNSRecord{ZoneID: zoneCom, Type: "SPF", Name: "x", Content: "v=spf1"},
-			status: http.StatusBadRequest, code: 9000,
+			status: http.StatusBadRequest, code: 1004,
 		},
 		"CNAMEOverA": {
 			reason: "A dashboard edit meets CNAME exclusivity too.",
@@ -195,7 +197,7 @@ func TestPutDNSRecordRules(t *testing.T) {
 }
 
 func TestDNSRecordsList(t *testing.T) {
-	f, url := start(t, testSeed())
+	f, url := start(t, withPlan(testSeed(), zoneCom, fake.PlanPro))
 	ids := map[string]string{"legacy": recLegacy, "mail": recMail}
 	for _, r := range []fake.DNSRecord{
 		{ZoneID: zoneCom, Type: "CNAME", Name: "app", Content: tunnelTarget, Proxied: true, Comment: "managed-by: cfzt", Tags: []string{"owner:cfzt", "route:default/app"}},
@@ -409,7 +411,7 @@ func TestDNSRecordUpdate(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, url := start(t, testSeed())
+			_, url := start(t, withPlan(testSeed(), zoneCom, fake.PlanPro))
 			cf := client(t, url, tokenAcct)
 			rec, err := cf.DNS.Records.New(ctx, dns.RecordNewParams{ZoneID: cloudflare.F(zoneCom), Body: cname("app.example.com", "managed-by: cfzt", "owner:cfzt")})
 			if err != nil {

@@ -21,19 +21,19 @@ const (
 	codeInvalidToken    = 1000
 	codeAccess          = 12130
 	codeTunnelInvalid   = 1055
-	codeDNSInvalid      = 9000
-	codeDNSProxy        = 9004
 	codeDNSNotFound     = 81044
 	codeDNSConflict     = 81053
 	codeDNSIdenticalRec = 81058
 )
 
 // An apiError is a failure the fake answers with a 4xx or 5xx status and an
-// envelope whose success is false.
+// envelope whose success is false. Chain is the entry's error_chain: the
+// specific causes behind a general code, as DNS validation errors carry them.
 type apiError struct {
 	Status  int
 	Code    int
 	Message string
+	Chain   []message
 }
 
 func (e *apiError) Error() string {
@@ -52,10 +52,12 @@ func notFound(format string, args ...any) *apiError {
 	return errorf(http.StatusNotFound, codeNotFound, format, args...)
 }
 
-// A message is one entry of an envelope's errors or messages.
+// A message is one entry of an envelope's errors or messages. An error may
+// carry an error_chain of the messages that caused it.
 type message struct {
-	Code    int    `json:"code"`
-	Message string `json:"message"`
+	Code       int       `json:"code"`
+	Message    string    `json:"message"`
+	ErrorChain []message `json:"error_chain,omitempty"`
 }
 
 // resultInfo is the paging information of a list.
@@ -107,7 +109,7 @@ func success(rep reply) envelope {
 }
 
 func failure(e *apiError) envelope {
-	return envelope{Success: false, Errors: []message{{Code: e.Code, Message: e.Message}}, Messages: []message{}}
+	return envelope{Success: false, Errors: []message{{Code: e.Code, Message: e.Message, ErrorChain: e.Chain}}, Messages: []message{}}
 }
 
 // A pager reads page and per_page from a query.

@@ -110,6 +110,9 @@ func (s Seed) check() error { //nolint:gocyclo // One flat list of checks reads 
 		if err := account("zone", z.Name, z.AccountID); err != nil {
 			return err
 		}
+		if _, ok := plans[z.Plan]; z.Plan != "" && !ok {
+			return errors.Errorf("zone %q has plan %q: want free, pro, business or enterprise", z.Name, z.Plan)
+		}
 		zones[z.ID] = true
 	}
 	for _, r := range s.DNSRecords {

@@ -48,6 +48,12 @@ func TestExampleSeed(t *testing.T) {
 		zoneNames = append(zoneNames, z.Name)
 	}
 	diff(t, "The examples' zones are there.", "zones", []string{"example.com", "example.org"}, zoneNames)
+	var zonePlans []string
+	for _, z := range zs.Result {
+		zonePlans = append(zonePlans, z.Plan.LegacyID)
+	}
+	diff(t, "example.com is on Free, as the e2e tests need; example.org on a paid plan, so the demo shows both "+
+		"(cloudflare-docs plans/index.json).", "plans", []string{"free", "pro"}, zonePlans)
 
 	cfg, err := cf.ZeroTrust.Tunnels.Cloudflared.Configurations.Get(ctx, "6ff42ae2-765d-4adf-8112-31c55c1551ef",
 		zero_trust.TunnelCloudflaredConfigurationGetParams{AccountID: acctParam})
@@ -138,6 +144,15 @@ func TestParseSeed(t *testing.T) {
 			yaml: account + "access_apps: [{id: a0000000-0000-4000-8000-000000000001, account_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9, name: a, type: self_hosted, " +
 				"policies: [{id: 90000000-0000-4000-8000-000000000001, precedence: 1}]}]\n",
 		},
+		"Plan": {
+			reason: "A zone names its plan by its legacy_id (cloudflare-docs plans/index.json).",
+			yaml:   account + "zones: [{id: c0000000000000000000000000000001, name: example.com, account_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9, plan: business}]\n",
+			ok:     true,
+		},
+		"UnknownPlan": {
+			reason: "A plan is free, pro, business or enterprise (cloudflare-docs plans/index.json).",
+			yaml:   account + "zones: [{id: c0000000000000000000000000000001, name: example.com, account_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9, plan: gold}]\n",
+		},
 		"EmptyTokenValue": {
 			reason: "A token has a value.",
 			yaml:   account + "tokens: [{id: e0000000000000000000000000000001}]\n",
@@ -171,7 +186,7 @@ func TestSeedWithToken(t *testing.T) {
 // TestSnapshotSeedsAFake shows that a snapshot, with objects the API made,
 // seeds a fake holding the same.
 func TestSnapshotSeedsAFake(t *testing.T) {
-	f, url := start(t, testSeed())
+	f, url := start(t, withPlan(testSeed(), zoneCom, fake.PlanPro))
 	cf := client(t, url, tokenAcct)
 	ctx := context.Background()
 	if _, err := cf.DNS.Records.New(ctx, dns.RecordNewParams{ZoneID: cloudflare.F(zoneCom), Body: cname("app.example.com", "managed-by: cfzt", "owner:cfzt")}); err != nil {

@@ -1,7 +1,6 @@
 package fakecloudflare
 
 import (
-	"strings"
 	"time"
 )
 
@@ -96,7 +95,10 @@ func (s *Server) load(seed Seed) {
 	}
 	for i := range seed.Zones {
 		z := &seed.Zones[i]
-		z.Name = strings.ToLower(z.Name)
+		z.Name, _ = asciiName(z.Name) // A name idna refuses stays as it was, in lower case.
+		if z.Plan == "" {
+			z.Plan = PlanFree
+		}
 		if z.Status == "" {
 			z.Status = "active"
 		}

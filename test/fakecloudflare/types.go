@@ -47,18 +47,23 @@ type APIToken struct {
 	Status    string `json:"status,omitempty"`
 }
 
-// A Zone is a DNS zone of an account.
+// A Zone is a DNS zone of an account. Plan is the legacy_id of its plan
+// (PlanFree, PlanPro, PlanBusiness or PlanEnterprise), Free when a seed
+// leaves it out; the API returns the whole plan object. The plan and
+// CreatedOn decide the DNS rules of the zone's records.
 type Zone struct {
 	ID          string    `json:"id"`
 	Name        string    `json:"name"`
 	AccountID   string    `json:"account_id"`
+	Plan        string    `json:"plan,omitempty"`
 	Status      string    `json:"status,omitempty"`
 	NameServers []string  `json:"name_servers,omitempty"`
 	CreatedOn   time.Time `json:"created_on,omitzero"`
 }
 
 // A DNSRecord is a record of a zone. Comment and Tags are kept verbatim: the
-// project marks ownership with them.
+// project marks ownership with them. Name is stored as the API returns it:
+// lower case and in Punycode.
 type DNSRecord struct {
 	ID         string         `json:"id"`
 	ZoneID     string         `json:"zone_id"`

@@ -25,6 +25,7 @@ func (s *Server) zoneJSON(z *Zone) map[string]any {
 		"original_registrar":    nil,
 		"original_dnshost":      nil,
 		"account":               map[string]any{"id": a.ID, "name": a.Name},
+		"plan":                  planJSON(z.Plan),
 		"owner":                 map[string]any{"id": a.ID, "name": a.Name, "type": "organization"},
 		"meta":                  map[string]any{"step": 2, "phishing_detected": false},
 		"permissions":           []string{},

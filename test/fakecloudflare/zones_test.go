@@ -165,3 +165,49 @@ func TestZoneGet(t *testing.T) {
 		})
 	}
 }
+
+// TestZonePlan shows that every zone carries its plan, rendered as the API's
+// plan object (cloudflare-docs plans/index.json; cloudflare-go v4.6.0
+// zones.ZonePlan).
+func TestZonePlan(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		plan   string
+		want   map[string]any
+	}{
+		"DefaultFree": {
+			reason: "A seed that names no plan gets Free, with Cloudflare's Free plan ID.",
+			want:   map[string]any{"id": "0feeeeeeeeeeeeeeeeeeeeeeeeeeeeee", "legacy_id": "free", "name": "Free Website", "price": 0.0},
+		},
+		"Pro": {
+			reason: "A Pro zone says so in plan.legacy_id.",
+			plan:   fake.PlanPro,
+			want:   map[string]any{"id": "e592fd9519420ba7405e1307bff33214", "legacy_id": "pro", "name": "Pro Website", "price": 20.0},
+		},
+		"Enterprise": {
+			reason: "So does an Enterprise zone.",
+			plan:   fake.PlanEnterprise,
+			want:   map[string]any{"id": "e7e4b1e5000000000000000000000e7e", "legacy_id": "enterprise", "name": "Enterprise Website", "price": 0.0},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			seed := testSeed()
+			if tc.plan != "" {
+				seed = withPlan(seed, zoneCom, tc.plan)
+			}
+			_, url := start(t, seed)
+			z, err := client(t, url, tokenAcct).Zones.Get(context.Background(), zones.ZoneGetParams{ZoneID: cloudflare.F(zoneCom)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := raw(t, z.Plan.JSON.RawJSON())
+			for k := range got {
+				if _, ok := tc.want[k]; !ok {
+					delete(got, k)
+				}
+			}
+			diff(t, tc.reason, "plan", tc.want, got)
+		})
+	}
+}
