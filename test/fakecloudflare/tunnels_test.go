@@ -109,6 +109,7 @@ func ingress(rules ...[2]string) []zero_trust.TunnelCloudflaredConfigurationUpda
 func TestTunnelConfiguration(t *testing.T) {
 	type want struct {
 		status  int
+		code    int
 		version int64
 		rules   []any
 	}
@@ -137,16 +138,25 @@ func TestTunnelConfiguration(t *testing.T) {
 			want:   want{version: 5, rules: []any{map[string]any{"service": "http_status:404"}}},
 		},
 		"LastRuleHasHostname": {
-			reason: "Cloudflare refuses a configuration whose last rule has a hostname.",
+			reason: "Cloudflare refuses a configuration whose last rule has a hostname, with cloudflared's validation code.",
 			tunnel: tunnelRemote,
 			rules:  ingress([2]string{"app.example.com", "http://app:80"}),
-			want:   want{status: http.StatusBadRequest, version: 4},
+			want:   want{status: http.StatusBadRequest, code: 1056, version: 4},
 		},
 		"NoRules": {
 			reason: "A configuration needs at least one rule.",
 			tunnel: tunnelRemote,
 			rules:  ingress(),
-			want:   want{status: http.StatusBadRequest, version: 4},
+			want:   want{status: http.StatusBadRequest, code: 1056, version: 4},
+		},
+		"StarCatchAll": {
+			reason: "A last rule with hostname * is a catch-all, as one without a hostname is.",
+			tunnel: tunnelRemote,
+			rules:  ingress([2]string{"app.example.com", "http://app:80"}, [2]string{"*", "http_status:404"}),
+			want: want{version: 5, rules: []any{
+				map[string]any{"hostname": "app.example.com", "service": "http://app:80"},
+				map[string]any{"hostname": "*", "service": "http_status:404"},
+			}},
 		},
 		"LocalTunnel": {
 			reason: "A locally managed tunnel's configuration cannot be set through the API.",
@@ -164,8 +174,11 @@ func TestTunnelConfiguration(t *testing.T) {
 				AccountID: cloudflare.F(acct),
 				Config:    cloudflare.F(zero_trust.TunnelCloudflaredConfigurationUpdateParamsConfig{Ingress: cloudflare.F(tc.rules)}),
 			}, tc.opts...)
-			status, _ := cfError(t, err)
+			status, code := cfError(t, err)
 			diff(t, tc.reason, "status", tc.want.status, status)
+			if tc.want.code != 0 {
+				diff(t, tc.reason, "code", tc.want.code, code)
+			}
 			got, err := cf.ZeroTrust.Tunnels.Cloudflared.Configurations.Get(ctx, tc.tunnel,
 				zero_trust.TunnelCloudflaredConfigurationGetParams{AccountID: cloudflare.F(acct)})
 			if err != nil {
