@@ -37,8 +37,8 @@ type TunnelConfiguration struct {
 	Version int64
 	// Source is "cloudflare" when the configuration is managed remotely.
 	Source string
-	// Ingress rules in order; the last is the catch-all (no hostname, no
-	// path) unless the configuration is empty.
+	// Ingress rules in order; the last is the catch-all (no path, and no
+	// hostname or "*") unless the configuration is empty.
 	Ingress []IngressRule
 	// Extra holds the configuration's other keys, such as warp-routing and
 	// originRequest, exactly as read. They are written back unchanged.
@@ -244,14 +244,20 @@ func sameRule(r IngressRule, hostname, path string) bool {
 }
 
 // splitCatchAll returns the rules before a trailing catch-all, and the
-// catch-all if there is one.
+// catch-all if there is one. As cloudflared reads it, a catch-all has no
+// path and no hostname or the hostname "*".
 func splitCatchAll(rules []IngressRule) ([]IngressRule, *IngressRule) {
 	n := len(rules)
-	if n == 0 || rules[n-1].Hostname != "" || rules[n-1].Path != "" {
+	if n == 0 || !isCatchAll(rules[n-1]) {
 		return rules, nil
 	}
 	last := rules[n-1]
 	return rules[:n-1], &last
+}
+
+// isCatchAll reports whether r matches every request.
+func isCatchAll(r IngressRule) bool {
+	return (r.Hostname == "" || r.Hostname == "*") && r.Path == ""
 }
 
 func ingressEqual(a, b []IngressRule) bool {

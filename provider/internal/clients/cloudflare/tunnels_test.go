@@ -24,6 +24,9 @@ var (
 	pathRule = map[string]any{"path": "/static/*", "service": "http://static:80"}
 	oursRule = map[string]any{"hostname": "ours.example.com", "service": "http://old:80", "originRequest": map[string]any{"matchSNItoHost": true}}
 	catchAll = map[string]any{"service": "http_status:404"}
+	// starCatchAll is the catch-all as the dashboard can write it: cloudflared
+	// reads hostname "*" without a path as matching every request.
+	starCatchAll = map[string]any{"hostname": "*", "service": "http_status:503"}
 )
 
 func tunnelConfig(rules ...map[string]any) map[string]any {
@@ -127,6 +130,24 @@ func TestUpdateTunnelIngress(t *testing.T) {
 			},
 			want: want{config: tunnelConfig(foreignRule, oursRule, catchAll), writes: 0, version: 1},
 		},
+		"StarCatchAll": {
+			reason: "A last rule with hostname \"*\" and no path is the catch-all: our rule goes before it and no second catch-all is added.",
+			args: args{
+				config: tunnelConfig(foreignRule, starCatchAll),
+				mutate: func(r []IngressRule) []IngressRule { return UpsertIngressRule(r, newRule) },
+			},
+			want: want{config: tunnelConfig(foreignRule, newRuleJSON, starCatchAll), writes: 1, version: 2},
+		},
+		"StarCatchAllNoChange": {
+			reason: "A change already there before a \"*\" catch-all is not written again.",
+			args: args{
+				config: tunnelConfig(foreignRule, oursRule, starCatchAll),
+				mutate: func(r []IngressRule) []IngressRule {
+					return UpsertIngressRule(r, IngressRule{Hostname: "ours.example.com", Service: "http://old:80"})
+				},
+			},
+			want: want{config: tunnelConfig(foreignRule, oursRule, starCatchAll), writes: 0, version: 1},
+		},
 		"EmptyConfiguration": {
 			reason: "A tunnel without configuration gets our rule and a catch-all.",
 			args: args{
@@ -205,7 +226,7 @@ type interleaver struct {
 func (i *interleaver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	i.next.ServeHTTP(w, r)
 	if strings.HasSuffix(r.URL.Path, "/configurations") && i.trigger(r) && i.n.Add(1) <= i.times {
-		if _, err := i.f.SetTunnelConfig(testTunnel, i.config); err != nil {
+		if _, err := i.f.SetTunnelConfig(testTunnel, i.config); err != nil { //nolint:contextcheck // A dashboard edit of the fake takes no context; it answers at once.
 			panic(err)
 		}
 	}
@@ -288,21 +309,29 @@ func TestUpdateTunnelIngressConcurrent(t *testing.T) {
 	// Fifty writers add their own rule to one tunnel at once. Run with -race.
 	const writers = 50
 	cases := map[string]struct {
-		reason string
-		tokens []string
+		reason   string
+		tokens   []string
+		catchAll map[string]any
 	}{
 		"OneClient": {
-			reason: "Writers sharing a client are serialised and lose no rule.",
-			tokens: []string{testToken},
+			reason:   "Writers sharing a client are serialised and lose no rule.",
+			tokens:   []string{testToken},
+			catchAll: catchAll,
 		},
 		"TwoTokensOneAccount": {
-			reason: "Writers of two tokens of the same account share the tunnel's lock through the Registry and lose no rule.",
-			tokens: []string{testToken, "second-token-value"},
+			reason:   "Writers of two tokens of the same account share the tunnel's lock through the Registry and lose no rule.",
+			tokens:   []string{testToken, "second-token-value"},
+			catchAll: catchAll,
+		},
+		"StarCatchAll": {
+			reason:   "With a \"*\" catch-all every writer's rule goes before it, and it stays the one catch-all.",
+			tokens:   []string{testToken},
+			catchAll: starCatchAll,
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			seed := tunnelSeed(tunnelConfig(foreignRule, pathRule, catchAll), true)
+			seed := tunnelSeed(tunnelConfig(foreignRule, pathRule, tc.catchAll), true)
 			for _, tok := range tc.tokens {
 				seed = seed.WithToken(tok)
 			}
@@ -352,7 +381,7 @@ func TestUpdateTunnelIngressConcurrent(t *testing.T) {
 			if diff := cmp.Diff(normalize(t, []any{foreignRule, pathRule}), normalize(t, ingress[:2])); diff != "" {
 				t.Errorf("\n%s\nforeign rules: -want, +got:\n%s", tc.reason, diff)
 			}
-			if diff := cmp.Diff(normalize(t, catchAll), normalize(t, ingress[len(ingress)-1])); diff != "" {
+			if diff := cmp.Diff(normalize(t, tc.catchAll), normalize(t, ingress[len(ingress)-1])); diff != "" {
 				t.Errorf("\n%s\nlast rule: -want, +got:\n%s", tc.reason, diff)
 			}
 			if diff := cmp.Diff(writers+3, len(ingress)); diff != "" {
