@@ -286,12 +286,12 @@ func TestUpdateRotateAndRefresh(t *testing.T) {
 					return cloudToken(func(t *cloudflare.ServiceToken) { t.ExpiresAt = &refreshedTo }), nil
 				},
 			}
-			e := &external{cf: cf, secrets: tc.secrets, now: clock,
-				routes: func(_ context.Context, mg *v1alpha1.ServiceToken, reason event.Reason, _ error) error {
-					ns, route, _ := routeOf(mg)
-					warnings = append(warnings, warning{Route: ns + "/" + route, Reason: reason})
-					return nil
-				}}
+			warn := func(_ context.Context, mg *v1alpha1.ServiceToken, reason event.Reason, _ error) error {
+				ns, route, _ := routeOf(mg)
+				warnings = append(warnings, warning{Route: ns + "/" + route, Reason: reason})
+				return nil
+			}
+			e := &external{cf: cf, secrets: tc.secrets, now: clock, routes: warn}
 			u, err := e.Update(context.Background(), tc.mg)
 			if diff := cmp.Diff(tc.want.err, err != nil); diff != "" {
 				t.Errorf("\n%s\ne.Update(...): -want error, +got error (%v):\n%s", tc.reason, err, diff)

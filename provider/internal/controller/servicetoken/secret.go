@@ -1,6 +1,7 @@
 package servicetoken
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"maps"
@@ -59,22 +60,22 @@ func annotated(s *corev1.Secret, want map[string]string) bool {
 	return true
 }
 
-// connectionSecret reads mg's connection Secret afresh; nil when mg writes
-// none or it does not exist.
-func (e *external) connectionSecret(ctx context.Context, mg *v1alpha1.ServiceToken) (*corev1.Secret, error) {
+// connectionSecret reads mg's connection Secret afresh; exists is false
+// when mg writes none or it does not exist.
+func (e *external) connectionSecret(ctx context.Context, mg *v1alpha1.ServiceToken) (s *corev1.Secret, exists bool, err error) {
+	s = &corev1.Secret{}
 	ref := mg.GetWriteConnectionSecretToReference()
 	if ref == nil {
-		return nil, nil
+		return s, false, nil
 	}
-	s := &corev1.Secret{}
-	err := e.secrets.Get(ctx, types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name}, s)
+	err = e.secrets.Get(ctx, types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name}, s)
 	if kerrors.IsNotFound(err) {
-		return nil, nil
+		return s, false, nil
 	}
 	if err != nil {
-		return nil, errors.Wrapf(err, "cannot get connection Secret %s/%s", ref.Namespace, ref.Name)
+		return s, false, errors.Wrapf(err, "cannot get connection Secret %s/%s", ref.Namespace, ref.Name)
 	}
-	return s, nil
+	return s, true, nil
 }
 
 // annotate sets the annotations of s, mg's connection Secret, to those of
@@ -121,7 +122,7 @@ func (e *external) publish(ctx context.Context, mg *v1alpha1.ServiceToken, d man
 // sameData reports whether have holds every key of want, with its value.
 func sameData(have, want map[string][]byte) bool {
 	for k, v := range want {
-		if string(have[k]) != string(v) {
+		if !bytes.Equal(have[k], v) {
 			return false
 		}
 	}

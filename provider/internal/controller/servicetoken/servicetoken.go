@@ -111,15 +111,15 @@ func (e *external) Observe(ctx context.Context, mg *v1alpha1.ServiceToken) (mana
 		o.Diff = w.String()
 		return o, nil
 	}
-	s, err := e.connectionSecret(ctx, mg)
+	s, exists, err := e.connectionSecret(ctx, mg)
 	if err != nil {
 		return managed.ExternalObservation{}, err
 	}
-	if lost(mg, s) {
+	if lost(mg, s, exists) {
 		o.ResourceUpToDate = false
 		return o, nil
 	}
-	if s != nil {
+	if exists {
 		if err := e.annotate(ctx, mg, s); err != nil {
 			return managed.ExternalObservation{}, err
 		}
@@ -191,13 +191,13 @@ func (e *external) Update(ctx context.Context, mg *v1alpha1.ServiceToken) (manag
 	if err != nil {
 		return managed.ExternalUpdate{}, err
 	}
-	s, err := e.connectionSecret(ctx, mg)
+	s, exists, err := e.connectionSecret(ctx, mg)
 	if err != nil {
 		return managed.ExternalUpdate{}, err
 	}
 	u := managed.ExternalUpdate{}
-	if lost(mg, s) || w.rotate != "" {
-		if u.ConnectionDetails, err = e.rotate(ctx, mg, !lost(mg, s)); err != nil {
+	if lost(mg, s, exists) || w.rotate != "" {
+		if u.ConnectionDetails, err = e.rotate(ctx, mg, !lost(mg, s, exists)); err != nil {
 			return managed.ExternalUpdate{}, err
 		}
 	}
@@ -213,6 +213,15 @@ func (e *external) Update(ctx context.Context, mg *v1alpha1.ServiceToken) (manag
 		_ = e.publish(ctx, mg, u.ConnectionDetails) // Observe repairs the annotations, the reconciler publishes the data.
 	}
 	return u, nil
+}
+
+// Delete deletes the token; one already gone is not an error.
+func (e *external) Delete(ctx context.Context, mg *v1alpha1.ServiceToken) (managed.ExternalDelete, error) {
+	d, err := managedctrl.Delete(ctx, mg, e.cf.DeleteServiceToken, "cannot delete service token %q")
+	if err == nil {
+		e.forgetExpiry(mg)
+	}
+	return d, err
 }
 
 // rotate gives mg's token a new secret and returns it as connection
@@ -271,23 +280,14 @@ func (e *external) refresh(ctx context.Context, mg *v1alpha1.ServiceToken) error
 	return err
 }
 
-// Delete deletes the token; one already gone is not an error.
-func (e *external) Delete(ctx context.Context, mg *v1alpha1.ServiceToken) (managed.ExternalDelete, error) {
-	d, err := managedctrl.Delete(ctx, mg, e.cf.DeleteServiceToken, "cannot delete service token %q")
-	if err == nil {
-		e.forgetExpiry(mg)
-	}
-	return d, err
-}
-
 // lost reports whether s, mg's connection Secret, is missing the client
-// secret, as when publishing it after the create failed, or is missing
-// altogether. A token that writes no connection Secret has nothing to lose.
-func lost(mg *v1alpha1.ServiceToken, s *corev1.Secret) bool {
+// secret, as when publishing it after the create failed, or does not
+// exist. A token that writes no connection Secret has nothing to lose.
+func lost(mg *v1alpha1.ServiceToken, s *corev1.Secret, exists bool) bool {
 	if mg.GetWriteConnectionSecretToReference() == nil {
 		return false
 	}
-	return s == nil || len(s.Data[KeyClientSecret]) == 0
+	return !exists || len(s.Data[KeyClientSecret]) == 0
 }
 
 // work is what Update has to do besides setting the name and duration.
