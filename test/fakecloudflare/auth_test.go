@@ -108,9 +108,14 @@ func TestTokenVerify(t *testing.T) {
 			want:   want{id: "e0000000000000000000000000000002"},
 		},
 		"UserWithAccountToken": {
-			reason: "An account's token verifies at /user/tokens/verify too.",
+			reason: "An account-owned token is an invalid token to /user/tokens/verify: 401, code 1000; it verifies at its account (benvinegar/counterscale#268).",
 			token:  tokenAcct,
-			want:   want{id: "e0000000000000000000000000000001"},
+			want:   want{status: http.StatusUnauthorized, code: 1000},
+		},
+		"AccountWithUserToken": {
+			reason: "A user's token does not verify at an account's endpoint (not verified against Cloudflare; the fake's stricter choice).",
+			token:  tokenUser, account: acct,
+			want: want{status: http.StatusUnauthorized, code: 1000},
 		},
 		"Account": {
 			reason: "An account's token verifies at its account.",

@@ -39,8 +39,8 @@ func ParseSeed(data []byte) (Seed, error) {
 	return s, nil
 }
 
-// WithToken returns the seed with an unrestricted API token whose value is
-// value, unless it already has a token with that value. The token's ID comes
+// WithToken returns the seed with an unrestricted API token (no account, no
+// permissions list, so every permission) whose value is value, unless it already has a token with that value. The token's ID comes
 // from its value, so it is the same from run to run.
 func (s Seed) WithToken(value string) Seed {
 	for _, t := range s.Tokens {
@@ -96,6 +96,9 @@ func (s Seed) check() error { //nolint:gocyclo // One flat list of checks reads 
 			return errors.Errorf("API token %q has an empty or repeated value", t.ID)
 		}
 		values[t.Value] = true
+		if err := t.checkPermissions(); err != nil {
+			return err
+		}
 		if t.AccountID != "" {
 			if err := account("API token", t.ID, t.AccountID); err != nil {
 				return err

@@ -353,7 +353,7 @@ func respond(w http.ResponseWriter, rep reply, err error) int {
 }
 
 // authenticate finds the active API token a request carries and checks that
-// it may reach the account in the path.
+// it may reach the account in the path and has a permission op accepts.
 func (s *Server) authenticate(r *http.Request, op string) (*APIToken, error) {
 	value, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	tok := s.st.tokens[value]
@@ -364,6 +364,12 @@ func (s *Server) authenticate(r *http.Request, op string) (*APIToken, error) {
 		return nil, errorf(http.StatusForbidden, codeAuthentication, "Authentication error")
 	}
 	if id := r.PathValue("account_id"); id != "" && tok.AccountID != "" && tok.AccountID != id {
+		return nil, errorf(http.StatusForbidden, codeAuthentication, "Authentication error")
+	}
+	if !tok.allows(op) {
+		// Cloudflare answers a call outside the token's permission groups
+		// as it answers an unknown token (API reference, "Accepted
+		// Permissions" of each endpoint).
 		return nil, errorf(http.StatusForbidden, codeAuthentication, "Authentication error")
 	}
 	return tok, nil

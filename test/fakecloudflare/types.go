@@ -38,13 +38,17 @@ const (
 
 // An APIToken is a bearer token the fake accepts. A token with an AccountID
 // reaches only that account and its zones, like a Cloudflare account-owned
-// token.
+// token, and verifies only at /accounts/{account_id}/tokens/verify.
+// Permissions are its permission groups ("DNS Edit", see PermissionDNSEdit
+// and the others); a call outside them is refused. A token without the
+// field may call everything, an empty list nothing but verification.
 type APIToken struct {
-	ID        string `json:"id"`
-	Name      string `json:"name,omitempty"`
-	Value     string `json:"value"`
-	AccountID string `json:"account_id,omitempty"`
-	Status    string `json:"status,omitempty"`
+	ID          string   `json:"id"`
+	Name        string   `json:"name,omitempty"`
+	Value       string   `json:"value"`
+	AccountID   string   `json:"account_id,omitempty"`
+	Status      string   `json:"status,omitempty"`
+	Permissions []string `json:"permissions,omitzero"`
 }
 
 // A Zone is a DNS zone of an account. Plan is the legacy_id of its plan
