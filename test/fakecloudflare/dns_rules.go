@@ -82,9 +82,10 @@ const (
 	// codeDNSInvalid is the fake's own chain code for a type, name or
 	// content Cloudflare refuses without a code the fake knows.
 	codeDNSInvalid = 9000
-	// codeDNSProxiedTarget: "Target … is not allowed for a proxied record."
+	// codeDNSProxiedTarget answers "Target … is not allowed for a proxied
+	// record.".
 	codeDNSProxiedTarget = 9003
-	// codeDNSProxy: "This record type cannot be proxied."
+	// codeDNSProxy answers "This record type cannot be proxied.".
 	codeDNSProxy   = 9004
 	codeDNSTTL     = 9021
 	codeDNSTags    = 9300
@@ -93,7 +94,7 @@ const (
 	// been exceeded." (js-org/js.org#2873); that the API answers it with 400
 	// is not verified.
 	codeDNSQuota = 81045
-	// codeDNSNSExists: "NS records with that host already exist."
+	// codeDNSNSExists answers "NS records with that host already exist."
 	// (cloudflare-docs existing-ns-record).
 	codeDNSNSExists = 81056
 )

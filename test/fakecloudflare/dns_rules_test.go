@@ -28,8 +28,8 @@ func withPlan(seed fake.Seed, zoneID, plan string) fake.Seed {
 	return seed
 }
 
-// withRecords returns seed with n more A records in the zone, named
-// fill0, fill1, …
+// withRecords returns seed with n more A records in the zone, named fill0
+// to fill<n-1>.
 func withRecords(seed fake.Seed, zoneID string, n int) fake.Seed {
 	seed.DNSRecords = append([]fake.DNSRecord(nil), seed.DNSRecords...)
 	for i := range n {
