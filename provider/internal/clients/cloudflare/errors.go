@@ -1,6 +1,7 @@
 package cloudflare
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -78,13 +79,91 @@ func apiError(err error) (*cf.Error, bool) {
 	return e, true
 }
 
+// hasCode reports whether any of e's errors, or any cause in their
+// error_chain, has one of the codes.
 func hasCode(e *cf.Error, codes []int64) bool {
 	for _, d := range e.Errors {
 		if slices.Contains(codes, d.Code) {
 			return true
 		}
 	}
+	for _, d := range errorBody(e) {
+		found := false
+		d.walk(func(c errorEntry) bool {
+			found = slices.Contains(codes, c.Code)
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
 	return false
+}
+
+// An errorEntry is one entry of a Cloudflare envelope's errors, with the
+// error_chain that cloudflare-go v4.6.0's shared.ErrorData does not decode.
+// DNS validation errors come as code 1004 "DNS Validation Error" with the
+// specific cause, such as 9313 for a comment that is too long, in the chain.
+type errorEntry struct {
+	Code       int64        `json:"code"`
+	Message    string       `json:"message"`
+	ErrorChain []errorEntry `json:"error_chain"`
+}
+
+// walk calls f on the entry's chain, depth first, until f returns false.
+func (d errorEntry) walk(f func(errorEntry) bool) bool {
+	for _, c := range d.ErrorChain {
+		if !f(c) || !c.walk(f) {
+			return false
+		}
+	}
+	return true
+}
+
+// errorBody decodes the errors of the raw body the SDK keeps with e. It
+// returns nil when the body is not a Cloudflare envelope.
+func errorBody(e *cf.Error) []errorEntry {
+	var env struct {
+		Errors []errorEntry `json:"errors"`
+	}
+	if json.Unmarshal([]byte(e.JSON.RawJSON()), &env) != nil {
+		return nil
+	}
+	return env.Errors
+}
+
+// ErrorCause returns the most specific Cloudflare error behind err: the
+// innermost cause in the first error's error_chain when it has one, such as
+// 9313 for a DNS record comment that is too long rather than the 1004 "DNS
+// Validation Error" around it; otherwise the first error itself. ok is false
+// when err is not a Cloudflare API error with an error code.
+func ErrorCause(err error) (code int64, message string, ok bool) {
+	e, isAPI := apiError(err)
+	if !isAPI {
+		return 0, "", false
+	}
+	if body := errorBody(e); len(body) > 0 {
+		d := body[0]
+		for len(d.ErrorChain) > 0 {
+			d = d.ErrorChain[0]
+		}
+		return d.Code, d.Message, true
+	}
+	if len(e.Errors) > 0 {
+		return e.Errors[0].Code, e.Errors[0].Message, true
+	}
+	return 0, "", false
+}
+
+// ErrorCauseMessage returns ErrorCause as "<code>: <message>", such as
+// "9313: DNS record comment is too long", for a condition a person reads;
+// "" when err is not a Cloudflare API error with an error code.
+func ErrorCauseMessage(err error) string {
+	code, msg, ok := ErrorCause(err)
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("%d: %s", code, msg)
 }
 
 // parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.

@@ -22,6 +22,25 @@ func apiErr(status int, codes ...int64) error {
 	return errors.Wrap(e, "cannot do something")
 }
 
+// apiBody returns the SDK's error for a response with status and body, as
+// cloudflare-go v4.6.0 decodes it: the codes of errors[], and the raw body.
+func apiBody(t *testing.T, status int, body string) error {
+	t.Helper()
+	e := &cf.Error{}
+	if err := e.UnmarshalJSON([]byte(body)); err != nil {
+		t.Fatalf("cannot decode %q: %v", body, err)
+	}
+	e.StatusCode = status
+	e.Response = &http.Response{StatusCode: status, Header: http.Header{}}
+	return errors.Wrap(e, "cannot do something")
+}
+
+// dnsValidationBody is a DNS validation error as Cloudflare sends it: 1004
+// with the cause in error_chain (external-dns#3706).
+func dnsValidationBody(code int, message string) string {
+	return fmt.Sprintf(`{"success":false,"errors":[{"code":1004,"message":"DNS Validation Error","error_chain":[{"code":%d,"message":%q}]}],"messages":[],"result":null}`, code, message)
+}
+
 func TestClassify(t *testing.T) {
 	type want struct {
 		notFound, conflict, rateLimited, auth bool
@@ -62,6 +81,20 @@ func TestClassify(t *testing.T) {
 			reason: "Cloudflare's 'record with that host already exists' with status 400 is a conflict.",
 			err:    apiErr(http.StatusBadRequest, 9000, 81053),
 			want:   want{conflict: true},
+		},
+		"ConflictInChain": {
+			reason: "A conflict code inside error_chain counts, although the SDK decodes only the top-level 1004.",
+			err:    apiBody(t, http.StatusBadRequest, dnsValidationBody(81053, "An A, AAAA, or CNAME record with that host already exists.")),
+			want:   want{conflict: true},
+		},
+		"NotFoundInChain": {
+			reason: "So does a not-found code inside error_chain.",
+			err:    apiBody(t, http.StatusBadRequest, dnsValidationBody(7003, "Could not route to /zones/x")),
+			want:   want{notFound: true},
+		},
+		"ValidationInChain": {
+			reason: "A DNS validation error (9313 in the chain of 1004) is no class: retrying will not fix it.",
+			err:    apiBody(t, http.StatusBadRequest, dnsValidationBody(9313, "comment too long")),
 		},
 		"NotOwned": {
 			reason: "An object that exists but is not ours is a conflict.",
@@ -106,6 +139,65 @@ func TestClassify(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			got := want{notFound: IsNotFound(tc.err), conflict: IsConflict(tc.err), rateLimited: IsRateLimited(tc.err), auth: IsAuth(tc.err)}
+			if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(want{})); diff != "" {
+				t.Errorf("\n%s\n-want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestErrorCause(t *testing.T) {
+	type want struct {
+		code    int64
+		message string
+		ok      bool
+		text    string
+	}
+	cases := map[string]struct {
+		reason string
+		err    error
+		want   want
+	}{
+		"Nil": {
+			reason: "No error has no cause.",
+		},
+		"Plain": {
+			reason: "An error that is not Cloudflare's has no Cloudflare cause.",
+			err:    errBoom,
+		},
+		"Chain": {
+			reason: "A DNS validation error's cause is the code in its error_chain, not the 1004 around it.",
+			err:    apiBody(t, http.StatusBadRequest, dnsValidationBody(9313, "comment too long")),
+			want:   want{code: 9313, message: "comment too long", ok: true, text: "9313: comment too long"},
+		},
+		"NestedChain": {
+			reason: "A chain inside a chain gives its innermost cause.",
+			err: apiBody(t, http.StatusBadRequest, `{"success":false,"errors":[{"code":6003,"message":"Invalid request headers",`+
+				`"error_chain":[{"code":6111,"message":"Invalid format for Authorization header","error_chain":[{"code":6112,"message":"inner"}]}]}],"messages":[],"result":null}`),
+			want: want{code: 6112, message: "inner", ok: true, text: "6112: inner"},
+		},
+		"NoChain": {
+			reason: "Without a chain the cause is the first error.",
+			err:    apiBody(t, http.StatusBadRequest, `{"success":false,"errors":[{"code":81053,"message":"An A, AAAA, or CNAME record with that host already exists."}],"messages":[],"result":null}`),
+			want: want{
+				code: 81053, message: "An A, AAAA, or CNAME record with that host already exists.", ok: true,
+				text: "81053: An A, AAAA, or CNAME record with that host already exists.",
+			},
+		},
+		"NoRawBody": {
+			reason: "An error whose raw body is gone still gives its decoded code.",
+			err:    apiErr(http.StatusConflict, 11010),
+			want:   want{code: 11010, ok: true, text: "11010: "},
+		},
+		"NoCode": {
+			reason: "An API error without an error code has no cause.",
+			err:    apiErr(http.StatusInternalServerError),
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			code, message, ok := ErrorCause(tc.err)
+			got := want{code: code, message: message, ok: ok, text: ErrorCauseMessage(tc.err)}
 			if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(want{})); diff != "" {
 				t.Errorf("\n%s\n-want, +got:\n%s", tc.reason, diff)
 			}
