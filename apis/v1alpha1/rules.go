@@ -362,7 +362,7 @@ func ProxiedTargetError(recordType, content string, proxied bool) string {
 		return ""
 	}
 	if why := NotProxiable(a); why != "" {
-		return fmt.Sprintf("address %s %s, which Cloudflare does not proxy to", a, why)
+		return fmt.Sprintf("address %s, %s, which Cloudflare does not proxy to", a, why)
 	}
 	return ""
 }

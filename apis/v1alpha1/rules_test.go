@@ -430,10 +430,10 @@ func TestProxiedTargetError(t *testing.T) {
 		proxied bool
 		want    string
 	}{
-		"ProxiedPrivate": {reason: "A proxied A record to a private address is refused, naming it.", typ: "A", content: "10.0.0.5", proxied: true, want: "address 10.0.0.5 is a private address (RFC 1918), which Cloudflare does not proxy to"},
+		"ProxiedPrivate": {reason: "A proxied A record to a private address is refused, naming it.", typ: "A", content: "10.0.0.5", proxied: true, want: "address 10.0.0.5, is a private address (RFC 1918), which Cloudflare does not proxy to"},
 		"DNSOnlyPrivate": {reason: "A DNS-only record may point anywhere.", typ: "A", content: "10.0.0.5", want: ""},
 		"ProxiedPublic":  {reason: "A proxied record to a public address is fine.", typ: "AAAA", content: "2001:4860::1", proxied: true, want: ""},
-		"ProxiedULA":     {reason: "A proxied AAAA record to a unique local address is refused.", typ: "AAAA", content: "fd00::1", proxied: true, want: "address fd00::1 is a unique local address (fc00::/7), which Cloudflare does not proxy to"},
+		"ProxiedULA":     {reason: "A proxied AAAA record to a unique local address is refused.", typ: "AAAA", content: "fd00::1", proxied: true, want: "address fd00::1, is a unique local address (fc00::/7), which Cloudflare does not proxy to"},
 		"ProxiedCNAME":   {reason: "A CNAME's target is a name, never checked here.", typ: "CNAME", content: "x.cfargotunnel.com", proxied: true, want: ""},
 		"ProxiedNotAnIP": {reason: "Content that is no address is left to the other checks.", typ: "A", content: "nonsense", proxied: true, want: ""},
 	}

@@ -10,29 +10,15 @@ import (
 	"github.com/cloudflare/cloudflare-go/v4/option"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+
+	"github.com/cfzt/cfzt/apis/v1alpha1"
 )
 
-// ownerCommentPrefix starts the comment that marks a DNS record as ours; the
-// owner (usually <namespace>/<name> of the route) follows it.
-const ownerCommentPrefix = "managed-by: cfzt "
-
-// OwnershipComment returns the comment that marks a record as owner's.
+// OwnershipComment returns the comment that marks a record as owner's,
+// v1alpha1.OwnershipComment: the rule lives in apis, where the function can
+// use it too.
 func OwnershipComment(owner string) string {
-	return ownerCommentPrefix + owner
-}
-
-// ownerFromComment returns the owner a record's comment names, or "" when
-// the record is not marked as cfzt's. Text after the owner is ignored, so a
-// note added in the dashboard does not orphan the record.
-func ownerFromComment(comment string) string {
-	rest, ok := strings.CutPrefix(comment, ownerCommentPrefix)
-	if !ok {
-		return ""
-	}
-	if f := strings.Fields(rest); len(f) > 0 {
-		return f[0]
-	}
-	return ""
+	return v1alpha1.OwnershipComment(owner)
 }
 
 // A DNSRecord is a record of a zone. The client writes CNAME, A and AAAA
@@ -47,9 +33,19 @@ type DNSRecord struct {
 	// TTL in seconds; 1 means automatic.
 	TTL     int64
 	Comment string
-	// Owner is the owner the comment names, "" when the record is not
-	// marked as cfzt's. When writing, the comment is made from Owner.
+	// Owner is the owner the comment names, as it names it: a long owner
+	// is named by its first characters and a hash (v1alpha1.OwnershipComment).
+	// It is "" when the record is not marked as cfzt's. Use OwnedBy to
+	// decide whether the record is someone's. When writing, the comment is
+	// made from Owner, which is then the whole owner.
 	Owner string
+}
+
+// OwnedBy reports whether the record's comment marks it as owner's, in
+// today's marker or in the longer one written before markers were kept to
+// the 100 characters of a Free zone.
+func (r DNSRecord) OwnedBy(owner string) bool {
+	return v1alpha1.CommentMarksOwner(r.Comment, owner)
 }
 
 func (r DNSRecord) id() string { return r.ID }
@@ -66,7 +62,7 @@ type DNSRecords interface {
 	FindDNSRecord(ctx context.Context, zoneID, name, recordType, owner string) (DNSRecord, error)
 
 	// GetDNSRecord returns the record, from the cached list if it is there,
-	// else from the API. The caller checks Owner.
+	// else from the API. The caller checks OwnedBy.
 	GetDNSRecord(ctx context.Context, zoneID, recordID string) (DNSRecord, error)
 
 	// CreateDNSRecord creates r (Name, Type, Content, Proxied, TTL) with
@@ -110,7 +106,7 @@ func (r dnsRecordJSON) record(zoneID string) DNSRecord {
 		Proxied: r.Proxied,
 		TTL:     int64(r.TTL),
 		Comment: r.Comment,
-		Owner:   ownerFromComment(r.Comment),
+		Owner:   v1alpha1.CommentOwner(r.Comment),
 	}
 }
 
@@ -180,7 +176,7 @@ func (c *client) FindDNSRecord(ctx context.Context, zoneID, name, recordType, ow
 		return boolRank(!strings.EqualFold(a.Type, recordType)) - boolRank(!strings.EqualFold(b.Type, recordType))
 	})
 	for _, r := range rs {
-		if r.Owner == owner {
+		if r.OwnedBy(owner) {
 			return r, nil
 		}
 	}
@@ -284,7 +280,7 @@ func (c *client) UpdateDNSRecord(ctx context.Context, zoneID, recordID string, r
 	if err != nil {
 		return DNSRecord{}, errors.Wrapf(err, "cannot get DNS record %q", recordID)
 	}
-	if cur.Owner != r.Owner {
+	if !cur.OwnedBy(r.Owner) {
 		return DNSRecord{}, &NotOwnedError{Kind: "DNS record", Name: cur.Name, ID: cur.ID, Owner: cur.Owner}
 	}
 	ctx = withOperation(ctx, opDNSRecordsUpdate)
@@ -311,7 +307,7 @@ func (c *client) DeleteDNSRecord(ctx context.Context, zoneID, recordID, owner st
 	if err != nil {
 		return errors.Wrapf(err, "cannot get DNS record %q", recordID)
 	}
-	if cur.Owner != owner {
+	if !cur.OwnedBy(owner) {
 		return &NotOwnedError{Kind: "DNS record", Name: cur.Name, ID: cur.ID, Owner: cur.Owner}
 	}
 	ctx = withOperation(ctx, opDNSRecordsDelete)

@@ -3,11 +3,13 @@ package cloudflare
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/test/fakecloudflare"
 )
 
@@ -17,8 +19,14 @@ const (
 	recOther   = "d0000000000000000000000000000003"
 	recTXT     = "d0000000000000000000000000000004"
 	recNoted   = "d0000000000000000000000000000005"
+	recLong    = "d0000000000000000000000000000006"
+	recLegacy  = "d0000000000000000000000000000007"
 	owner      = "apps/web"
 )
+
+// longOwner is a route of a 63-character namespace and name, whose whole
+// owner does not fit in a Free zone's 100-character comment.
+var longOwner = strings.Repeat("n", 63) + "/" + strings.Repeat("r", 63)
 
 func dnsSeed() fakecloudflare.Seed {
 	return fakecloudflare.Seed{
@@ -29,6 +37,9 @@ func dnsSeed() fakecloudflare.Seed {
 			{ID: recOther, ZoneID: testZone, Type: "A", Name: "other.example.com", Content: "192.0.2.1", TTL: 120, Comment: "managed-by: cfzt apps/other"},
 			{ID: recTXT, ZoneID: testZone, Type: "TXT", Name: "txt.example.com", Content: "hello", TTL: 120},
 			{ID: recNoted, ZoneID: testZone, Type: "A", Name: "noted.example.com", Content: "192.0.2.2", TTL: 120, Comment: "managed-by: cfzt apps/web edited by hand"},
+			{ID: recLong, ZoneID: testZone, Type: "A", Name: "long.example.com", Content: "192.0.2.3", TTL: 120, Comment: v1alpha1.OwnershipComment(longOwner)},
+			// Marked before markers were kept to 100 characters.
+			{ID: recLegacy, ZoneID: testZone, Type: "A", Name: "legacy.example.com", Content: "192.0.2.4", TTL: 120, Comment: "managed-by: cfzt " + longOwner},
 		},
 	}
 }
@@ -71,6 +82,21 @@ func TestFindDNSRecord(t *testing.T) {
 			reason: "Text added after the owner in the dashboard does not orphan the record.",
 			args:   args{name: "noted.example.com", recordType: "A", owner: owner},
 			want:   want{id: recNoted},
+		},
+		"OursLongOwner": {
+			reason: "A record marked with a long owner's truncated and hashed marker is found.",
+			args:   args{name: "long.example.com", recordType: "A", owner: longOwner},
+			want:   want{id: recLong},
+		},
+		"OursLegacyLongMarker": {
+			reason: "A record marked with the whole long owner, as before markers were kept short, is still ours.",
+			args:   args{name: "legacy.example.com", recordType: "A", owner: longOwner},
+			want:   want{id: recLegacy},
+		},
+		"LongOwnerSharingPrefix": {
+			reason: "A long owner that shares the marker's first 50 characters with ours is another owner, named as the marker names it.",
+			args:   args{name: "long.example.com", recordType: "A", owner: longOwner[:len(longOwner)-1] + "x"},
+			want:   want{notOwned: &NotOwnedError{Kind: "DNS record", Name: "long.example.com", ID: recLong, Owner: strings.TrimPrefix(v1alpha1.OwnershipComment(longOwner), v1alpha1.OwnershipCommentPrefix)}},
 		},
 		"ForeignCNAME": {
 			reason: "An unmarked CNAME where we want ours is not adopted.",
@@ -160,6 +186,19 @@ func TestDNSRecordWrites(t *testing.T) {
 				writes: map[string]int{fakecloudflare.OpDNSRecordCreate: 1},
 			},
 		},
+		"CreateLongOwner": {
+			reason: "A long owner's record is created with a marker that fits a Free zone's 100 characters.",
+			do: func(c *client) (DNSRecord, error) {
+				r := newCNAME
+				r.Owner = longOwner
+				return c.CreateDNSRecord(context.Background(), testZone, r)
+			},
+			want: want{
+				record: DNSRecord{ZoneID: testZone, Name: "new.example.com", Type: "CNAME", Content: testTunnel + ".cfargotunnel.com", Proxied: true, TTL: 1, Comment: v1alpha1.OwnershipComment(longOwner), Owner: strings.TrimPrefix(v1alpha1.OwnershipComment(longOwner), v1alpha1.OwnershipCommentPrefix)},
+				stored: &fakecloudflare.DNSRecord{ZoneID: testZone, Name: "new.example.com", Type: "CNAME", Content: testTunnel + ".cfargotunnel.com", Proxied: true, TTL: 1, Comment: v1alpha1.OwnershipComment(longOwner)},
+				writes: map[string]int{fakecloudflare.OpDNSRecordCreate: 1},
+			},
+		},
 		"CreateConflict": {
 			reason: "Cloudflare refusing a CNAME where another record is, is a conflict.",
 			do: func(c *client) (DNSRecord, error) {
@@ -194,6 +233,29 @@ func TestDNSRecordWrites(t *testing.T) {
 				record: DNSRecord{ID: recOurs, ZoneID: testZone, Name: "app.example.com", Type: "CNAME", Content: "other.cfargotunnel.com", Proxied: true, TTL: 1, Comment: "managed-by: cfzt apps/web", Owner: owner},
 				stored: &fakecloudflare.DNSRecord{ID: recOurs, ZoneID: testZone, Name: "app.example.com", Type: "CNAME", Content: "other.cfargotunnel.com", Proxied: true, TTL: 1, Comment: "managed-by: cfzt apps/web"},
 				writes: map[string]int{fakecloudflare.OpDNSRecordUpdate: 1},
+			},
+		},
+		"UpdateLegacyMarker": {
+			reason: "A record with the long marker of before is ours to update, and gets the marker that fits.",
+			id:     recLegacy,
+			do: func(c *client) (DNSRecord, error) {
+				return c.UpdateDNSRecord(context.Background(), testZone, recLegacy, DNSRecord{Name: "legacy.example.com", Type: "A", Content: "192.0.2.4", TTL: 120, Owner: longOwner})
+			},
+			want: want{
+				record: DNSRecord{ID: recLegacy, ZoneID: testZone, Name: "legacy.example.com", Type: "A", Content: "192.0.2.4", TTL: 120, Comment: v1alpha1.OwnershipComment(longOwner), Owner: strings.TrimPrefix(v1alpha1.OwnershipComment(longOwner), v1alpha1.OwnershipCommentPrefix)},
+				stored: &fakecloudflare.DNSRecord{ID: recLegacy, ZoneID: testZone, Name: "legacy.example.com", Type: "A", Content: "192.0.2.4", TTL: 120, Comment: v1alpha1.OwnershipComment(longOwner)},
+				writes: map[string]int{fakecloudflare.OpDNSRecordUpdate: 1},
+			},
+		},
+		"DeleteLongOwnerSharingPrefix": {
+			reason: "A long owner's record is never deleted for another owner that shares its first 50 characters.",
+			id:     recLong,
+			do: func(c *client) (DNSRecord, error) {
+				return DNSRecord{}, c.DeleteDNSRecord(context.Background(), testZone, recLong, longOwner[:len(longOwner)-1]+"x")
+			},
+			want: want{
+				err: true, conflict: true, notOwned: true, writes: map[string]int{},
+				stored: &fakecloudflare.DNSRecord{ID: recLong, ZoneID: testZone, Type: "A", Name: "long.example.com", Content: "192.0.2.3", TTL: 120, Comment: v1alpha1.OwnershipComment(longOwner)},
 			},
 		},
 		"UpdateNotOurs": {

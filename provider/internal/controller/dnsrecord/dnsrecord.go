@@ -95,7 +95,7 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.DNSRecord) (managed
 	if err != nil {
 		return managed.ExternalObservation{}, errors.Wrapf(err, "cannot get DNS record %s %s (ID %s)", p.Type, p.Name, id)
 	}
-	if r.Owner != p.Owner {
+	if !r.OwnedBy(p.Owner) {
 		if meta.WasDeleted(cr) {
 			// Not ours any more: let go of it without deleting it.
 			return managed.ExternalObservation{ResourceExists: false}, nil
@@ -118,6 +118,9 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.DNSRecord) (managed
 // record is created only when there is neither.
 func (e *external) Create(ctx context.Context, cr *v1alpha1.DNSRecord) (managed.ExternalCreation, error) {
 	p := cr.Spec.ForProvider
+	if err := refusedByCloudflare(p); err != nil {
+		return managed.ExternalCreation{}, errors.Wrapf(err, "cannot create DNS record %s %s", p.Type, p.Name)
+	}
 	zoneID, err := e.zoneID(ctx, p)
 	if err != nil {
 		return managed.ExternalCreation{}, err
@@ -142,6 +145,9 @@ func (e *external) Create(ctx context.Context, cr *v1alpha1.DNSRecord) (managed.
 // and ownership comment.
 func (e *external) Update(ctx context.Context, cr *v1alpha1.DNSRecord) (managed.ExternalUpdate, error) {
 	p := cr.Spec.ForProvider
+	if err := refusedByCloudflare(p); err != nil {
+		return managed.ExternalUpdate{}, errors.Wrapf(err, "cannot update DNS record %s %s", p.Type, p.Name)
+	}
 	zoneID, err := e.zoneID(ctx, p)
 	if err != nil {
 		return managed.ExternalUpdate{}, err
@@ -249,11 +255,22 @@ func isFree(err error) bool {
 	return err != nil && cloudflare.IsNotFound(err) && !cloudflare.IsConflict(err)
 }
 
-// desired is the record p asks for. A proxied record's TTL is always
-// automatic, as Cloudflare sets it.
+// refusedByCloudflare returns an error for a record Cloudflare is known to
+// refuse, so that it is never sent: a proxied A or AAAA record to an address
+// the proxy does not connect to.
+func refusedByCloudflare(p v1alpha1.DNSRecordParameters) error {
+	proxied := p.Proxied != nil && *p.Proxied
+	if why := v1alpha1.ProxiedTargetError(p.Type, p.Content, proxied); why != "" {
+		return errors.Errorf("spec.forProvider.proxied is true, and spec.forProvider.content, %s; set proxied to false to publish the record DNS-only, or use a public address", why)
+	}
+	return nil
+}
+
+// desired is the record p asks for, named in Punycode as Cloudflare returns
+// names. A proxied record's TTL is always automatic, as Cloudflare sets it.
 func desired(p v1alpha1.DNSRecordParameters) cloudflare.DNSRecord {
 	r := cloudflare.DNSRecord{
-		Name:    p.Name,
+		Name:    v1alpha1.NormalizeHostname(p.Name),
 		Type:    p.Type,
 		Content: p.Content,
 		TTL:     1,
@@ -269,15 +286,18 @@ func desired(p v1alpha1.DNSRecordParameters) cloudflare.DNSRecord {
 }
 
 // upToDate reports whether got has the name, type, content, proxy setting,
-// TTL and ownership comment p asks for.
+// TTL and ownership comment p asks for. Names compare in Punycode, the form
+// Cloudflare returns them in. A proxied record's TTL is Cloudflare's to
+// set, so it is compared only for a record that is not proxied. A record
+// marked in the long form of before is rewritten with the marker that fits.
 func upToDate(p v1alpha1.DNSRecordParameters, got cloudflare.DNSRecord) bool {
 	w := desired(p)
-	return strings.EqualFold(got.Name, w.Name) &&
+	return v1alpha1.NormalizeHostname(got.Name) == w.Name &&
 		got.Type == w.Type &&
 		sameContent(w.Type, w.Content, got.Content) &&
 		got.Proxied == w.Proxied &&
-		got.TTL == w.TTL &&
-		got.Comment == cloudflare.OwnershipComment(w.Owner)
+		(w.Proxied || got.TTL == w.TTL) &&
+		got.Comment == v1alpha1.OwnershipComment(w.Owner)
 }
 
 // sameContent compares IP addresses by value and host names without case

@@ -53,6 +53,34 @@ func withDeleted() recordModifier {
 	return func(cr *v1alpha1.DNSRecord) { cr.SetDeletionTimestamp(new(metav1.Unix(1, 0))) }
 }
 
+func withTTL(ttl int64) recordModifier {
+	return func(cr *v1alpha1.DNSRecord) { cr.Spec.ForProvider.TTL = &ttl }
+}
+
+func withProxied(p bool) recordModifier {
+	return func(cr *v1alpha1.DNSRecord) { cr.Spec.ForProvider.Proxied = &p }
+}
+
+func withName(n string) recordModifier {
+	return func(cr *v1alpha1.DNSRecord) { cr.Spec.ForProvider.Name = n }
+}
+
+func withOwner(o string) recordModifier {
+	return func(cr *v1alpha1.DNSRecord) { cr.Spec.ForProvider.Owner = o }
+}
+
+// withPrivateA makes the record an A record to a private address.
+func withPrivateA() recordModifier {
+	return func(cr *v1alpha1.DNSRecord) {
+		cr.Spec.ForProvider.Type = "A"
+		cr.Spec.ForProvider.Content = "10.0.0.5"
+	}
+}
+
+// longOwner is a route of a 63-character namespace and name, whose whole
+// owner does not fit in a Free zone's 100-character comment.
+var longOwner = strings.Repeat("n", 63) + "/" + strings.Repeat("r", 63)
+
 func dnsRecord(mods ...recordModifier) *v1alpha1.DNSRecord {
 	cr := &v1alpha1.DNSRecord{
 		ObjectMeta: metav1.ObjectMeta{Name: "app"},
@@ -74,7 +102,7 @@ func dnsRecord(mods ...recordModifier) *v1alpha1.DNSRecord {
 func ours(mods ...func(*cloudflare.DNSRecord)) cloudflare.DNSRecord {
 	r := cloudflare.DNSRecord{
 		ID: recordID, ZoneID: zoneID, Name: name, Type: "CNAME", Content: target, Proxied: true, TTL: 1,
-		Comment: cloudflare.OwnershipComment(owner), Owner: owner,
+		Comment: v1alpha1.OwnershipComment(owner), Owner: owner,
 	}
 	for _, m := range mods {
 		m(&r)
@@ -181,6 +209,58 @@ func TestObserve(t *testing.T) {
 			want: want{
 				o:  managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: false},
 				cr: dnsRecord(withExternalName(recordID), withAtProvider(observed), withConditions(xpv2.Available())),
+			},
+		},
+		"ProxiedTTLNotCompared": {
+			reason: "A proxied record asked for with TTL 300 is kept at 1 by Cloudflare: that is no drift.",
+			client: &fake.MockClient{MockZoneForHostname: zoneFound, MockGetDNSRecord: get(ours(), nil)},
+			cr:     dnsRecord(withExternalName(recordID), withTTL(300)),
+			want: want{
+				o:  managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true},
+				cr: dnsRecord(withExternalName(recordID), withTTL(300), withAtProvider(observed), withConditions(xpv2.Available())),
+			},
+		},
+		"UnproxiedTTLDrift": {
+			reason: "An unproxied record whose TTL differs needs an update.",
+			client: &fake.MockClient{MockZoneForHostname: zoneFound, MockGetDNSRecord: get(ours(func(r *cloudflare.DNSRecord) { r.Proxied, r.TTL = false, 120 }), nil)},
+			cr:     dnsRecord(withExternalName(recordID), withTTL(300), withProxied(false)),
+			want: want{
+				o: managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: false},
+				cr: dnsRecord(withExternalName(recordID), withTTL(300), withProxied(false), withConditions(xpv2.Available()),
+					withAtProvider(v1alpha1.DNSRecordObservation{ZoneID: zoneID, Content: target, TTL: 120})),
+			},
+		},
+		"UnicodeNameUpToDate": {
+			reason: "A record asked for in Unicode and returned by Cloudflare in Punycode is up to date, not rewritten on every poll.",
+			client: &fake.MockClient{MockZoneForHostname: zoneFound, MockGetDNSRecord: get(ours(func(r *cloudflare.DNSRecord) { r.Name = "xn--bcher-kva.example.com" }), nil)},
+			cr:     dnsRecord(withExternalName(recordID), withName("Bücher.example.com")),
+			want: want{
+				o:  managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true},
+				cr: dnsRecord(withExternalName(recordID), withName("Bücher.example.com"), withAtProvider(observed), withConditions(xpv2.Available())),
+			},
+		},
+		"LongOwnerUpToDate": {
+			reason: "A long owner's record, marked with the truncated and hashed marker, is ours and up to date.",
+			client: &fake.MockClient{MockZoneForHostname: zoneFound, MockGetDNSRecord: get(ours(func(r *cloudflare.DNSRecord) {
+				r.Comment = v1alpha1.OwnershipComment(longOwner)
+				r.Owner = v1alpha1.CommentOwner(r.Comment)
+			}), nil)},
+			cr: dnsRecord(withExternalName(recordID), withOwner(longOwner)),
+			want: want{
+				o:  managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true},
+				cr: dnsRecord(withExternalName(recordID), withOwner(longOwner), withAtProvider(observed), withConditions(xpv2.Available())),
+			},
+		},
+		"LegacyLongMarker": {
+			reason: "A record marked with the whole long owner, before markers were kept to 100 characters, is still ours; it is rewritten with the marker that fits.",
+			client: &fake.MockClient{MockZoneForHostname: zoneFound, MockGetDNSRecord: get(ours(func(r *cloudflare.DNSRecord) {
+				r.Comment = v1alpha1.OwnershipCommentPrefix + longOwner
+				r.Owner = longOwner
+			}), nil)},
+			cr: dnsRecord(withExternalName(recordID), withOwner(longOwner)),
+			want: want{
+				o:  managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: false},
+				cr: dnsRecord(withExternalName(recordID), withOwner(longOwner), withAtProvider(observed), withConditions(xpv2.Available())),
 			},
 		},
 		"GoneByID": {
@@ -314,8 +394,19 @@ func TestCreate(t *testing.T) {
 	cases := map[string]struct {
 		reason string
 		client *fake.MockClient
-		want   wantCreate
+		// cr is the DNSRecord to create; nil means dnsRecord().
+		cr   *v1alpha1.DNSRecord
+		want wantCreate
 	}{
+		"ProxiedPrivateRefused": {
+			reason: "A proxied A record to a private address, which Cloudflare refuses, is never sent, and the error says which fields to change.",
+			client: &fake.MockClient{MockZoneForHostname: zoneFound, MockFindDNSRecord: find(cloudflare.DNSRecord{}, errNotFound), MockCreateDNSRecord: create},
+			cr:     dnsRecord(withPrivateA()),
+			want: wantCreate{want: want{
+				cr:  dnsRecord(withPrivateA()),
+				msg: "cannot create DNS record A app.example.com: spec.forProvider.proxied is true, and spec.forProvider.content, address 10.0.0.5, is a private address (RFC 1918), which Cloudflare does not proxy to; set proxied to false to publish the record DNS-only, or use a public address",
+			}},
+		},
 		"CreatesWhenFree": {
 			reason: "Create sends one create after a find that found nothing, and records the new ID.",
 			client: &fake.MockClient{MockZoneForHostname: zoneFound, MockFindDNSRecord: find(cloudflare.DNSRecord{}, errNotFound), MockCreateDNSRecord: create},
@@ -354,7 +445,10 @@ func TestCreate(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			created = 0
-			cr := dnsRecord()
+			cr := tc.cr
+			if cr == nil {
+				cr = dnsRecord()
+			}
 			e := &external{client: tc.client, providerConfig: "default"}
 			_, err := e.Create(context.Background(), cr)
 			checkErr(t, tc.reason, "Create", tc.want.want, err)
@@ -399,6 +493,24 @@ func TestUpdate(t *testing.T) {
 				cr.Spec.ForProvider.TTL = new(int64(300))
 			}),
 			sent: cloudflare.DNSRecord{Name: name, Type: "CNAME", Content: target, TTL: 300, Owner: owner},
+		},
+		"ProxiedPrivateRefused": {
+			reason: "A record changed to be proxied to a unique local address is never sent.",
+			cr: dnsRecord(withExternalName(recordID), func(cr *v1alpha1.DNSRecord) {
+				cr.Spec.ForProvider.Type = "AAAA"
+				cr.Spec.ForProvider.Content = "fd00::5"
+			}),
+			want: want{msg: "spec.forProvider.content, address fd00::5, is a unique local address (fc00::/7)"},
+		},
+		"UnproxiedPrivate": {
+			reason: "A DNS-only record may point at a private address.",
+			cr:     dnsRecord(withExternalName(recordID), withPrivateA(), withProxied(false)),
+			sent:   cloudflare.DNSRecord{Name: name, Type: "A", Content: "10.0.0.5", TTL: 1, Owner: owner},
+		},
+		"UnicodeName": {
+			reason: "A Unicode name is sent in Punycode, the form Cloudflare stores.",
+			cr:     dnsRecord(withExternalName(recordID), withName("bücher.example.com")),
+			sent:   cloudflare.DNSRecord{Name: "xn--bcher-kva.example.com", Type: "CNAME", Content: target, Proxied: true, TTL: 1, Owner: owner},
 		},
 		"NotOurs": {
 			reason: "A record someone else marked since is refused by the client and reported.",
