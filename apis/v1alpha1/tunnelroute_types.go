@@ -15,7 +15,9 @@ type OriginRequest struct {
 	OriginServerName string `json:"originServerName,omitempty"`
 	// +optional
 	CAPool string `json:"caPool,omitempty"`
-	// ConnectTimeout in seconds.
+	// ConnectTimeout in seconds. Cloudflare takes durations as whole
+	// seconds, not strings such as "30s".
+	// +kubebuilder:validation:Minimum=0
 	// +optional
 	ConnectTimeout *int64 `json:"connectTimeout,omitempty"`
 	// +optional
@@ -23,15 +25,18 @@ type OriginRequest struct {
 	// +optional
 	HTTPHostHeader string `json:"httpHostHeader,omitempty"`
 	// TLSTimeout in seconds.
+	// +kubebuilder:validation:Minimum=0
 	// +optional
 	TLSTimeout *int64 `json:"tlsTimeout,omitempty"`
 	// KeepAliveConnections is the most idle keep-alive connections kept.
 	// +optional
 	KeepAliveConnections *int64 `json:"keepAliveConnections,omitempty"`
 	// KeepAliveTimeout in seconds.
+	// +kubebuilder:validation:Minimum=0
 	// +optional
 	KeepAliveTimeout *int64 `json:"keepAliveTimeout,omitempty"`
 	// TCPKeepAlive in seconds.
+	// +kubebuilder:validation:Minimum=0
 	// +optional
 	TCPKeepAlive *int64 `json:"tcpKeepAlive,omitempty"`
 	// +optional
@@ -52,12 +57,23 @@ type TunnelRouteParameters struct {
 	// +kubebuilder:validation:Pattern=`^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`
 	TunnelID string `json:"tunnelId"`
 
-	// Hostname the rule matches.
+	// Hostname the rule matches, without a port. A wildcard may stand only
+	// as the first label, as in *.example.com.
 	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:XValidation:rule="!self.contains(':')",message="hostname must not contain a port or a ':': the rule matches the request's host name only; use a name such as app.example.com"
+	// +kubebuilder:validation:XValidation:rule="!self.contains('*') || self.matches('^[*][.][^*]+$')",message="hostname may hold one '*', only as its whole first label, as in *.example.com: cloudflared refuses any other wildcard, and a bare '*' would match every request"
 	Hostname string `json:"hostname"`
 
-	// Service is the origin URL, for example http://web.app.svc.cluster.local:80.
+	// Service is where cloudflared sends the requests: a URL with a scheme
+	// and a host and no path, for example
+	// http://web.app.svc.cluster.local:80 (cloudflared forwards the
+	// request's own path); or unix:/path/to/socket, unix+tls:/path,
+	// http_status:404, hello_world, bastion or socks-proxy.
 	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^[A-Za-z][-A-Za-z0-9+.]*://[^/?#]*[/?#]')",message="service must not have a path, query or fragment, and a trailing '/' is a path: cloudflared forwards the request's own path; use a URL such as http://web.app.svc.cluster.local:8080"
+	// +kubebuilder:validation:XValidation:rule="self.startsWith('unix:') || self.startsWith('unix+tls:') || self.matches('^http_status:[1-9][0-9][0-9]$') || self in ['hello_world', 'hello-world', 'bastion', 'socks-proxy'] || self.matches('^[A-Za-z][-A-Za-z0-9+.]*://([[][0-9A-Fa-f:.]+[]]|[^][/?#@:[:space:]]+)(:[0-9]*)?([/?#].*)?$')",message="service must be a URL with a scheme and a host, such as http://web.app.svc.cluster.local:8080, or unix:/path/to/socket, http_status:404, hello_world, bastion or socks-proxy"
 	Service string `json:"service"`
 
 	// +optional
