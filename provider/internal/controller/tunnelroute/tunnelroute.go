@@ -133,9 +133,10 @@ func notOwned(tunnelID, hostname string) error {
 }
 
 // Create adds the rule and sets the external name to the hostname. A rule
-// for the hostname already there is left as it is: exactly ours, it is the
-// one a create whose result was lost wrote; otherwise it is someone else's,
-// and Create fails with a conflict without writing.
+// Cloudflare would refuse (see validate) is refused first, nothing written.
+// A rule for the hostname already there is left as it is: exactly ours, it
+// is the one a create whose result was lost wrote; otherwise it is someone
+// else's, and Create fails with a conflict without writing.
 //
 // Proceeding after a create whose result is unknown is therefore safe: the
 // rule is identified by the hostname, which the spec holds before anything
@@ -143,6 +144,9 @@ func notOwned(tunnelID, hostname string) error {
 // exactly the rule the TunnelRoute would write, and reports any other as a
 // conflict; and Create writes only where the hostname has no rule.
 func (e *external) Create(ctx context.Context, cr *v1alpha1.TunnelRoute) (managed.ExternalCreation, error) {
+	if err := validate(cr.Spec.ForProvider); err != nil {
+		return managed.ExternalCreation{}, err
+	}
 	if meta.GetExternalName(cr) == "" {
 		meta.SetExternalName(cr, cr.Spec.ForProvider.Hostname)
 	}
@@ -151,11 +155,14 @@ func (e *external) Create(ctx context.Context, cr *v1alpha1.TunnelRoute) (manage
 }
 
 // Update puts the desired rule in place of the TunnelRoute's own rule, the
-// one Observe recorded. When the hostname changed, it moves the rule: the
+// one Observe recorded, unless Cloudflare would refuse it (see validate). When the hostname changed, it moves the rule: the
 // old rule is removed and the new one written in its place, in one write,
 // unless the new hostname has a rule that is not ours, a conflict for which
 // nothing is written.
 func (e *external) Update(ctx context.Context, cr *v1alpha1.TunnelRoute) (managed.ExternalUpdate, error) {
+	if err := validate(cr.Spec.ForProvider); err != nil {
+		return managed.ExternalUpdate{}, err
+	}
 	cfg, err := e.write(ctx, cr, cr.Status.AtProvider.Hostname)
 	if err != nil {
 		return managed.ExternalUpdate{}, err

@@ -49,6 +49,10 @@ func withHostname(h string) routeModifier {
 	return func(cr *v1alpha1.TunnelRoute) { cr.Spec.ForProvider.Hostname = h }
 }
 
+func withService(s string) routeModifier {
+	return func(cr *v1alpha1.TunnelRoute) { cr.Spec.ForProvider.Service = s }
+}
+
 // withRecorded records h as the hostname of the rule the TunnelRoute wrote.
 func withRecorded(h string) routeModifier {
 	return func(cr *v1alpha1.TunnelRoute) { cr.Status.AtProvider.Hostname = h }
@@ -443,6 +447,22 @@ func TestCreateUpdate(t *testing.T) {
 			want: want{
 				cr:  route(withHostname(renamed), withExternalName(renamed), withRecorded(hostname)),
 				msg: `already has an ingress rule for "` + renamed + `" that this TunnelRoute did not create`,
+			},
+		},
+		"CreateRefusesPath": {
+			reason: "A service Cloudflare would refuse, stored before the CRD checked it, is refused with a message naming the field: nothing written, no external name set.",
+			rules:  catchAllFree,
+			cr:     route(withService("http://web:80/")),
+			want:   want{cr: route(withService("http://web:80/")), msg: `spec.forProvider.service "http://web:80/" has a path`},
+		},
+		"UpdateRefusesHostname": {
+			reason: "A hostname Cloudflare would refuse is refused before the rule is moved: nothing written, the record kept.",
+			update: true,
+			rules:  []cloudflare.IngressRule{ours, foreign},
+			cr:     route(withHostname("a.*.example.com"), withExternalName(hostname), withRecorded(hostname)),
+			want: want{
+				cr:  route(withHostname("a.*.example.com"), withExternalName(hostname), withRecorded(hostname)),
+				msg: `spec.forProvider.hostname "a.*.example.com" has a '*' that is not its whole first label`,
 			},
 		},
 		"TunnelNotFound": {
