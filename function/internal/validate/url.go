@@ -12,7 +12,7 @@ import (
 // Origin services cloudflared accepts that are not URLs.
 var (
 	httpStatus = regexp.MustCompile(`^http_status:[1-5][0-9][0-9]$`)
-	keywords   = map[string]bool{"hello_world": true, "bastion": true, "socks5": true}
+	keywords   = map[string]bool{"hello_world": true, "hello-world": true, "bastion": true, "socks-proxy": true}
 )
 
 // Origin URL schemes cloudflared proxies to. HTTP-like schemes are proxied as
@@ -26,8 +26,9 @@ const wantOrigin = "use a URL such as http://web.app.svc.cluster.local:8080, or 
 
 // OriginURL checks that s is a service cloudflared accepts for an ingress
 // rule: a URL with scheme http, https, ws, wss, tcp, ssh, rdp or smb and a
-// host but no path; unix: or unix+tls: with a socket path; http_status:<code>;
-// hello_world, bastion or socks5.
+// host but no path (a trailing "/" is a path, which Cloudflare refuses too);
+// unix: or unix+tls: with a socket path; http_status:<code>; hello_world,
+// bastion or socks-proxy (cloudflared's names; a bare "socks5" is refused).
 func OriginURL(s string) error {
 	if keywords[s] || httpStatus.MatchString(s) {
 		return nil
@@ -51,6 +52,8 @@ func OriginURL(s string) error {
 		return errors.Errorf("has scheme %q that cloudflared cannot proxy to; use http, https, ws, wss, tcp, ssh, rdp or smb", u.Scheme)
 	case u.Hostname() == "":
 		return errors.New("has no host; " + wantOrigin)
+	case u.Path == "/" && u.RawQuery == "" && u.Fragment == "":
+		return errors.Errorf("must not end with a '/': a trailing / is a path, and cloudflared forwards the request's own path; use %s", strings.TrimSuffix(s, "/"))
 	case u.Path != "", u.RawQuery != "", u.Fragment != "":
 		return errors.New("must not have a path, query or fragment: cloudflared forwards the request's own path")
 	case u.User != nil:

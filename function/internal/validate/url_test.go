@@ -12,15 +12,33 @@ func TestOriginURL(t *testing.T) {
 		s      string
 		want   string
 	}{
-		"HTTP":       {reason: "An in-cluster HTTP service is an origin.", s: "http://web.app.svc.cluster.local:8080"},
-		"HTTPS":      {reason: "An HTTPS service is an origin.", s: "https://traefik.traefik.svc:443"},
-		"TCP":        {reason: "A TCP service is carried as a stream.", s: "tcp://db.data.svc:5432"},
-		"SSH":        {reason: "An SSH service is carried as a stream.", s: "ssh://git.example.internal:22"},
-		"RDP":        {reason: "An RDP service is carried as a stream.", s: "rdp://10.0.0.5:3389"},
-		"Unix":       {reason: "A Unix socket is an origin.", s: "unix:/run/app.sock"},
-		"UnixTLS":    {reason: "A TLS Unix socket is an origin.", s: "unix+tls:/run/app.sock"},
-		"HTTPStatus": {reason: "A fixed status is an origin.", s: "http_status:404"},
-		"HelloWorld": {reason: "cloudflared's test server is an origin.", s: "hello_world"},
+		"HTTP":           {reason: "An in-cluster HTTP service is an origin.", s: "http://web.app.svc.cluster.local:8080"},
+		"HTTPS":          {reason: "An HTTPS service is an origin.", s: "https://traefik.traefik.svc:443"},
+		"TCP":            {reason: "A TCP service is carried as a stream.", s: "tcp://db.data.svc:5432"},
+		"SSH":            {reason: "An SSH service is carried as a stream.", s: "ssh://git.example.internal:22"},
+		"RDP":            {reason: "An RDP service is carried as a stream.", s: "rdp://10.0.0.5:3389"},
+		"Unix":           {reason: "A Unix socket is an origin.", s: "unix:/run/app.sock"},
+		"UnixTLS":        {reason: "A TLS Unix socket is an origin.", s: "unix+tls:/run/app.sock"},
+		"HTTPStatus":     {reason: "A fixed status is an origin.", s: "http_status:404"},
+		"HelloWorld":     {reason: "cloudflared's test server is an origin.", s: "hello_world"},
+		"HelloWorldDash": {reason: "cloudflared also knows its test server as hello-world.", s: "hello-world"},
+		"Bastion":        {reason: "cloudflared's bastion is an origin.", s: "bastion"},
+		"SocksProxy":     {reason: "cloudflared's SOCKS proxy is named socks-proxy (ingress/ingress.go ServiceSocksProxy).", s: "socks-proxy"},
+		"Socks5": {
+			reason: "cloudflared has no socks5 keyword: a bare socks5 is an address without a scheme, which Cloudflare refuses.",
+			s:      "socks5",
+			want:   "has no scheme; use a URL such as http://web.app.svc.cluster.local:8080, or unix:/path, http_status:404 or hello_world",
+		},
+		"TrailingSlash": {
+			reason: "A trailing / is a path, which Cloudflare refuses (cloudflared validateIngress); the message shows the URL to use.",
+			s:      "http://web.app.svc:8080/",
+			want:   "must not end with a '/': a trailing / is a path, and cloudflared forwards the request's own path; use http://web.app.svc:8080",
+		},
+		"SlashAndQuery": {
+			reason: "A / with a query is a path and a query.",
+			s:      "http://web:8080/?x=1",
+			want:   "must not have a path, query or fragment: cloudflared forwards the request's own path",
+		},
 		"NoScheme": {
 			reason: "A bare host:port is ambiguous.",
 			s:      "web.app.svc:8080",
