@@ -676,6 +676,30 @@ func TestRunFunction(t *testing.T) {
 				Requirements: requirements("", true),
 			})},
 		},
+		"DNSOnlyServicePrivateProxied": {
+			reason: "A proxied record to a Service's private LoadBalancer address, which Cloudflare refuses, is refused naming the Service, the address and where both were set, and nothing is composed.",
+			args: args{req: routeRequest(nil, withExtra(extraResources(map[string]*fnv1.Resources{
+				"base-template-operator-namespace": items(templateJSON(opNS, "base-home", `{"dnsOnly": {"enabled": true, "proxied": true, "ingressServiceRef": {"name": "traefik", "namespace": "traefik"}}}`)),
+				"ingress-service":                  items(serviceJSON(`[{"ip": "192.168.1.240"}]`)),
+			})))},
+			want: want{rsp: refused(v1alpha1.ReasonInvalidInput, "cannot publish route web/app as a proxied DNS-only record: the LoadBalancer address 192.168.1.240 of Service traefik/traefik, named by CloudflareZeroTrustTemplate cloudflare-zero-trust/base-home field spec.dnsOnly.ingressServiceRef, "+
+				"is a private address (RFC 1918), which Cloudflare does not proxy to; set spec.dnsOnly.proxied to false in the Template to publish the record DNS-only, or give it a public address", &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", true),
+			})},
+		},
+		"DNSOnlyAnnotationCGNATProxied": {
+			reason: "A proxied record to a CGNAT dnsIp is refused naming the annotation, the address and the Template field, and nothing is composed.",
+			args: args{req: routeRequest(map[string]string{
+				v1alpha1.AnnotationDNSIP: "100.64.0.7",
+			}, withExtra(extraResources(map[string]*fnv1.Resources{
+				"base-template-operator-namespace": items(templateJSON(opNS, "base-home", `{"dnsOnly": {"enabled": true, "proxied": true}}`)),
+			})))},
+			want: want{rsp: refused(v1alpha1.ReasonInvalidInput, `cannot use annotation cfzt.cloudflare.com/dnsIp: "100.64.0.7" is a shared, carrier-grade NAT address (100.64.0.0/10), which Cloudflare does not proxy to, and CloudflareZeroTrustTemplate cloudflare-zero-trust/base-home field spec.dnsOnly.proxied is true; set it to false to publish the record DNS-only, or use a public address`, &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+			})},
+		},
 		"AccessExistingPolicies": {
 			reason: "Access by annotation composes an application attached to existing policies by name, and no policy of its own.",
 			args: args{req: routeRequest(map[string]string{

@@ -22,6 +22,14 @@ func AddressRecord(in Inputs) (*composed.Unstructured, error) {
 		typ = "A"
 	}
 	proxied, ttl := d.Proxied, d.TTL
+	if why := v1alpha1.NotProxiable(a); proxied && why != "" {
+		// Merge refuses a static address; a Service's is known only now.
+		from := "the DNS-only address " + a.String()
+		if s := d.Service; s != nil {
+			from = "the LoadBalancer address " + a.String() + " of Service " + s.Namespace + "/" + s.Name + ", named by " + s.From + ","
+		}
+		return nil, errors.Errorf("cannot publish route %s as a proxied DNS-only record: %s %s, which Cloudflare does not proxy to; set spec.dnsOnly.proxied to false in the Template to publish the record DNS-only, or give it a public address", in.Route, from, why)
+	}
 	if proxied {
 		// Cloudflare keeps proxied records at the automatic TTL whatever is
 		// sent; asking for another would show as drift forever.

@@ -53,8 +53,27 @@ func TestAddressRecord(t *testing.T) {
 		},
 		"Proxied": {
 			reason: "A proxied record has the automatic TTL, as Cloudflare keeps it.",
-			in:     dnsOnly("192.168.1.50", true, 120),
-			want:   record("A", "192.168.1.50", "true", "1"),
+			in:     dnsOnly("203.0.113.50", true, 120),
+			want:   record("A", "203.0.113.50", "true", "1"),
+		},
+		"ProxiedServicePrivate": {
+			reason: "A proxied record to a Service's private LoadBalancer address, which Cloudflare refuses, is not composed, and the error names the Service and where it was named.",
+			in: testInputs(func(s *merge.Settings) {
+				s.DNSOnly = merge.DNSOnly{Enabled: true, IP: "10.0.0.240", Proxied: true, TTL: 120, Service: &merge.ServiceRef{
+					Namespace: "ingress", Name: "lb", From: "CloudflareZeroTrustTemplate web/internal field spec.dnsOnly.ingressServiceRef",
+				}}
+			}),
+			err: "cannot publish route web/app as a proxied DNS-only record: the LoadBalancer address 10.0.0.240 of Service ingress/lb, named by CloudflareZeroTrustTemplate web/internal field spec.dnsOnly.ingressServiceRef, is a private address (RFC 1918), which Cloudflare does not proxy to; set spec.dnsOnly.proxied to false in the Template to publish the record DNS-only, or give it a public address",
+		},
+		"ProxiedCGNAT": {
+			reason: "A proxied record to a shared (CGNAT) address is not composed.",
+			in:     dnsOnly("100.64.1.1", true, 120),
+			err:    "cannot publish route web/app as a proxied DNS-only record: the DNS-only address 100.64.1.1 is a shared, carrier-grade NAT address (100.64.0.0/10), which Cloudflare does not proxy to; set spec.dnsOnly.proxied to false in the Template to publish the record DNS-only, or give it a public address",
+		},
+		"PrivateNotProxied": {
+			reason: "A DNS-only record that is not proxied may point at a private address.",
+			in:     dnsOnly("10.0.0.240", false, 120),
+			want:   record("A", "10.0.0.240", "false", "120"),
 		},
 		"NoAddress": {
 			reason: "Building a record without an address is an error, never a panic.",

@@ -30,6 +30,11 @@ func (m *merger) dnsOnly(r Route) (DNSOnly, value[bool], value[string]) {
 		} else {
 			ip.v = a.String()
 		}
+		if why := v1alpha1.NotProxiable(a); err == nil && enabled.v && proxied.v && why != "" {
+			// Cloudflare refuses the record; say so before anything is
+			// written.
+			m.fail(invalid(ip.from, ip.v, errors.Errorf("%s, which Cloudflare does not proxy to, and %s is true; set it to false to publish the record DNS-only, or use a public address", why, proxied.from)))
+		}
 	}
 
 	return DNSOnly{

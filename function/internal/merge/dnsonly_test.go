@@ -62,6 +62,46 @@ func TestMergeDNSOnly(t *testing.T) {
 			},
 			want: want{dns: DNSOnly{TTL: 120}},
 		},
+		"ProxiedPrivateDNSIP": {
+			reason: "A proxied record to a private dnsIp, which Cloudflare refuses, is refused naming the annotation, the address and the proxied field.",
+			in: Inputs{
+				Route: testRoute, Tenant: testTenant(),
+				Annotations: map[string]string{v1alpha1.AnnotationDNSIP: "192.168.1.50"},
+				Template:    dnsTemplate(func(s *v1alpha1.TemplateSpec) { dnsOnly(s).Proxied = new(true) }),
+			},
+			want: want{err: `cannot use annotation cfzt.cloudflare.com/dnsIp: "192.168.1.50" is a private address (RFC 1918), which Cloudflare does not proxy to, and CloudflareZeroTrustTemplate cloudflare-zero-trust/internal-dnsonly field spec.dnsOnly.proxied is true; set it to false to publish the record DNS-only, or use a public address`},
+		},
+		"ProxiedULAStaticIP": {
+			reason: "A proxied record to a unique local staticIp is refused naming the template's fields.",
+			in: Inputs{
+				Route: testRoute, Tenant: testTenant(),
+				BaseTemplate: template("base-home", func(s *v1alpha1.TemplateSpec) { dnsOnly(s).Proxied = new(true) }),
+				Template:     dnsTemplate(func(s *v1alpha1.TemplateSpec) { dnsOnly(s).StaticIP = "fd00::10" }),
+			},
+			want: want{err: `cannot use CloudflareZeroTrustTemplate cloudflare-zero-trust/internal-dnsonly field spec.dnsOnly.staticIp: "fd00::10" is a unique local address (fc00::/7), which Cloudflare does not proxy to, and CloudflareZeroTrustTemplate cloudflare-zero-trust/base-home field spec.dnsOnly.proxied is true; set it to false to publish the record DNS-only, or use a public address`},
+		},
+		"ProxiedPublicStaticIP": {
+			reason: "A proxied record to a public address is accepted.",
+			in: Inputs{
+				Route: testRoute, Tenant: testTenant(),
+				Template: dnsTemplate(func(s *v1alpha1.TemplateSpec) {
+					dnsOnly(s).StaticIP = "203.0.113.10"
+					dnsOnly(s).Proxied = new(true)
+				}),
+			},
+			want: want{dns: DNSOnly{Enabled: true, Proxied: true, TTL: 120, IP: "203.0.113.10"}},
+		},
+		"TunnelModeIgnoresProxiedPrivateAddress": {
+			reason: "In tunnel mode the template's address is never published, so a private one is no reason to refuse the route.",
+			in: Inputs{
+				Route: testRoute, BackendRef: backend(), Tenant: testTenant(),
+				BaseTemplate: template("base-home", func(s *v1alpha1.TemplateSpec) {
+					dnsOnly(s).StaticIP = "10.0.0.10"
+					dnsOnly(s).Proxied = new(true)
+				}),
+			},
+			want: want{dns: DNSOnly{Proxied: true, TTL: 120}},
+		},
 		"BadDNSIP": {
 			reason: "An invalid dnsIp names the annotation and value.",
 			in: Inputs{

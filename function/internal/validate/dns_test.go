@@ -12,13 +12,14 @@ func TestTTL(t *testing.T) {
 		n      int64
 		want   string
 	}{
-		"Automatic":   {reason: "1 means automatic.", n: 1},
-		"Minimum":     {reason: "60 seconds is the shortest TTL.", n: 60},
-		"Maximum":     {reason: "One day is the longest TTL.", n: 86400},
-		"Zero":        {reason: "0 is not a TTL.", n: 0, want: "must be 1 (automatic) or between 60 and 86400 seconds"},
-		"TooShort":    {reason: "Cloudflare refuses TTLs under 60 seconds.", n: 30, want: "must be 1 (automatic) or between 60 and 86400 seconds"},
-		"TooLong":     {reason: "Cloudflare refuses TTLs over a day.", n: 86401, want: "must be 1 (automatic) or between 60 and 86400 seconds"},
-		"NegativeOne": {reason: "A negative TTL is refused.", n: -1, want: "must be 1 (automatic) or between 60 and 86400 seconds"},
+		"Automatic":      {reason: "1 means automatic.", n: 1},
+		"Minimum":        {reason: "60 seconds is the shortest TTL.", n: 60},
+		"Maximum":        {reason: "One day is the longest TTL.", n: 86400},
+		"Zero":           {reason: "0 is not a TTL.", n: 0, want: "must be 1 (automatic) or between 60 and 86400 seconds"},
+		"TooShort":       {reason: "Cloudflare refuses TTLs under 60 seconds.", n: 30, want: "must be 1 (automatic) or between 60 and 86400 seconds"},
+		"EnterpriseOnly": {reason: "59 seconds is for Enterprise zones only, as the DNSRecord CRD says.", n: 59, want: "must be 1 (automatic) or between 60 and 86400 seconds"},
+		"TooLong":        {reason: "Cloudflare refuses TTLs over a day.", n: 86401, want: "must be 1 (automatic) or between 60 and 86400 seconds"},
+		"NegativeOne":    {reason: "A negative TTL is refused.", n: -1, want: "must be 1 (automatic) or between 60 and 86400 seconds"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
