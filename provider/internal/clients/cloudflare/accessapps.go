@@ -3,7 +3,9 @@ package cloudflare
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
+	"strings"
 
 	cf "github.com/cloudflare/cloudflare-go/v4"
 	"github.com/cloudflare/cloudflare-go/v4/zero_trust"
@@ -33,16 +35,59 @@ type AccessApp struct {
 	CustomNonIdentityDenyURL string
 	// PolicyIDs are the reusable policies attached, in precedence order.
 	PolicyIDs []string
+	// Hostnames are every hostname, with its path if any, the application
+	// covers: its domain, its self_hosted_domains and the URIs of its
+	// public destinations. Cloudflare allows one application per hostname
+	// and counts all three. Read only: never written.
+	Hostnames []string
+}
+
+// codeAppExists is Cloudflare's code for a create or update refused because
+// another application of the account already covers one of the hostnames:
+// 409, access.api.error.application_already_exists.
+const codeAppExists = 11010
+
+// An AccessAppConflictError says that another Access application, not ours,
+// already covers the domain ours would protect. Cloudflare allows one
+// application per domain, so ours cannot be created, and the other is never
+// adopted, changed or deleted. IsConflict is true for it: it wraps a
+// *NotOwnedError.
+type AccessAppConflictError struct {
+	// Domain ours would protect.
+	Domain string
+	// AppName and AppID are the other application's; empty when Cloudflare
+	// refused our create as covered but no list showed by which one.
+	AppName, AppID string
+	// Err is Cloudflare's refusal, when there was one.
+	Err error
+}
+
+func (e *AccessAppConflictError) Error() string {
+	if e.AppID == "" {
+		return fmt.Sprintf("another Access application, not managed by cfzt, already covers %q: Cloudflare refused ours (code %d, application already exists)", e.Domain, codeAppExists)
+	}
+	return fmt.Sprintf("Access application %q (ID %s) already covers %q and is not managed by cfzt", e.AppName, e.AppID, e.Domain)
+}
+
+// Unwrap returns the *NotOwnedError the conflict is, and Cloudflare's
+// refusal if there was one.
+func (e *AccessAppConflictError) Unwrap() []error {
+	errs := []error{&NotOwnedError{Kind: "Access application for", Name: e.Domain, ID: e.AppID}}
+	if e.Err != nil {
+		errs = append(errs, e.Err)
+	}
+	return errs
 }
 
 // AccessApps reads and writes Access applications. The name (cfzt-<hostname>
 // when composed from a route) is the ownership marker.
 type AccessApps interface {
-	// FindAccessApp returns the application called name, from the cached
-	// list. When another application already protects domain it returns a
-	// *NotOwnedError; when two are called name, an *AmbiguousError; when
-	// there is none, an error for which IsNotFound is true: the caller may
-	// then create.
+	// FindAccessApp returns the application called name, from a list read
+	// afresh. When none is, but another application already covers domain
+	// (as its domain, one of its self_hosted_domains or a public
+	// destination), it returns an *AccessAppConflictError naming it; when
+	// two are called name, an *AmbiguousError; when there is none, an
+	// error for which IsNotFound is true: the caller may then create.
 	FindAccessApp(ctx context.Context, domain, name string) (AccessApp, error)
 
 	// GetAccessApp returns the application, from the cached list if it is
@@ -52,7 +97,8 @@ type AccessApps interface {
 	// CreateAccessApp creates a self-hosted application with a's settings
 	// and policies (linked as {id, precedence} in PolicyIDs order). It
 	// sends one POST and never retries it: call FindAccessApp first, on
-	// every attempt.
+	// every attempt. When Cloudflare answers that another application
+	// already covers the domain it returns an *AccessAppConflictError.
 	CreateAccessApp(ctx context.Context, a AccessApp) (AccessApp, error)
 
 	// UpdateAccessApp replaces the application's settings with a's.
@@ -68,6 +114,17 @@ type AccessApps interface {
 type accessAppJSON struct {
 	accessAppFields
 	Policies []policyLink `json:"policies"`
+	// SelfHostedDomains and Destinations are read, for Hostnames; a body
+	// leaves them unset, so they are never written.
+	SelfHostedDomains []string      `json:"self_hosted_domains,omitempty"`
+	Destinations      []destination `json:"destinations,omitempty"`
+}
+
+// destination is one of an application's destinations. A public one is a
+// hostname and path in URI; a private one a network reached through WARP.
+type destination struct {
+	Type string `json:"type,omitempty"`
+	URI  string `json:"uri,omitempty"`
 }
 
 // accessAppFields has AccessApp's fields, in AccessApp's order, so that
@@ -92,6 +149,7 @@ type accessAppFields struct {
 	CustomDenyURL            string   `json:"custom_deny_url,omitempty"`
 	CustomNonIdentityDenyURL string   `json:"custom_non_identity_deny_url,omitempty"`
 	PolicyIDs                []string `json:"-"`
+	Hostnames                []string `json:"-"`
 }
 
 // policyLink is an application's policy: read, a whole policy or a bare ID;
@@ -125,7 +183,53 @@ func (j accessAppJSON) app() AccessApp {
 	for _, l := range links {
 		a.PolicyIDs = append(a.PolicyIDs, l.ID)
 	}
+	a.Hostnames = j.hostnames()
 	return a
+}
+
+// hostnames are the hostnames the application covers, each once: its
+// domain, its self_hosted_domains and its public destinations' URIs.
+func (j accessAppJSON) hostnames() []string {
+	var out []string
+	add := func(h string) {
+		if h != "" && !slices.ContainsFunc(out, func(o string) bool { return sameHost(o, h) }) {
+			out = append(out, h)
+		}
+	}
+	add(j.Domain)
+	for _, d := range j.SelfHostedDomains {
+		add(d)
+	}
+	for _, d := range j.Destinations {
+		if d.Type == "" || d.Type == "public" {
+			add(d.URI)
+		}
+	}
+	return out
+}
+
+// hostKey is the key under which an application covers a hostname: the
+// host normalized as a DNS name (lower case, no trailing dot), then the
+// path as given, without a trailing slash. Cloudflare allows applications
+// on different paths of one host, but not two on the same host and path.
+func hostKey(d string) string {
+	d = strings.TrimSpace(d)
+	if _, rest, ok := strings.Cut(d, "://"); ok {
+		d = rest
+	}
+	host, path, _ := strings.Cut(d, "/")
+	if path = strings.TrimSuffix(path, "/"); path == "" {
+		return normalizeName(host)
+	}
+	return normalizeName(host) + "/" + path
+}
+
+// sameHost reports whether a and b name the same hostname and path.
+func sameHost(a, b string) bool { return hostKey(a) == hostKey(b) }
+
+// covers reports whether the application covers domain.
+func (a AccessApp) covers(domain string) bool {
+	return slices.ContainsFunc(a.Hostnames, func(h string) bool { return sameHost(h, domain) })
 }
 
 // body makes the application a self-hosted one with a's settings and
@@ -144,6 +248,7 @@ func (a AccessApp) id() string { return a.ID }
 
 func (a AccessApp) clone() AccessApp {
 	a.PolicyIDs = slices.Clone(a.PolicyIDs)
+	a.Hostnames = slices.Clone(a.Hostnames)
 	return a
 }
 
@@ -169,14 +274,22 @@ func (c *client) FindAccessApp(ctx context.Context, domain, name string) (Access
 	if !IsNotFound(err) {
 		return found.clone(), err
 	}
-	// None is called name, so one on our domain is someone else's.
-	d := normalizeName(domain)
-	for _, a := range as {
-		if normalizeName(a.Domain) == d {
-			return AccessApp{}, &NotOwnedError{Kind: "Access application for", Name: domain, ID: a.ID}
-		}
+	// None is called name, so one covering our domain is someone else's.
+	if other, ok := covering(as, domain, name); ok {
+		return AccessApp{}, &AccessAppConflictError{Domain: domain, AppName: other.Name, AppID: other.ID}
 	}
 	return AccessApp{}, err
+}
+
+// covering returns the first of as that covers domain and is not called
+// name.
+func covering(as []AccessApp, domain, name string) (AccessApp, bool) {
+	for _, a := range as {
+		if a.Name != name && a.covers(domain) {
+			return a, true
+		}
+	}
+	return AccessApp{}, false
 }
 
 func (c *client) GetAccessApp(ctx context.Context, appID string) (AccessApp, error) {
@@ -186,7 +299,24 @@ func (c *client) GetAccessApp(ctx context.Context, appID string) (AccessApp, err
 
 func (c *client) CreateAccessApp(ctx context.Context, a AccessApp) (AccessApp, error) {
 	raw, err := c.apps.add(ctx, a.Name, a.body())
+	if e, ok := apiError(err); ok && hasCode(e, []int64{codeAppExists}) {
+		return AccessApp{}, c.appConflict(ctx, a, err)
+	}
 	return raw.app(), err
+}
+
+// appConflict is the conflict of Cloudflare refusing to create a because
+// another application covers its domain, naming that application when a
+// list read afresh shows it. One called a.Name is ours, made since the find:
+// the next find adopts it, so it is not named as the other.
+func (c *client) appConflict(ctx context.Context, a AccessApp, refused error) error {
+	conflict := &AccessAppConflictError{Domain: a.Domain, Err: refused}
+	if as, err := c.apps.fresh(ctx); err == nil {
+		if other, ok := covering(as, a.Domain, a.Name); ok {
+			conflict.AppName, conflict.AppID = other.Name, other.ID
+		}
+	}
+	return conflict
 }
 
 func (c *client) UpdateAccessApp(ctx context.Context, appID string, a AccessApp) (AccessApp, error) {

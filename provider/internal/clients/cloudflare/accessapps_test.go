@@ -7,14 +7,56 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+
 	"github.com/cfzt/cfzt/test/fakecloudflare"
 )
+
+// Applications of coveringSeed that cover hostnames besides their domain.
+const (
+	appWiki   = "a0000000-0000-0000-0000-0000000000a1"
+	appPortal = "a0000000-0000-0000-0000-0000000000a2"
+	appAdmin  = "a0000000-0000-0000-0000-0000000000a3"
+)
+
+// coveringSeed is accessSeed with foreign applications that cover hostnames
+// by self_hosted_domains, by destinations and by a path.
+func coveringSeed() fakecloudflare.Seed {
+	s := accessSeed()
+	s.AccessApps = append(s.AccessApps,
+		fakecloudflare.AccessApp{
+			ID: appWiki, AccountID: testAccount, Name: "Wiki", Domain: "wiki.example.com", Type: "self_hosted",
+			Extra: map[string]any{"self_hosted_domains": []any{"wiki.example.com", "docs.example.com"}},
+		},
+		fakecloudflare.AccessApp{
+			ID: appPortal, AccountID: testAccount, Name: "Portal", Domain: "portal.example.com", Type: "self_hosted",
+			Extra: map[string]any{"destinations": []any{
+				map[string]any{"type": "public", "uri": "status.example.com"},
+				map[string]any{"type": "private", "hostname": "intranet.example.com"},
+			}},
+		},
+		fakecloudflare.AccessApp{ID: appAdmin, AccountID: testAccount, Name: "Admin", Domain: "tools.example.com/admin", Type: "self_hosted"},
+	)
+	return s
+}
+
+// conflictWith returns the name and ID of the application an
+// *AccessAppConflictError names, or nothing.
+func conflictWith(err error) []string {
+	var c *AccessAppConflictError
+	if !errors.As(err, &c) {
+		return nil
+	}
+	return []string{c.AppName, c.AppID}
+}
 
 func TestFindAccessApp(t *testing.T) {
 	type want struct {
 		id        string
 		policyIDs []string
 		class     class
+		// other is the name and ID of the application in the way.
+		other []string
 	}
 	cases := map[string]struct {
 		reason       string
@@ -27,9 +69,39 @@ func TestFindAccessApp(t *testing.T) {
 			want: want{id: appOurs, policyIDs: []string{polHome, polAdmins}},
 		},
 		"DomainTaken": {
-			reason: "Another application on our domain is not adopted.",
+			reason: "Another application on our domain is not adopted: a conflict naming it.",
 			domain: "grafana.example.com", name: "cfzt-grafana.example.com",
-			want: want{class: class{Conflict: true, NotOwned: true}},
+			want: want{class: class{Conflict: true, NotOwned: true}, other: []string{"Grafana", appGrafana}},
+		},
+		"CaseAndTrailingDot": {
+			reason: "Hostnames compare without case and without a trailing dot.",
+			domain: "Grafana.EXAMPLE.com.", name: "cfzt-grafana.example.com",
+			want: want{class: class{Conflict: true, NotOwned: true}, other: []string{"Grafana", appGrafana}},
+		},
+		"SelfHostedDomain": {
+			reason: "An application covers its self_hosted_domains as well as its domain.",
+			domain: "docs.example.com", name: "cfzt-docs.example.com",
+			want: want{class: class{Conflict: true, NotOwned: true}, other: []string{"Wiki", appWiki}},
+		},
+		"PublicDestination": {
+			reason: "An application covers the URIs of its public destinations.",
+			domain: "status.example.com", name: "cfzt-status.example.com",
+			want: want{class: class{Conflict: true, NotOwned: true}, other: []string{"Portal", appPortal}},
+		},
+		"PrivateDestination": {
+			reason: "A private destination is reached through WARP and covers no public hostname.",
+			domain: "intranet.example.com", name: "cfzt-intranet.example.com",
+			want: want{class: class{NotFound: true}},
+		},
+		"OtherPath": {
+			reason: "An application on a path of a host leaves the host itself free.",
+			domain: "tools.example.com", name: "cfzt-tools.example.com",
+			want: want{class: class{NotFound: true}},
+		},
+		"SamePath": {
+			reason: "The same host and path, with a trailing slash, is covered.",
+			domain: "tools.example.com/admin/", name: "cfzt-tools.example.com",
+			want: want{class: class{Conflict: true, NotOwned: true}, other: []string{"Admin", appAdmin}},
 		},
 		"Ambiguous": {
 			reason: "Two applications with our name are a conflict, not something to create a third of.",
@@ -42,12 +114,12 @@ func TestFindAccessApp(t *testing.T) {
 			want: want{class: class{NotFound: true}},
 		},
 	}
-	f, url := newFake(t, accessSeed())
+	f, url := newFake(t, coveringSeed())
 	c, _, _ := newTestClient(t, url)
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			a, err := c.FindAccessApp(context.Background(), tc.domain, tc.name)
-			got := want{id: a.ID, policyIDs: a.PolicyIDs, class: classOf(err)}
+			got := want{id: a.ID, policyIDs: a.PolicyIDs, class: classOf(err), other: conflictWith(err)}
 			if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(want{}), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\n%s\nFindAccessApp(...): -want, +got:\n%s", tc.reason, diff)
 			}
@@ -75,7 +147,7 @@ func TestAccessAppWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ignore := cmpopts.IgnoreFields(AccessApp{}, "ID", "AUD", "Type")
+	ignore := cmpopts.IgnoreFields(AccessApp{}, "ID", "AUD", "Type", "Hostnames")
 	if diff := cmp.Diff(want, created, ignore); diff != "" {
 		t.Errorf("CreateAccessApp(...): -want, +got:\n%s", diff)
 	}
@@ -159,5 +231,77 @@ func TestCreateAccessAppSentOnce(t *testing.T) {
 	_, _ = c.FindAccessApp(context.Background(), "new.example.com", "cfzt-new.example.com")
 	if diff := cmp.Diff(2, ops(f, fakecloudflare.OpAccessAppsList)); diff != "" {
 		t.Errorf("lists: -want, +got:\n%s", diff)
+	}
+}
+
+// TestCreateAccessAppCovered shows that Cloudflare's refusal of an
+// application on a domain another covers (409, 11010) is the same conflict
+// as the one a find reports, naming the other application when a list shows
+// it.
+func TestCreateAccessAppCovered(t *testing.T) {
+	cases := map[string]struct {
+		reason   string
+		listFail bool
+		other    []string
+	}{
+		"Named": {
+			reason: "The application in the way is named, from a list read afresh.",
+			other:  []string{"Grafana", appGrafana},
+		},
+		"ListFails": {
+			reason:   "When the list fails the conflict stands, naming no application.",
+			listFail: true,
+			other:    []string{"", ""},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			f, url := newFake(t, accessSeed())
+			if tc.listFail {
+				if _, err := f.AddFault(fakecloudflare.Fault{Operation: fakecloudflare.OpAccessAppsList, Status: 403}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			c, _, _ := newTestClient(t, url)
+			_, err := c.CreateAccessApp(context.Background(), AccessApp{Name: "cfzt-grafana.example.com", Domain: "GRAFANA.example.com"})
+			if diff := cmp.Diff(class{Conflict: true, NotOwned: true}, classOf(err)); diff != "" {
+				t.Errorf("\n%s\nclass: -want, +got:\n%s", tc.reason, diff)
+			}
+			if diff := cmp.Diff(tc.other, conflictWith(err)); diff != "" {
+				t.Errorf("\n%s\napplication in the way: -want, +got:\n%s", tc.reason, diff)
+			}
+			if e, ok := apiError(err); !ok || !hasCode(e, []int64{11010}) {
+				t.Errorf("\n%s\nthe conflict keeps Cloudflare's error: got %v", tc.reason, err)
+			}
+			if diff := cmp.Diff(0, f.WriteCount(fakecloudflare.OpAccessAppCreate)); diff != "" {
+				t.Errorf("\n%s\ncreates written: -want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestAccessAppConflictMessage(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		err    *AccessAppConflictError
+		want   string
+	}{
+		"Named": {
+			reason: "The message names the application in the way by name and ID.",
+			err:    &AccessAppConflictError{Domain: "app.example.com", AppName: "Legacy", AppID: "a1"},
+			want:   `Access application "Legacy" (ID a1) already covers "app.example.com" and is not managed by cfzt`,
+		},
+		"Unnamed": {
+			reason: "Without a name it says what Cloudflare refused.",
+			err:    &AccessAppConflictError{Domain: "app.example.com"},
+			want:   `another Access application, not managed by cfzt, already covers "app.example.com": Cloudflare refused ours (code 11010, application already exists)`,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, tc.err.Error()); diff != "" {
+				t.Errorf("\n%s\nError(): -want, +got:\n%s", tc.reason, diff)
+			}
+		})
 	}
 }

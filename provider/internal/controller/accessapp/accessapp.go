@@ -68,7 +68,9 @@ func (e *external) Observe(ctx context.Context, mg *v1alpha1.AccessApp) (managed
 
 // Create adopts the application called spec.forProvider.name, which a
 // create whose reply was lost may have made, or creates it. It refuses to
-// create one where another application already protects the domain.
+// create one where another application already covers the domain (as its
+// domain, one of its self_hosted_domains or a public destination): Cloudflare
+// allows one per domain, and the other is someone else's.
 //
 // Proceeding after a create whose result is unknown is therefore safe: the
 // name (cfzt-<hostname>) is one only we give, and the find lists the
@@ -86,6 +88,13 @@ func (e *external) Create(ctx context.Context, mg *v1alpha1.AccessApp) (managed.
 			return e.cf.FindAccessApp(ctx, want.Domain, want.Name)
 		},
 		func(ctx context.Context) (cloudflare.AccessApp, error) { return e.cf.CreateAccessApp(ctx, want) })
+	var taken *cloudflare.AccessAppConflictError
+	if errors.As(err, &taken) {
+		// Found by the find or refused by Cloudflare, it is the same
+		// conflict, and only a person can resolve it.
+		return managed.ExternalCreation{}, errors.Errorf("cannot create Access application %q: %w: delete that application in Cloudflare "+
+			"or remove this hostname from it, or remove the %s annotation from the HTTPRoute", want.Name, err, v1alpha1.AnnotationAccessEnabled)
+	}
 	if err != nil {
 		return managed.ExternalCreation{}, errors.Wrapf(err, "cannot create Access application %q", want.Name)
 	}
@@ -167,10 +176,12 @@ func observe(mg *v1alpha1.AccessApp, a cloudflare.AccessApp) {
 
 // diffApp returns how got differs from want, "" when it does not. A setting
 // want leaves unset is Cloudflare's to choose, and not compared; the name,
-// domain and policies always are.
+// domain and policies always are. The hostnames Cloudflare reports are not
+// compared: it lists the domain among them, as a self-hosted domain and a
+// destination, which want never writes.
 func diffApp(want, got cloudflare.AccessApp) string {
 	g := got
-	g.ID, g.AUD, g.Type = "", "", want.Type
+	g.ID, g.AUD, g.Type, g.Hostnames = "", "", want.Type, want.Hostnames
 	unsetString(want.SessionDuration, &g.SessionDuration)
 	if sameDuration(want.SessionDuration, g.SessionDuration) {
 		g.SessionDuration = want.SessionDuration

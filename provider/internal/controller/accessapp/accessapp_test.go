@@ -22,6 +22,8 @@ var (
 	errBoom       = errors.New("boom")
 	errNoPolicy   = &cloudflare.NotFoundError{Kind: "Access policy", Name: "Nope"}
 	errForeign    = &cloudflare.NotOwnedError{Kind: "Access application for", Name: domain, ID: "legacy"}
+	errCovered    = &cloudflare.AccessAppConflictError{Domain: domain, AppName: "Legacy", AppID: "legacy"}
+	errRefused    = &cloudflare.AccessAppConflictError{Domain: domain, Err: errBoom}
 	errRateLimit  = &cloudflare.RateLimitedError{}
 	errAppMissing = &cloudflare.NotFoundError{Kind: "Access application", Name: appID}
 )
@@ -78,6 +80,9 @@ func cloudApp(m ...func(*cloudflare.AccessApp)) cloudflare.AccessApp {
 		SkipInterstitial:   new(true),
 		AppLauncherVisible: new(true),
 		PolicyIDs:          []string{"pol-home", "pol-ref"},
+		// Cloudflare lists the domain as a self-hosted domain and a
+		// destination; neither is desired state.
+		Hostnames: []string{domain},
 	}
 	for _, f := range m {
 		f(&a)
@@ -154,6 +159,20 @@ func TestObserve(t *testing.T) {
 				mg: accessApp(withExternalName(appID), withPolicyNames("Allow Home Users"), withStatus("aud-1", "pol-home", "pol-ref")),
 			},
 		},
+		"HostnamesNotDrift": {
+			reason: "The hostnames Cloudflare reports (the domain as a self-hosted domain and a destination) are not drift.",
+			cf: &fake.MockClient{
+				MockGetAccessApp: func(_ context.Context, _ string) (cloudflare.AccessApp, error) {
+					return cloudApp(func(a *cloudflare.AccessApp) { a.Hostnames = []string{domain, "APP.example.com."} }), nil
+				},
+				MockResolveAccessPolicyIDs: resolve,
+			},
+			mg: accessApp(withExternalName(appID), withPolicyNames("Allow Home Users")),
+			want: want{
+				o:  managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true},
+				mg: accessApp(withExternalName(appID), withPolicyNames("Allow Home Users"), withStatus("aud-1", "pol-home", "pol-ref")),
+			},
+		},
 		"DashboardEdit": {
 			reason: "A setting changed in the dashboard must be reported as drift, so that Update reverts it.",
 			cf: &fake.MockClient{
@@ -219,6 +238,8 @@ func TestCreate(t *testing.T) {
 		mg      *v1alpha1.AccessApp
 		created []cloudflare.AccessApp
 		err     error
+		// msg, when set, is the error's whole message: a condition's.
+		msg string
 	}
 	cases := map[string]struct {
 		reason string
@@ -263,6 +284,41 @@ func TestCreate(t *testing.T) {
 				err: errForeign,
 			},
 		},
+		"DomainCovered": {
+			reason: "Another application covering the domain is a conflict that names it and says what to do; nothing is created or adopted.",
+			find: func(_ context.Context, _, _ string) (cloudflare.AccessApp, error) {
+				return cloudflare.AccessApp{}, errCovered
+			},
+			mg: accessApp(),
+			want: want{
+				mg:  accessApp(),
+				err: errCovered,
+				msg: `cannot create Access application "cfzt-app.example.com": Access application "Legacy" (ID legacy) already covers "app.example.com" ` +
+					`and is not managed by cfzt: delete that application in Cloudflare or remove this hostname from it, ` +
+					`or remove the cfzt.cloudflare.com/access.enabled annotation from the HTTPRoute`,
+			},
+		},
+		"CreateRefusedAsCovered": {
+			reason: "Cloudflare refusing the create because another application covers the domain is the same conflict, with the same advice.",
+			find: func(_ context.Context, _, n string) (cloudflare.AccessApp, error) {
+				return cloudflare.AccessApp{}, &cloudflare.NotFoundError{Kind: "Access application", Name: n}
+			},
+			create: func(_ context.Context, _ cloudflare.AccessApp) (cloudflare.AccessApp, error) {
+				return cloudflare.AccessApp{}, errRefused
+			},
+			mg: accessApp(),
+			want: want{
+				mg: accessApp(),
+				created: []cloudflare.AccessApp{{
+					Type: "self_hosted", Name: name, Domain: domain, SessionDuration: "24h", SkipInterstitial: new(true),
+					PolicyIDs: []string{"pol-ref", "pol-home"},
+				}},
+				err: errRefused,
+				msg: `cannot create Access application "cfzt-app.example.com": another Access application, not managed by cfzt, already covers "app.example.com": ` +
+					`Cloudflare refused ours (code 11010, application already exists): delete that application in Cloudflare or remove this hostname from it, ` +
+					`or remove the cfzt.cloudflare.com/access.enabled annotation from the HTTPRoute`,
+			},
+		},
 		"RateLimited": {
 			reason: "A rate-limited find fails at once, without waiting and without creating.",
 			find: func(_ context.Context, _, _ string) (cloudflare.AccessApp, error) {
@@ -304,6 +360,14 @@ func TestCreate(t *testing.T) {
 			_, err := (&external{cf: cf}).Create(context.Background(), tc.mg)
 			if diff := cmp.Diff(tc.want.err, err, cmpopts.EquateErrors()); diff != "" {
 				t.Errorf("\n%s\ne.Create(...): -want error, +got error:\n%s", tc.reason, diff)
+			}
+			if tc.want.msg != "" {
+				if diff := cmp.Diff(tc.want.msg, err.Error()); diff != "" {
+					t.Errorf("\n%s\ne.Create(...): -want message, +got:\n%s", tc.reason, diff)
+				}
+				if !cloudflare.IsConflict(err) {
+					t.Errorf("\n%s\ne.Create(...): want an error IsConflict reports, got %v", tc.reason, err)
+				}
 			}
 			if diff := cmp.Diff(tc.want.created, created); diff != "" {
 				t.Errorf("\n%s\ne.Create(...): -want created, +got created:\n%s", tc.reason, diff)
