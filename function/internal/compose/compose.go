@@ -44,7 +44,7 @@ func (in Inputs) providerConfig() xpv2.ClusterManagedResourceSpec {
 
 // owner is how a DNS record names the route it belongs to.
 func (in Inputs) owner() string {
-	return in.Route.Namespace + "/" + in.Route.Name
+	return v1alpha1.RouteOwner(in.Route.Namespace, in.Route.Name)
 }
 
 // Managed returns the managed resources a route needs. A tunnel route gets a
