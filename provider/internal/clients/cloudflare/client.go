@@ -306,6 +306,7 @@ func newClient(cfg Config, o *options, b *budget, locks *keyedMutex) (*client, e
 		option.WithHeaderDel("X-Auth-Key"),
 		option.WithHeaderDel("X-Auth-Email"),
 		option.WithHeaderDel("X-Auth-User-Service-Key"),
+		option.WithMiddleware(permissionMiddleware),
 	)
 	return &client{
 		sdk:          sdk,
