@@ -96,8 +96,11 @@ type PermissionError struct {
 
 // Error names the permission to add, for a condition a person reads.
 func (e *PermissionError) Error() string {
-	return fmt.Sprintf("the API token lacks %s (%s was refused): add it to the token", e.Permission, describeOp(e.Op))
+	return fmt.Sprintf("the API token lacks %s (%s was refused): add it to the token", e.Permission, e.Refused())
 }
+
+// Refused says what Cloudflare refused: "a read of service tokens".
+func (e *PermissionError) Refused() string { return describeOp(e.Op) }
 
 // Unwrap returns Cloudflare's error.
 func (e *PermissionError) Unwrap() error { return e.err }

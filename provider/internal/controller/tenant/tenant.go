@@ -2,13 +2,15 @@
 // gets a ProviderConfig named <namespace>.<name> (v1alpha1.ProviderConfigName,
 // the name the composition function puts on every managed resource of the
 // Tenant's routes) that the controller keeps in step with the Tenant, and a
-// Ready condition saying whether its API token works and its tunnel exists.
+// Ready condition saying whether its API token works, has the permissions
+// the README lists, and whether its tunnel exists.
 // The condition is checked again when the Tenant or its token Secret
 // changes, and every interval.
 package tenant
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -45,6 +47,9 @@ const (
 	ReasonTokenRefused   xpv2.ConditionReason = "TokenRefused"
 	ReasonTunnelNotFound xpv2.ConditionReason = "TunnelNotFound"
 	ReasonUnreachable    xpv2.ConditionReason = "CloudflareUnreachable"
+	// ReasonMissingPermission: the token works but Cloudflare refused a
+	// read that a kind the Tenant manages needs.
+	ReasonMissingPermission xpv2.ConditionReason = "MissingPermission"
 )
 
 // ReasonDeprecatedField is the reason of the Warning Event on a Tenant that
@@ -205,12 +210,42 @@ func (r *Reconciler) check(ctx context.Context, t *v1alpha1.CloudflareZeroTrustT
 		if cloudflare.IsNotFound(err) {
 			return unavailable(ReasonTunnelNotFound, "tunnel %s named by spec.tunnelId does not exist in account %s: create it or fix the ID", t.Spec.TunnelID, t.Spec.AccountID)
 		}
+		if p, ok := cloudflare.MissingPermission(err); ok {
+			return unavailable(ReasonMissingPermission, "the API token lacks %s (a read of tunnel %s was refused): add it to the token", p, t.Spec.TunnelID)
+		}
 		if cloudflare.IsAuth(err) {
-			return unavailable(ReasonTokenRefused, "the API token cannot read tunnel %s: give it Cloudflare Tunnel read and edit permissions", t.Spec.TunnelID)
+			return unavailable(ReasonTokenRefused, "the API token cannot read tunnel %s: give it %s", t.Spec.TunnelID, cloudflare.PermissionTunnelEdit)
 		}
 		return unavailable(ReasonUnreachable, "cannot read tunnel %s: %v", t.Spec.TunnelID, err)
 	}
-	return xpv2.Available()
+	return r.checkPermissions(ctx, cl)
+}
+
+// checkPermissions tries a cheap read for each permission of the README's
+// table that the tunnel read did not check, so that a token made without
+// one shows on the Tenant, naming it, before any managed resource fails.
+// A client that cannot check (a test's mock) passes.
+func (r *Reconciler) checkPermissions(ctx context.Context, cl cloudflare.Client) xpv2.Condition {
+	pc, ok := cl.(cloudflare.PermissionChecker)
+	if !ok {
+		return xpv2.Available()
+	}
+	missing, err := pc.CheckPermissions(ctx)
+	if err != nil {
+		return unavailable(ReasonUnreachable, "cannot check the API token's permissions: %v", err)
+	}
+	switch len(missing) {
+	case 0:
+		return xpv2.Available()
+	case 1:
+		return unavailable(ReasonMissingPermission, "%s", missing[0].Error())
+	}
+	lacks := make([]string, len(missing))
+	for i, m := range missing {
+		lacks[i] = fmt.Sprintf("%s (%s was refused)", m.Permission, m.Refused())
+	}
+	return unavailable(ReasonMissingPermission, "the API token lacks %s and %s: add them to the token",
+		strings.Join(lacks[:len(lacks)-1], ", "), lacks[len(lacks)-1])
 }
 
 func tokenKey(t *v1alpha1.CloudflareZeroTrustTenant) string {

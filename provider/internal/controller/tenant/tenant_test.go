@@ -99,7 +99,7 @@ func TestReconcile(t *testing.T) {
 	cases := map[string]struct {
 		reason  string
 		objects []client.Object
-		cf      *cffake.MockClient
+		cf      cloudflare.Client
 		want    want
 	}{
 		"Working": {
@@ -156,6 +156,62 @@ func TestReconcile(t *testing.T) {
 				pc: wantPC, result: reconcile.Result{RequeueAfter: time.Minute},
 				ready: unavailable(ReasonTunnelNotFound, "tunnel %s named by spec.tunnelId does not exist in account %s: create it or fix the ID", tunnelID, account),
 			},
+		},
+		"TunnelPermissionMissing": {
+			reason:  "A tunnel read refused for lack of permission names the README's permission to add.",
+			objects: []client.Object{tenant(), secret(token)},
+			cf: func() *cffake.MockClient {
+				m := working()
+				m.MockGetTunnel = func(context.Context, string) (cloudflare.Tunnel, error) {
+					return cloudflare.Tunnel{}, &cloudflare.PermissionError{Op: "tunnels.get", Permission: cloudflare.PermissionTunnelEdit}
+				}
+				return m
+			}(),
+			want: want{
+				pc: wantPC, result: reconcile.Result{RequeueAfter: time.Minute},
+				ready: unavailable(ReasonMissingPermission, "the API token lacks Account · Cloudflare Tunnel · Edit (a read of tunnel %s was refused): add it to the token", tunnelID),
+			},
+		},
+		"PermissionMissing": {
+			reason:  "A token that lacks one permission of the README's table makes the Tenant unready, naming it as the README does.",
+			objects: []client.Object{tenant(), secret(token)},
+			cf: checking{MockClient: working(), missing: []*cloudflare.PermissionError{
+				{Op: "access.service_tokens.list", Permission: cloudflare.PermissionServiceTokensEdit},
+			}},
+			want: want{
+				pc: wantPC, result: reconcile.Result{RequeueAfter: time.Minute},
+				ready: unavailable(ReasonMissingPermission, "the API token lacks Account · Access: Service Tokens · Edit (a read of service tokens was refused): add it to the token"),
+			},
+		},
+		"PermissionsMissing": {
+			reason:  "Every missing permission is named at once, so one fix of the token is enough.",
+			objects: []client.Object{tenant(), secret(token)},
+			cf: checking{MockClient: working(), missing: []*cloudflare.PermissionError{
+				{Op: "zones.list", Permission: cloudflare.PermissionZoneRead},
+				{Op: "access.apps.list", Permission: cloudflare.PermissionAccessAppsEdit},
+				{Op: "access.groups.list", Permission: cloudflare.PermissionAccessGroupsRead},
+			}},
+			want: want{
+				pc: wantPC, result: reconcile.Result{RequeueAfter: time.Minute},
+				ready: unavailable(ReasonMissingPermission, "the API token lacks Zone · Zone · Read (a read of zones was refused), "+
+					"Account · Access: Apps and Policies · Edit (a read of Access applications was refused) and "+
+					"Account · Access: Organizations, Identity Providers, and Groups · Read (a read of Access groups was refused): add them to the token"),
+			},
+		},
+		"PermissionCheckFailed": {
+			reason:  "A permission check that fails for another reason says Cloudflare could not be asked.",
+			objects: []client.Object{tenant(), secret(token)},
+			cf:      checking{MockClient: working(), err: errBoom},
+			want: want{
+				pc: wantPC, result: reconcile.Result{RequeueAfter: time.Minute},
+				ready: unavailable(ReasonUnreachable, "cannot check the API token's permissions: boom"),
+			},
+		},
+		"PermissionsPresent": {
+			reason:  "A token with every permission is Ready.",
+			objects: []client.Object{tenant(), secret(token)},
+			cf:      checking{MockClient: working()},
+			want:    want{pc: wantPC, ready: xpv2.Available(), result: reconcile.Result{RequeueAfter: time.Minute}},
 		},
 		"Deleted": {
 			reason:  "A deleted Tenant's ProviderConfig is deleted.",
@@ -280,6 +336,17 @@ func TestSecretTenants(t *testing.T) {
 			}
 		})
 	}
+}
+
+// checking is a mock client that can check its token's permissions.
+type checking struct {
+	*cffake.MockClient
+	missing []*cloudflare.PermissionError
+	err     error
+}
+
+func (c checking) CheckPermissions(context.Context) ([]*cloudflare.PermissionError, error) {
+	return c.missing, c.err
 }
 
 // withLogLevel sets the deprecated logLevel on t, and the generation its
