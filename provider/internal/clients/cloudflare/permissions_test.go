@@ -121,8 +121,7 @@ func TestPermissionError(t *testing.T) {
 			if !IsAuth(err) {
 				t.Errorf("\n%s\nIsAuth(%v) = false: a permission error is still an auth error", tc.reason, err)
 			}
-			var pe *PermissionError
-			if errors.As(err, &pe) {
+			if pe, ok := errors.AsType[*PermissionError](err); ok {
 				if diff := cmp.Diff(tc.msg, pe.Error()); diff != "" {
 					t.Errorf("\n%s\nmessage: -want, +got:\n%s", tc.reason, diff)
 				}

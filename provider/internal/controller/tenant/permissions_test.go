@@ -33,10 +33,14 @@ func TestPermissionsAgainstFake(t *testing.T) {
 		t.Fatal(err)
 	}
 	seed.Tokens = append(seed.Tokens,
-		fakecloudflare.APIToken{ID: "f0000000000000000000000000000001", Value: "tunnel-only", AccountID: account,
-			Permissions: []string{fakecloudflare.PermissionTunnelEdit}},
-		fakecloudflare.APIToken{ID: "f0000000000000000000000000000002", Value: "no-tunnel", AccountID: account,
-			Permissions: []string{fakecloudflare.PermissionZoneRead, fakecloudflare.PermissionDNSEdit}},
+		fakecloudflare.APIToken{
+			ID: "f0000000000000000000000000000001", Value: "tunnel-only", AccountID: account,
+			Permissions: []string{fakecloudflare.PermissionTunnelEdit},
+		},
+		fakecloudflare.APIToken{
+			ID: "f0000000000000000000000000000002", Value: "no-tunnel", AccountID: account,
+			Permissions: []string{fakecloudflare.PermissionZoneRead, fakecloudflare.PermissionDNSEdit},
+		},
 	)
 	f, err := fakecloudflare.New(seed)
 	if err != nil {
