@@ -22,8 +22,10 @@ var (
 	notFoundCodes = []int64{7003}
 	// 81053: an A, AAAA or CNAME record with that host already exists;
 	// 81054: a CNAME record with that host already exists; 81057: the
-	// record already exists; 81058: an identical record already exists.
-	conflictCodes = []int64{81053, 81054, 81057, 81058}
+	// record already exists; 81058: an identical record already exists;
+	// 81056: NS records with that host already exist (an NS record stands
+	// alone on its name).
+	conflictCodes = []int64{81053, 81054, 81056, 81057, 81058}
 )
 
 // IsNotFound reports whether err says that the object does not exist in

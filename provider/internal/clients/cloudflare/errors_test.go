@@ -82,6 +82,11 @@ func TestClassify(t *testing.T) {
 			err:    apiErr(http.StatusBadRequest, 9000, 81053),
 			want:   want{conflict: true},
 		},
+		"NSRecordExists": {
+			reason: "Cloudflare's 81056 'NS records with that host already exist.' is a conflict (cloudflare-docs existing-ns-record).",
+			err:    apiBody(t, http.StatusBadRequest, `{"success":false,"errors":[{"code":81056,"message":"NS records with that host already exist."}],"messages":[],"result":null}`),
+			want:   want{conflict: true},
+		},
 		"ConflictInChain": {
 			reason: "A conflict code inside error_chain counts, although the SDK decodes only the top-level 1004.",
 			err:    apiBody(t, http.StatusBadRequest, dnsValidationBody(81053, "An A, AAAA, or CNAME record with that host already exists.")),
