@@ -181,12 +181,7 @@ func TestZoneNotFoundWritesNothing(t *testing.T) {
 	if got := keys(mrs); got != v1alpha1.DNSRecordKind {
 		t.Errorf("a route whose hostname has no zone should compose only its DNS record, got %s", got)
 	}
-	if diff := cmp.Diff(writes, cf.WriteCounts()); diff != "" {
-		t.Errorf("a hostname in none of the account's zones should write nothing to Cloudflare: -before, +after:\n%s", diff)
-	}
-	if w := writesSince(cf, seq); len(w) > 0 {
-		t.Errorf("a hostname in none of the account's zones should send Cloudflare no write, not even a refused one, got %s", strings.Join(w, "; "))
-	}
+	checkNoWrites(t, cf, writes, seq, "a hostname in none of the account's zones")
 	snap := cf.Snapshot()
 	if rl := rule(snap, host); rl != nil {
 		t.Errorf("the tunnel should not route %s: %v", host, rl)
@@ -353,6 +348,19 @@ func lastSeq(cf *fakecloudflare.Server) int {
 		return 0
 	}
 	return log[len(log)-1].Seq
+}
+
+// checkNoWrites fails the test when the fake counted a write since writes
+// were read, or answered any request but a read, refused ones included,
+// after request seq.
+func checkNoWrites(t *testing.T, cf *fakecloudflare.Server, writes map[string]int, seq int, what string) {
+	t.Helper()
+	if diff := cmp.Diff(writes, cf.WriteCounts()); diff != "" {
+		t.Errorf("%s should write nothing to Cloudflare: -before, +after:\n%s", what, diff)
+	}
+	if w := writesSince(cf, seq); len(w) > 0 {
+		t.Errorf("%s should send Cloudflare no write, not even a refused one, got %s", what, strings.Join(w, "; "))
+	}
 }
 
 // writesSince describes the requests other than reads that the fake
