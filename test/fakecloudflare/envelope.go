@@ -15,7 +15,7 @@ import (
 const (
 	codeInvalidRequest  = 1001
 	codeInternal        = 1002
-	codeRateLimited     = 1015
+	codeRateLimited     = 971
 	codeNotFound        = 7003
 	codeAuthentication  = 10000
 	codeInvalidToken    = 1000

@@ -46,8 +46,9 @@ func TestRateLimit(t *testing.T) {
 	if !errors.As(err, &e) {
 		t.Fatalf("Zones.List(...): want a *cloudflare.Error, got %v", err)
 	}
-	diff(t, "A rate-limited request gets 429, Retry-After and Ratelimit headers, and code 1015.", "429",
-		[]any{429, 1015, "1", `"default";r=0;t=1`, `"default";q=1200;w=300`},
+	diff(t, "A rate-limited request gets 429, Retry-After and Ratelimit headers, and code 971 "+
+		"(developers.cloudflare.com/fundamentals/api/reference/limits; cloudflare/workers-sdk#10025).", "429",
+		[]any{429, 971, "1", `"default";r=0;t=1`, `"default";q=1200;w=300`},
 		[]any{e.StatusCode, int(e.Errors[0].Code), e.Response.Header.Get("Retry-After"), e.Response.Header.Get("Ratelimit"), e.Response.Header.Get("Ratelimit-Policy")})
 
 	addFault(t, f, fake.Fault{Operation: fake.OpZonesList, Status: http.StatusTooManyRequests, RetryAfter: time.Second, Times: 1})

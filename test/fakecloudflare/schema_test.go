@@ -79,8 +79,13 @@ func TestSchemaChecks(t *testing.T) {
 		"FailureCodeBelow1000": {
 			reason: "A 4xx whose error code is below Cloudflare's minimum of 1000 is reported.",
 			method: http.MethodGet, path: "/zones", token: "t",
-			status: http.StatusTooManyRequests, answer: `{"success":false,"errors":[{"code":971,"message":"slow down"}],"messages":[],"result":null}`,
+			status: http.StatusBadRequest, answer: `{"success":false,"errors":[{"code":972,"message":"no such code"}],"messages":[],"result":null}`,
 			want: want{response: true},
+		},
+		"RateLimitCode971": {
+			reason: "Cloudflare's rate limit code 971 is the one code below 1000 allowed (fundamentals/api/reference/limits).",
+			method: http.MethodGet, path: "/zones", token: "t",
+			status: http.StatusTooManyRequests, answer: `{"success":false,"errors":[{"code":971,"message":"Please wait and consider throttling your request speed"}],"messages":[],"result":null}`,
 		},
 		"ServerErrorWithoutEnvelope": {
 			reason: "A 5xx is held to the failure envelope too.",

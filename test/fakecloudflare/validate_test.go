@@ -107,6 +107,21 @@ var tolerated = map[string]tolerance{
 			}}}
 		},
 	},
+	"RateLimitCode971": {
+		reason: "The schema holds error codes to at least 1000, but Cloudflare answers a rate-limited call with code " +
+			"971 (developers.cloudflare.com/fundamentals/api/reference/limits; cloudflare/workers-sdk#10025). Only " +
+			"971 is let below 1000.",
+		patch: func(doc map[string]any) {
+			for _, name := range []string{"access_messages", "dns-records_messages", "tunnel_messages", "zones_messages"} {
+				items := schemaOf(doc, name)["items"].(map[string]any)
+				props := items["properties"].(map[string]any)
+				props["code"] = map[string]any{"oneOf": []any{
+					map[string]any{"type": "integer", "minimum": 1000},
+					map[string]any{"type": "integer", "enum": []any{971}},
+				}}
+			}
+		},
+	},
 	"RotateBody": {
 		reason: "The 2024 schema declares no body for rotating a service token, and the SDK sends none. The API " +
 			"reference's rotate page now takes an optional JSON body {previous_client_secret_expires_at: date-time}, " +
