@@ -53,8 +53,9 @@ spec:
 // TestRenameHostname is scenario 6: changing a published route's hostname
 // annotation moves everything the route has in Cloudflare to the new
 // hostname. Afterwards Cloudflare holds exactly the route's objects for the
-// new hostname (its ingress rule, CNAME, Access application and allow
-// policy, and service token) and every other object as it was: no rule,
+// new hostname (its ingress rule, CNAME, Access application with its allow
+// policy and the policy admitting its service token, and the service token)
+// and every other object as it was: no rule,
 // record, application, policy or token of the old hostname is left, the
 // old rule in particular, which would keep routing the old hostname to the
 // origin.
@@ -96,6 +97,7 @@ func TestRenameHostname(t *testing.T) {
 		{"DNS record", recordID(first, oldHost), recordID(moved, newHost)},
 		{"Access application", appID(first, "cfzt-"+oldHost), appID(moved, "cfzt-"+newHost)},
 		{"Access policy", policyID(first, "cfzt-"+oldHost+"-allow"), policyID(moved, "cfzt-"+newHost+"-allow")},
+		{"service token policy", policyID(first, "cfzt-"+oldHost+"-token"), policyID(moved, "cfzt-"+newHost+"-token")},
 		{"service token", tokenID(first, "cfzt-"+oldHost), tokenID(moved, "cfzt-"+newHost)},
 	} {
 		if kind.before != kind.after {
@@ -196,8 +198,9 @@ func TestZoneNotFoundWritesNothing(t *testing.T) {
 
 // checkOnly returns nil when now holds every object of before as it was,
 // and besides them exactly the objects of one route for hostname: an
-// ingress rule, a CNAME, an Access application with its allow policy, and
-// a service token; and, if gone is set, nothing named after gone.
+// ingress rule, a CNAME, an Access application with its allow and token
+// policies, and a service token; and, if gone is set, nothing named after
+// gone.
 func checkOnly(before, now fakecloudflare.Seed, hostname, gone string) error {
 	var errs []error
 	errs = append(errs, checkKept(before, now)...)
@@ -263,23 +266,26 @@ func checkRulesPlusOne(before, now fakecloudflare.Seed, hostname string) []error
 }
 
 // checkOneRouteMore checks that now holds one DNS record, Access
-// application, Access policy and service token more than before, and that
-// they are hostname's: a CNAME to the tunnel, an Access application for the
-// domain with its allow policy, and a service token.
+// application and service token and two Access policies more than before,
+// and that they are hostname's: a CNAME to the tunnel, an Access
+// application for the domain with its allow policy and the policy admitting
+// its service token, and the service token.
 func checkOneRouteMore(before, now fakecloudflare.Seed, hostname string) []error {
 	var errs []error
+	// The route's policies are its allow policy and the policy that admits
+	// its service token.
 	counts := []struct {
-		what        string
-		before, now int
+		what             string
+		before, now, add int
 	}{
-		{"DNS records", len(before.DNSRecords), len(now.DNSRecords)},
-		{"Access applications", len(before.AccessApps), len(now.AccessApps)},
-		{"Access policies", len(before.AccessPolicies), len(now.AccessPolicies)},
-		{"service tokens", len(before.ServiceTokens), len(now.ServiceTokens)},
+		{"DNS records", len(before.DNSRecords), len(now.DNSRecords), 1},
+		{"Access applications", len(before.AccessApps), len(now.AccessApps), 1},
+		{"Access policies", len(before.AccessPolicies), len(now.AccessPolicies), 2},
+		{"service tokens", len(before.ServiceTokens), len(now.ServiceTokens), 1},
 	}
 	for _, n := range counts {
-		if n.now != n.before+1 {
-			errs = append(errs, errors.Errorf("want the %d %s there were and one of the route, got %d", n.before, n.what, n.now))
+		if n.now != n.before+n.add {
+			errs = append(errs, errors.Errorf("want the %d %s there were and %d of the route, got %d", n.before, n.what, n.add, n.now))
 		}
 	}
 	if recs := records(now, hostname); len(recs) != 1 || recs[0].Type != "CNAME" || recs[0].Content != tunnelCNAME {
@@ -288,8 +294,10 @@ func checkOneRouteMore(before, now fakecloudflare.Seed, hostname string) []error
 	if app := accessApp(now, "cfzt-"+hostname); app == nil || app.Domain != hostname {
 		errs = append(errs, errors.Errorf("want Access application cfzt-%s for domain %s, got %+v", hostname, hostname, app))
 	}
-	if policyID(now, "cfzt-"+hostname+"-allow") == "" {
-		errs = append(errs, errors.Errorf("want Access policy cfzt-%s-allow", hostname))
+	for _, suffix := range []string{"-allow", "-token"} {
+		if policyID(now, "cfzt-"+hostname+suffix) == "" {
+			errs = append(errs, errors.Errorf("want Access policy cfzt-%s%s", hostname, suffix))
+		}
 	}
 	if serviceToken(now, "cfzt-"+hostname) == nil {
 		errs = append(errs, errors.Errorf("want service token cfzt-%s", hostname))
@@ -311,8 +319,10 @@ func checkGone(now fakecloudflare.Seed, gone string) []error {
 			errs = append(errs, errors.Errorf("Access application %q for domain %s is left", a.Name, a.Domain))
 		}
 	}
-	if policyID(now, "cfzt-"+gone+"-allow") != "" {
-		errs = append(errs, errors.Errorf("Access policy cfzt-%s-allow is left", gone))
+	for _, suffix := range []string{"-allow", "-token"} {
+		if policyID(now, "cfzt-"+gone+suffix) != "" {
+			errs = append(errs, errors.Errorf("Access policy cfzt-%s%s is left", gone, suffix))
+		}
 	}
 	if serviceToken(now, "cfzt-"+gone) != nil {
 		errs = append(errs, errors.Errorf("service token cfzt-%s is left", gone))
