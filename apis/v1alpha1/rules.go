@@ -366,3 +366,13 @@ func ProxiedTargetError(recordType, content string, proxied bool) string {
 	}
 	return ""
 }
+
+// cloudflaredServices are the origin services cloudflared runs itself
+// rather than proxying to a URL (its ingress package's names).
+var cloudflaredServices = map[string]bool{
+	"hello_world": true, "hello-world": true, "bastion": true, "socks-proxy": true,
+}
+
+// IsCloudflaredService reports whether a tunnel rule's service is one that
+// cloudflared runs itself, such as hello_world or bastion.
+func IsCloudflaredService(s string) bool { return cloudflaredServices[s] }

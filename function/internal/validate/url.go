@@ -7,12 +7,13 @@ import (
 	"strings"
 
 	"github.com/crossplane/function-sdk-go/errors"
+
+	"github.com/cfzt/cfzt/apis/v1alpha1"
 )
 
 // Origin services cloudflared accepts that are not URLs.
 var (
 	httpStatus = regexp.MustCompile(`^http_status:[1-5][0-9][0-9]$`)
-	keywords   = map[string]bool{"hello_world": true, "hello-world": true, "bastion": true, "socks-proxy": true}
 )
 
 // Origin URL schemes cloudflared proxies to. HTTP-like schemes are proxied as
@@ -30,7 +31,7 @@ const wantOrigin = "use a URL such as http://web.app.svc.cluster.local:8080, or 
 // unix: or unix+tls: with a socket path; http_status:<code>; hello_world,
 // bastion or socks-proxy (cloudflared's names; a bare "socks5" is refused).
 func OriginURL(s string) error {
-	if keywords[s] || httpStatus.MatchString(s) {
+	if v1alpha1.IsCloudflaredService(s) || httpStatus.MatchString(s) {
 		return nil
 	}
 	if strings.HasPrefix(s, "http_status:") {

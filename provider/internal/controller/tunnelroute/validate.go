@@ -11,11 +11,6 @@ import (
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 )
 
-// Origin services cloudflared runs itself rather than proxying to a URL.
-var builtinServices = map[string]bool{
-	"hello_world": true, "hello-world": true, "bastion": true, "socks-proxy": true,
-}
-
 // validate refuses a rule that Cloudflare, which runs cloudflared's
 // validation on every configuration written, would refuse, so that nothing
 // is written and the message says which field to fix. The CRD refuses most
@@ -54,7 +49,7 @@ func validateService(s string) error {
 	const field = "spec.forProvider.service"
 	const want = "use a URL with a scheme and a host such as http://web.app.svc.cluster.local:8080, or unix:/path/to/socket, http_status:404, hello_world, bastion or socks-proxy"
 	switch {
-	case strings.HasPrefix(s, "unix:"), strings.HasPrefix(s, "unix+tls:"), builtinServices[s]:
+	case strings.HasPrefix(s, "unix:"), strings.HasPrefix(s, "unix+tls:"), v1alpha1.IsCloudflaredService(s):
 		return nil
 	case strings.HasPrefix(s, "http_status:"):
 		code, err := strconv.Atoi(strings.TrimPrefix(s, "http_status:"))
