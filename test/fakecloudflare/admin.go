@@ -15,7 +15,8 @@ import (
 //
 //	GET    /__admin/state            everything the fake holds, as a seed
 //	PUT    /__admin/state            replace everything with the seed in the body
-//	POST   /__admin/reset            back to the starting seed; no faults, no log
+//	POST   /__admin/reset            back to the starting seed and rate window;
+//	                                 no faults, no log, no requests counted
 //	*      /__admin/state/<API path> a dashboard edit: the API operation at
 //	                                 <API path> (below /client/v4) with the same
 //	                                 rules and envelope, but no token, no
@@ -31,6 +32,14 @@ import (
 //	                                 with a service token: {hostname, client_id,
 //	                                 client_secret} answers {admitted, app_id,
 //	                                 policy_id, reason} (see CheckAccess)
+//	GET    /__admin/ratelimit        the rate window {limit, window, block} and
+//	                                 each user's count, remaining, reset (seconds)
+//	                                 and blocked_until
+//	PUT    /__admin/ratelimit        set {limit, window, block} ("5m"); limit 0
+//	                                 lifts the window (see SetRateWindow)
+//	POST   /__admin/ratelimit/spend  count {token, n}: n requests the token's
+//	                                 user made elsewhere; the token by value, ID
+//	                                 or name (see SpendRate)
 func (s *Server) adminRoutes() {
 	s.mux.HandleFunc("GET "+AdminPrefix+"/state", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Snapshot())
@@ -80,6 +89,17 @@ func (s *Server) adminRoutes() {
 			return 0, nil, errors.New("hostname is required")
 		}
 		return http.StatusOK, s.CheckAccess(in.Hostname, in.ClientID, in.ClientSecret), nil
+	}))
+	s.mux.HandleFunc("GET "+AdminPrefix+"/ratelimit", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, s.RateWindowStatus())
+	})
+	s.mux.HandleFunc("PUT "+AdminPrefix+"/ratelimit", withBody(func(rw RateWindow) (int, any, error) {
+		st, err := s.SetRateWindow(rw)
+		return http.StatusOK, st, err
+	}))
+	s.mux.HandleFunc("POST "+AdminPrefix+"/ratelimit/spend", withBody(func(in rateSpend) (int, any, error) {
+		u, err := s.SpendRate(in.Token, in.N)
+		return http.StatusOK, u, err
 	}))
 	s.mux.HandleFunc(AdminPrefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusNotFound, errors.Errorf("no admin endpoint %s %s", r.Method, r.URL.Path))

@@ -239,8 +239,10 @@ func writeFault(w http.ResponseWriter, f *Fault) {
 	switch {
 	case f.Status == http.StatusTooManyRequests:
 		h.Set("Ratelimit", `"default";r=0;t=`+secs)
-		h.Set("Ratelimit-Policy", `"default";q=1200;w=300`)
-		e.Code, e.Message = codeRateLimited, "Rate limited. Please wait and consider throttling your request speed"
+		if h.Get("Ratelimit-Policy") == "" { // the rate window's, unless it is lifted
+			h.Set("Ratelimit-Policy", `"default";q=1200;w=300`)
+		}
+		e.Code, e.Message = codeRateLimited, rateLimitedMessage
 	case f.Status >= http.StatusInternalServerError:
 		e.Code, e.Message = codeInternal, fmt.Sprintf("Internal server error (injected fault %d)", f.ID)
 	}

@@ -7,11 +7,13 @@
 // tokens, and keeps Cloudflare's rules that matter to a client: a tunnel
 // configuration is one document whose version goes up on every write and
 // whose last rule is a catch-all; a CNAME cannot share its name with an A,
-// AAAA or CNAME record; a service token's secret is shown only once. Under
-// /__admin it lets a test inject faults (429 with Retry-After, 5xx, latency),
-// read a write counter per operation and a request log, edit state the way a
-// person would in the dashboard, and ask whether Access would let a request
-// with a service token in (CheckAccess).
+// AAAA or CNAME record; a service token's secret is shown only once; a user
+// makes at most 1,200 requests in any 5 minutes, then is blocked for 5
+// (WithRateWindow changes or lifts the window). Under /__admin it lets a
+// test inject faults (429 with Retry-After, 5xx, latency), set the rate
+// window and spend a user's requests, read a write counter per operation and
+// a request log, edit state the way a person would in the dashboard, and ask
+// whether Access would let a request with a service token in (CheckAccess).
 //
 // The same Server serves in-process tests (httptest), the real-stack e2e and
 // `make demo` (cmd/fake-cloudflare). Its tests check every request and
@@ -84,6 +86,10 @@ type Server struct {
 	log     []RequestRecord
 	seqLog  int
 	writes  map[string]int
+
+	rateInitial RateWindow // what New was given, for Reset
+	rate        RateWindow
+	rateUsers   map[string]*rateCalls
 }
 
 // New returns a fake that holds the objects of seed.
@@ -92,9 +98,13 @@ func New(seed Seed, opts ...Option) (*Server, error) {
 		now:           func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
 		accessPerPage: 25,
 		writes:        map[string]int{},
+		rateInitial:   RateWindow{Limit: DefaultRateLimit, Window: DefaultRateWindow, Block: DefaultRateBlock},
 	}
 	for _, o := range opts {
 		o(s)
+	}
+	if err := s.rateInitial.check(); err != nil {
+		return nil, errors.Wrap(err, "cannot use rate window")
 	}
 	if err := seed.check(); err != nil {
 		return nil, errors.Wrap(err, "cannot use seed")
@@ -122,8 +132,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-// Reset puts the fake back to its seed and forgets faults, counters and the
-// request log.
+// Reset puts the fake back to its seed and forgets faults, counters, the
+// request log and the requests counted in the rate window, whose limit goes
+// back to the one New was given.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -138,6 +149,7 @@ func (s *Server) reset() {
 	s.log = nil
 	s.seqLog = 0
 	s.writes = map[string]int{}
+	s.resetRate()
 	seed, _ := deepCopy(s.initial) // New copied it once already, so it copies.
 	s.st = newState()
 	s.load(seed)
@@ -258,9 +270,15 @@ func isWrite(method string) bool {
 	return method != http.MethodGet && method != http.MethodHead
 }
 
-// api serves one operation of Cloudflare's API: faults first, then the
-// bearer token, then the operation. A zero route answers 404, as Cloudflare
-// does for a path it does not know.
+// api serves one operation of Cloudflare's API: faults first, then the rate
+// window, then the bearer token, then the operation. A zero route answers
+// 404, as Cloudflare does for a path it does not know.
+//
+// Every request with an active token counts in its user's rate window,
+// whatever the answer, an unknown path or a refused permission included:
+// Cloudflare received it. Fault replies do not count: a fault stands for an
+// answer the API itself may never have given. Every reply carries the
+// Ratelimit headers.
 func (s *Server) api(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := RequestRecord{
@@ -283,6 +301,8 @@ func (s *Server) api(rt route) http.Handler {
 			rec.Fault = hit.fault.ID
 			rec.Status = hit.fault.Status
 			s.mu.Lock()
+			user, known := s.rateUserOf(r)
+			s.setRateHeaders(w.Header(), user, known, s.now())
 			s.record(rec)
 			s.mu.Unlock()
 			writeFault(w, hit.fault)
@@ -295,6 +315,19 @@ func (s *Server) api(rt route) http.Handler {
 
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		now := s.now()
+		user, known := s.rateUserOf(r)
+		var refused bool
+		var wait time.Duration
+		if known {
+			refused, wait = s.countCall(user, now)
+		}
+		s.setRateHeaders(w.Header(), user, known, now)
+		if refused {
+			rec.Status = refuseRate(w, wait)
+			s.record(rec)
+			return
+		}
 		var rep reply
 		var err error
 		switch {

@@ -42,11 +42,18 @@ const (
 // Permissions are its permission groups ("DNS Edit", see PermissionDNSEdit
 // and the others); a call outside them is refused. A token without the
 // field may call everything, an empty list nothing but verification.
+//
+// User is the Cloudflare user the token belongs to: the tokens of one user
+// share one rate window, as Cloudflare counts requests per user. A seed may
+// leave it out; a token with an AccountID then belongs to that account's
+// user, named by the account's ID, and a token without to the user
+// "default", so that by default each account is one person.
 type APIToken struct {
 	ID          string   `json:"id"`
 	Name        string   `json:"name,omitempty"`
 	Value       string   `json:"value"`
 	AccountID   string   `json:"account_id,omitempty"`
+	User        string   `json:"user,omitempty"`
 	Status      string   `json:"status,omitempty"`
 	Permissions []string `json:"permissions,omitzero"`
 }

@@ -2,7 +2,10 @@
 // for `make demo` and the real-stack e2e. It listens on $FAKE_CF_ADDR
 // (default 127.0.0.1:8787), accepts the token $FAKE_CF_TOKEN (default
 // demo-token) besides the seed's tokens, prints the API's base URL and stops
-// cleanly on SIGINT or SIGTERM.
+// cleanly on SIGINT or SIGTERM. It enforces Cloudflare's rate window, 1,200
+// requests per user in any 5 minutes and a 5-minute block, unless
+// --rate-limit, --rate-window and --rate-block say otherwise;
+// --rate-limit=0 lifts it.
 package main
 
 import (
@@ -34,6 +37,9 @@ func run() error {
 	token := flag.String("token", envOr("FAKE_CF_TOKEN", "demo-token"), "API token to accept besides the seed's ($FAKE_CF_TOKEN).")
 	randomSeed := flag.Uint64("random-seed", 0, "Seed of the IDs and secrets the fake makes.")
 	verbose := flag.Bool("v", false, "Log every API request.")
+	rateLimit := flag.Int("rate-limit", fakecloudflare.DefaultRateLimit, "Requests a user may make in any rate window; 0 lifts the window.")
+	rateWindow := flag.Duration("rate-window", fakecloudflare.DefaultRateWindow, "Length of the sliding rate window.")
+	rateBlock := flag.Duration("rate-block", fakecloudflare.DefaultRateBlock, "How long a user who goes over the limit is refused.")
 	flag.Parse()
 
 	seed, err := fakecloudflare.Load(*seedPath)
@@ -41,7 +47,8 @@ func run() error {
 		return err
 	}
 	seed = seed.WithToken(*token)
-	fake, err := fakecloudflare.New(seed, fakecloudflare.WithRandomSeed(*randomSeed))
+	fake, err := fakecloudflare.New(seed, fakecloudflare.WithRandomSeed(*randomSeed),
+		fakecloudflare.WithRateWindow(*rateLimit, *rateWindow, *rateBlock))
 	if err != nil {
 		return err
 	}
