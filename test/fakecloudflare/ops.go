@@ -18,6 +18,9 @@ const (
 	OpDNSRecordUpdate = "dns-records-for-a-zone-update-dns-record"
 	OpDNSRecordPatch  = "dns-records-for-a-zone-patch-dns-record"
 	OpDNSRecordDelete = "dns-records-for-a-zone-delete-dns-record"
+	// OpDNSRecordsBatch is newer than the schema subset; its name is the
+	// one Cloudflare's API reference uses ("Batch DNS Records").
+	OpDNSRecordsBatch = "dns-records-for-a-zone-batch-dns-records"
 
 	OpAccessAppsList  = "access-applications-list-access-applications"
 	OpAccessAppCreate = "access-applications-add-an-application"

@@ -78,6 +78,7 @@ var needs = map[string]need{
 	OpDNSRecordUpdate: needEdit(groupDNS),
 	OpDNSRecordPatch:  needEdit(groupDNS),
 	OpDNSRecordDelete: needEdit(groupDNS),
+	OpDNSRecordsBatch: needEdit(groupDNS),
 
 	OpAccessAppsList:  needRead(groupAccessApps),
 	OpAccessAppGet:    needRead(groupAccessApps),

@@ -101,6 +101,9 @@ func (s *Server) written(rec RequestRecord) *ObjectRef {
 			}
 		}
 		return nil
+	case OpDNSRecordsBatch:
+		// A batch writes many records; one reference cannot name them.
+		return nil
 	case OpTunnelConfigPut, OpServiceTokenRefresh, OpServiceTokenRotate:
 		// .../{id}/configurations, .../{id}/refresh, .../{id}/rotate
 		return st.ref(segs[len(segs)-2])

@@ -177,6 +177,7 @@ var routes = []route{
 	{"PUT /zones/{zone_id}/dns_records/{dns_record_id}", OpDNSRecordUpdate, (*Server).updateDNSRecord},
 	{"PATCH /zones/{zone_id}/dns_records/{dns_record_id}", OpDNSRecordPatch, (*Server).patchDNSRecord},
 	{"DELETE /zones/{zone_id}/dns_records/{dns_record_id}", OpDNSRecordDelete, (*Server).deleteDNSRecord},
+	{"POST /zones/{zone_id}/dns_records/batch", OpDNSRecordsBatch, (*Server).batchDNSRecords},
 
 	{"GET /accounts/{account_id}/access/apps", OpAccessAppsList, (*Server).listAccessApps},
 	{"POST /accounts/{account_id}/access/apps", OpAccessAppCreate, (*Server).createAccessApp},

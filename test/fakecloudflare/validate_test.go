@@ -44,6 +44,7 @@ type tolerance struct {
 // request the tests send through the SDK and every response the fake returns
 // must match the schema with these and no other allowances.
 var tolerated = map[string]tolerance{
+	"DNSBatchFromAPIReference": dnsBatchTolerance,
 	"CatchAllRuleWithoutHostname": {
 		reason: "tunnel_ingressRule requires hostname, but the catch-all rule that must end every configuration has none " +
 			"(and Cloudflare rejects a configuration whose last rule has one). Only the last rule may omit it.",
