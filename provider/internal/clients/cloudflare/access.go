@@ -9,8 +9,12 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 )
 
-// accessPerPage is the page size of every Access list.
-const accessPerPage = 100
+// accessPerPage is the page size of every Access list: one page for all but
+// the largest accounts, so that a list costs one call however many routes
+// there are. The API reference documents page and per_page for Access lists
+// but no maximum; a server that caps it answers with its own per_page in
+// result_info, and listAll reads the next pages.
+const accessPerPage = 1000
 
 // An accessKind is one kind of Access object of the account (applications,
 // policies, groups, service tokens), which the client lists, caches as one
@@ -77,17 +81,19 @@ func (k *accessKind[J, T]) all(ctx context.Context) ([]T, error) {
 	return ts, errors.Wrapf(err, "cannot list %s of account %q", k.plural, k.accountID)
 }
 
-// fresh returns the objects of the account read afresh. A find runs before
-// a create: a stale list would let an object made since it was read be made
-// twice.
+// fresh returns the objects of the account read afresh, for a caller that
+// must see an object someone else may have made since the cached read.
 func (k *accessKind[J, T]) fresh(ctx context.Context) ([]T, error) {
 	k.cache.invalidate(k.accountID)
 	return k.all(ctx)
 }
 
-// find returns the object called name, from a list read afresh.
+// find returns the object called name, from the cached list. Every write
+// of this client updates that list, so it holds every object this process
+// made; a caller that does not know whether an earlier create happened
+// asks for a newer list with FreshSince.
 func (k *accessKind[J, T]) find(ctx context.Context, name string) (T, error) {
-	ts, err := k.fresh(ctx)
+	ts, err := k.all(ctx)
 	if err != nil {
 		var zero T
 		return zero, err

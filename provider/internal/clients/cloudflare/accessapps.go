@@ -266,7 +266,7 @@ func accessApps(sdk *cf.Client, accountID string, c *cache[[]AccessApp]) *access
 }
 
 func (c *client) FindAccessApp(ctx context.Context, domain, name string) (AccessApp, error) {
-	as, err := c.apps.fresh(ctx)
+	as, err := c.apps.all(ctx)
 	if err != nil {
 		return AccessApp{}, err
 	}

@@ -42,11 +42,19 @@ func newCache[V any](name string, ttl time.Duration, c clock, m *Metrics) *cache
 // concurrent callers. A caller stops waiting when its ctx is done; the fetch
 // itself runs on to completion for the others.
 func (c *cache[V]) get(ctx context.Context, key string, fetch func(ctx context.Context) (V, error)) (V, error) {
+	since := freshSince(ctx)
 	c.mu.Lock()
-	if e, ok := c.entries[key]; ok && c.clock.Now().Sub(e.fetched) < c.ttl {
+	e, ok := c.entries[key]
+	if ok && c.clock.Now().Sub(e.fetched) < c.ttl && (since.IsZero() || e.fetched.After(since)) {
 		c.mu.Unlock()
 		c.metrics.cacheHits.WithLabelValues(c.name).Inc()
 		return e.value, nil
+	}
+	if ok && !since.IsZero() && !e.fetched.After(since) {
+		// Read before the caller's create may have happened: neither it
+		// nor a read already under way may answer.
+		c.gens[key]++
+		delete(c.entries, key)
 	}
 	gen := c.gens[key]
 	c.mu.Unlock()
@@ -95,6 +103,26 @@ func (c *cache[V]) get(ctx context.Context, key string, fetch func(ctx context.C
 		v, _ := r.Val.(V)
 		return v, nil
 	}
+}
+
+// freshKey marks a context whose lists must have been read after a time.
+type freshKey struct{}
+
+// FreshSince returns ctx marked so that every list the client reads for it
+// was read from Cloudflare after t. A caller that does not know whether an
+// earlier create of its object happened (the provider stopped between the
+// request and recording its result at t) passes the time of that create, so
+// that the find before its next create cannot miss what it made; every other
+// find trusts the shared cache, which every write of this process updates.
+func FreshSince(ctx context.Context, t time.Time) context.Context {
+	return context.WithValue(ctx, freshKey{}, t)
+}
+
+// freshSince is the time ctx's lists must be newer than; the zero time when
+// any cached list will do.
+func freshSince(ctx context.Context) time.Time {
+	t, _ := ctx.Value(freshKey{}).(time.Time)
+	return t
 }
 
 // set stores v as the fresh value for key, after a write that returned it.

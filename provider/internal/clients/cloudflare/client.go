@@ -271,6 +271,7 @@ type client struct {
 	// names the account, so that two tokens of one account share a lock.
 	tunnelLocks *keyedMutex
 	lockPrefix  string
+	tunnelQueues tunnelQueues
 
 	zones        *cache[[]Zone]
 	tunnels      *cache[TunnelConfiguration]

@@ -79,8 +79,9 @@ type DNSRecords interface {
 	DeleteDNSRecord(ctx context.Context, zoneID, recordID, owner string) error
 }
 
-// dnsRecordsPerPage keeps a large zone to a few requests.
-const dnsRecordsPerPage = 1000
+// dnsRecordsPerPage is the largest page the API's schema allows, so that a
+// zone's records are one call however many routes there are.
+const dnsRecordsPerPage = 5000000
 
 type dnsRecordJSON struct {
 	ID      string  `json:"id"`
@@ -164,9 +165,9 @@ func (c *client) listDNSRecordsByName(ctx context.Context, zoneID, name string) 
 }
 
 func (c *client) FindDNSRecord(ctx context.Context, zoneID, name, recordType, owner string) (DNSRecord, error) {
-	// A find runs before a create: a stale list would let a record made
-	// since it was read be made twice.
-	c.records.invalidate(zoneID)
+	// The cached list holds every record this process made (writes update
+	// it); a caller unsure whether an earlier create happened asks for a
+	// newer one with FreshSince.
 	rs, err := c.listDNSRecordsByName(ctx, zoneID, name)
 	if err != nil {
 		return DNSRecord{}, err
@@ -262,8 +263,10 @@ func (c *client) CreateDNSRecord(ctx context.Context, zoneID string, r DNSRecord
 		return err
 	}, &raw)
 	if err != nil {
-		// The record may exist although we got no reply.
-		c.records.invalidate(zoneID)
+		if mayHaveHappened(err) {
+			// The record may exist although we got no reply.
+			c.records.invalidate(zoneID)
+		}
 		return DNSRecord{}, errors.Wrapf(err, "cannot create DNS record %q", r.Name)
 	}
 	created := raw.record(zoneID)
@@ -290,7 +293,9 @@ func (c *client) UpdateDNSRecord(ctx context.Context, zoneID, recordID string, r
 		return err
 	}, &raw)
 	if err != nil {
-		c.records.invalidate(zoneID)
+		if mayHaveHappened(err) {
+			c.records.invalidate(zoneID)
+		}
 		return DNSRecord{}, errors.Wrapf(err, "cannot update DNS record %q", recordID)
 	}
 	updated := raw.record(zoneID)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -142,9 +143,10 @@ func TestFindDNSRecord(t *testing.T) {
 			}
 		})
 	}
-	// A find runs before a create, so it never trusts a cached list.
-	if diff := cmp.Diff(len(cases), ops(f, fakecloudflare.OpDNSRecordsList)); diff != "" {
-		t.Errorf("lists, one per find: -want, +got:\n%s", diff)
+	// Finds share the zone's cached list: one list for every find within
+	// the cache TTL, however many routes look.
+	if diff := cmp.Diff(1, ops(f, fakecloudflare.OpDNSRecordsList)); diff != "" {
+		t.Errorf("lists, one for all finds: -want, +got:\n%s", diff)
 	}
 }
 
@@ -368,14 +370,14 @@ func TestDNSRecordCacheFollowsWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The find lists afresh; the get is served from the list the create updated.
+	// The find and the get are served from the list the create updated.
 	if r, err := c.FindDNSRecord(ctx, testZone, "new.example.com", "CNAME", owner); err != nil || r.ID != created.ID {
 		t.Errorf("FindDNSRecord after create: got %v, %v", r, err)
 	}
 	if r, err := c.GetDNSRecord(ctx, testZone, created.ID); err != nil || r.ID != created.ID {
 		t.Errorf("GetDNSRecord after create: got %v, %v", r, err)
 	}
-	if diff := cmp.Diff([2]int{2, 0}, [2]int{ops(f, fakecloudflare.OpDNSRecordsList), ops(f, fakecloudflare.OpDNSRecordGet)}); diff != "" {
+	if diff := cmp.Diff([2]int{1, 0}, [2]int{ops(f, fakecloudflare.OpDNSRecordsList), ops(f, fakecloudflare.OpDNSRecordGet)}); diff != "" {
 		t.Errorf("[lists, gets] after create: -want, +got:\n%s", diff)
 	}
 
@@ -398,5 +400,55 @@ func TestDNSRecordCacheFollowsWrites(t *testing.T) {
 	// list: Get asks the API for an ID the list does not hold.
 	if _, err := c.GetDNSRecord(ctx, testZone, "d00000000000000000000000000000ff"); !IsNotFound(err) {
 		t.Errorf("GetDNSRecord(unknown): want not found, got %v", err)
+	}
+}
+
+func TestFindDNSRecordFreshSince(t *testing.T) {
+	f, url := newFake(t, dnsSeed())
+	c, clk, _ := newTestClient(t, url)
+	ctx := context.Background()
+
+	if _, err := c.FindDNSRecord(ctx, testZone, "made.example.com", "CNAME", owner); !IsNotFound(err) {
+		t.Fatalf("FindDNSRecord(made): want not found, got %v", err)
+	}
+	// A create this client did not see, such as one a stopped process sent
+	// before it could record the result.
+	clk.Advance(time.Second)
+	sent := clk.Now()
+	if _, err := f.PutDNSRecord(fakecloudflare.DNSRecord{ZoneID: testZone, Type: "CNAME", Name: "made.example.com", Content: "x.cfargotunnel.com", TTL: 1, Comment: OwnershipComment(owner)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.FindDNSRecord(ctx, testZone, "made.example.com", "CNAME", owner); !IsNotFound(err) {
+		t.Errorf("FindDNSRecord from the cached list: want not found, got %v", err)
+	}
+	if diff := cmp.Diff(1, ops(f, fakecloudflare.OpDNSRecordsList)); diff != "" {
+		t.Errorf("lists before FreshSince: -want, +got:\n%s", diff)
+	}
+	clk.Advance(time.Second)
+	fresh := FreshSince(ctx, sent)
+	if _, err := c.FindDNSRecord(fresh, testZone, "made.example.com", "CNAME", owner); err != nil {
+		t.Errorf("FindDNSRecord(FreshSince(create)): want the record the create made, got %v", err)
+	}
+	// The list read for it is newer than the create: asking again costs
+	// nothing, nor does a find that trusts the cache.
+	if _, err := c.FindDNSRecord(fresh, testZone, "made.example.com", "CNAME", owner); err != nil {
+		t.Errorf("FindDNSRecord(FreshSince(create)) again: %v", err)
+	}
+	if _, err := c.FindDNSRecord(ctx, testZone, "made.example.com", "CNAME", owner); err != nil {
+		t.Errorf("FindDNSRecord after a fresh list: %v", err)
+	}
+	if diff := cmp.Diff(2, ops(f, fakecloudflare.OpDNSRecordsList)); diff != "" {
+		t.Errorf("lists, one for the fresh finds: -want, +got:\n%s", diff)
+	}
+
+	// A create Cloudflare refused with a 4xx did nothing: the list stays.
+	if _, err := c.CreateDNSRecord(ctx, testZone, DNSRecord{Name: "bad.example.com", Type: "CNAME", Content: "x.cfargotunnel.com", TTL: 5, Owner: owner}); err == nil {
+		t.Fatal("CreateDNSRecord with a TTL of 5: want Cloudflare's refusal")
+	}
+	if _, err := c.FindDNSRecord(ctx, testZone, "made.example.com", "CNAME", owner); err != nil {
+		t.Errorf("FindDNSRecord after a refused create: %v", err)
+	}
+	if diff := cmp.Diff(2, ops(f, fakecloudflare.OpDNSRecordsList)); diff != "" {
+		t.Errorf("lists after a refused create: -want, +got:\n%s", diff)
 	}
 }

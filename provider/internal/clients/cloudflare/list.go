@@ -1,6 +1,7 @@
 package cloudflare
 
 import (
+	"net/http"
 	"slices"
 	"strconv"
 
@@ -86,12 +87,14 @@ func findByName[T listed](items []T, kind, name string, nameOf func(T) string) (
 }
 
 // cacheWrite keeps the list cached under key in step with a write to the
-// object whose ID is id; err is the write's outcome. A failed write may
-// still have been done, so the list is dropped. A done one takes the object
-// out of the list and, when v is not nil, puts *v in its place.
+// object whose ID is id; err is the write's outcome. A failed write that may
+// still have been done drops the list. A done one takes the object out of
+// the list and, when v is not nil, puts *v in its place.
 func cacheWrite[T listed](c *cache[[]T], key, id string, v *T, err error) error {
 	if err != nil {
-		c.invalidate(key)
+		if mayHaveHappened(err) {
+			c.invalidate(key)
+		}
 		return err
 	}
 	c.update(key, func(items []T) []T {
@@ -105,12 +108,26 @@ func cacheWrite[T listed](c *cache[[]T], key, id string, v *T, err error) error 
 }
 
 // cacheCreated adds an object a create returned to the list cached under
-// key, or drops the list when the create failed: it may have been done.
+// key, or drops the list when the create failed but may have been done.
 func cacheCreated[T any](c *cache[[]T], key string, v T, err error) error {
 	if err != nil {
-		c.invalidate(key)
+		if mayHaveHappened(err) {
+			c.invalidate(key)
+		}
 		return err
 	}
 	c.update(key, func(items []T) []T { return append(slices.Clone(items), v) })
 	return nil
+}
+
+// mayHaveHappened reports whether a write that failed with err may still
+// have been done, or shows the cached list to be out of date: anything but
+// Cloudflare refusing it with a 4xx, which it does before changing anything.
+// A 409 says that something the list does not show is in the way.
+func mayHaveHappened(err error) bool {
+	if IsRateLimited(err) {
+		return false
+	}
+	e, ok := apiError(err)
+	return !ok || e.StatusCode < http.StatusBadRequest || e.StatusCode >= http.StatusInternalServerError || e.StatusCode == http.StatusConflict
 }

@@ -47,9 +47,9 @@ func TestListAllPages(t *testing.T) {
 		"IgnoresPaging": {
 			reason: "A server that ignores paging and returns the same full page is read twice, not forever.",
 			page: func(w http.ResponseWriter, _ int) {
-				reply(w, http.StatusOK, items(0, 100))
+				reply(w, http.StatusOK, items(0, accessPerPage))
 			},
-			want: want{groups: 100, requests: 2},
+			want: want{groups: accessPerPage, requests: 2},
 		},
 		"SinglePage": {
 			reason: "A short single page without result_info is one request.",

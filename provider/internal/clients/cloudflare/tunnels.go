@@ -89,20 +89,23 @@ type Tunnels interface {
 	// cache, or reads it. Use it to observe; never to write back.
 	GetTunnelConfiguration(ctx context.Context, tunnelID string) (TunnelConfiguration, error)
 
-	// UpdateTunnelIngress changes the tunnel's ingress rules. Writers to
-	// one tunnel are serialised within the process. It reads the
-	// configuration afresh, calls mutate with the rules other than the
-	// catch-all, and, if they changed, writes them with the catch-all last
-	// (http_status:404 if there was none) and every unmodelled field as
-	// read. It then reads the configuration back and checks that mutate
-	// has nothing more to do; if another writer undid the change, it starts
-	// over, up to the configured attempts, and then fails with an error for
-	// which IsConflict is true. It returns the configuration as verified.
+	// UpdateTunnelIngress changes the tunnel's ingress rules. Changes to
+	// one tunnel are queued and committed in groups, one at a time within
+	// the process: a commit reads the configuration afresh, applies every
+	// queued mutate in turn to the rules other than the catch-all, and, if
+	// they changed, writes them with the catch-all last (http_status:404
+	// if there was none) and every unmodelled field as read. It then reads
+	// the configuration back and checks, for each change, that mutate has
+	// nothing more to do; a change another writer undid goes in the next
+	// commit, up to the configured attempts, and then fails with an error
+	// for which IsConflict is true. It returns the configuration as
+	// verified.
 	//
 	// mutate must change only the caller's own rules, keep every other
 	// rule, and be idempotent: applied to its own result it must return an
 	// equal list. UpsertIngressRule and RemoveIngressRule are such
-	// functions. It may be called more than once.
+	// functions. It may be called more than once, and with other callers'
+	// changes applied.
 	UpdateTunnelIngress(ctx context.Context, tunnelID string, mutate func(rules []IngressRule) []IngressRule) (TunnelConfiguration, error)
 }
 
@@ -124,58 +127,6 @@ func (c *client) GetTunnelConfiguration(ctx context.Context, tunnelID string) (T
 		return TunnelConfiguration{}, errors.Wrapf(err, "cannot get tunnel %q configuration", tunnelID)
 	}
 	return tc.clone(), nil
-}
-
-func (c *client) UpdateTunnelIngress(ctx context.Context, tunnelID string, mutate func(rules []IngressRule) []IngressRule) (TunnelConfiguration, error) {
-	unlock, err := c.tunnelLocks.lock(ctx, c.lockPrefix+tunnelID)
-	if err != nil {
-		return TunnelConfiguration{}, errors.Wrapf(err, "cannot wait for tunnel %q configuration", tunnelID)
-	}
-	defer unlock()
-
-	for range c.attempts {
-		cur, err := c.readTunnelConfiguration(ctx, tunnelID)
-		if err != nil {
-			return TunnelConfiguration{}, errors.Wrapf(err, "cannot get tunnel %q configuration", tunnelID)
-		}
-		rules, catchAll := splitCatchAll(cur.Ingress)
-		want := mutate(cloneRules(rules))
-		if ingressEqual(want, rules) && (catchAll != nil || len(rules) == 0) {
-			c.tunnels.set(tunnelID, cur)
-			return cur.clone(), nil
-		}
-		if catchAll == nil {
-			catchAll = &IngressRule{Service: defaultCatchAllService}
-		}
-		next := cur
-		next.Ingress = append(append([]IngressRule{}, want...), *catchAll)
-
-		written, err := c.writeTunnelConfiguration(ctx, tunnelID, next)
-		if err != nil {
-			c.tunnels.invalidate(tunnelID)
-			return TunnelConfiguration{}, errors.Wrapf(err, "cannot update tunnel %q configuration", tunnelID)
-		}
-		if written.Version != 0 && cur.Version != 0 && written.Version != cur.Version+1 {
-			// Someone wrote between our read and our write, and our write
-			// replaced theirs. Nothing here can restore it; count it.
-			c.metrics.tunnelConflicts.Inc()
-		}
-
-		got, err := c.readTunnelConfiguration(ctx, tunnelID)
-		if err != nil {
-			c.tunnels.invalidate(tunnelID)
-			return TunnelConfiguration{}, errors.Wrapf(err, "cannot verify tunnel %q configuration", tunnelID)
-		}
-		gotRules, gotCatchAll := splitCatchAll(got.Ingress)
-		if gotCatchAll != nil && ingressEqual(mutate(cloneRules(gotRules)), gotRules) {
-			c.tunnels.set(tunnelID, got)
-			return got.clone(), nil
-		}
-		// Another writer replaced the document after our write.
-		c.metrics.tunnelConflicts.Inc()
-	}
-	c.tunnels.invalidate(tunnelID)
-	return TunnelConfiguration{}, &ConcurrentWriteError{TunnelID: tunnelID, Attempts: c.attempts}
 }
 
 // UpsertIngressRule returns rules with r in place of the rule for the same

@@ -9,10 +9,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 	"golang.org/x/time/rate"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/cfzt/cfzt/test/fakecloudflare"
 )
@@ -314,7 +315,7 @@ func TestUpdateTunnelIngressConcurrent(t *testing.T) {
 		catchAll map[string]any
 	}{
 		"OneClient": {
-			reason:   "Writers sharing a client are serialised and lose no rule.",
+			reason:   "Writers sharing a client are committed together and lose no rule.",
 			tokens:   []string{testToken},
 			catchAll: catchAll,
 		},
@@ -346,6 +347,11 @@ func TestUpdateTunnelIngressConcurrent(t *testing.T) {
 				clients[i] = c
 			}
 
+			// The first commit's read is slow, so that every other writer
+			// queues while it runs.
+			if _, err := f.AddFault(fakecloudflare.Fault{Operation: fakecloudflare.OpTunnelConfigGet, Latency: 300 * time.Millisecond, Times: 1}); err != nil {
+				t.Fatal(err)
+			}
 			var wg sync.WaitGroup
 			errs := make(chan error, writers)
 			for i := range writers {
@@ -390,8 +396,10 @@ func TestUpdateTunnelIngressConcurrent(t *testing.T) {
 			if diff := cmp.Diff(normalize(t, map[string]any{"enabled": true}), normalize(t, cfg["warp-routing"])); diff != "" {
 				t.Errorf("\n%s\nwarp-routing: -want, +got:\n%s", tc.reason, diff)
 			}
-			if diff := cmp.Diff(writers, f.WriteCount(fakecloudflare.OpTunnelConfigPut)); diff != "" {
-				t.Errorf("\n%s\nwrites, one per writer: -want, +got:\n%s", tc.reason, diff)
+			// Writers that queue while a commit runs share the next one:
+			// at most the first commit and one more per client.
+			if n := f.WriteCount(fakecloudflare.OpTunnelConfigPut); n > 2*len(tc.tokens) {
+				t.Errorf("\n%s\nwrites: want at most %d for %d writers (grouped), got %d", tc.reason, 2*len(tc.tokens), writers, n)
 			}
 		})
 	}

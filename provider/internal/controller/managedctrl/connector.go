@@ -2,7 +2,9 @@ package managedctrl
 
 import (
 	"context"
+	"time"
 
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 
@@ -54,11 +56,28 @@ func Connector[T Managed](src ClientSource, newExternal func(mg T, cf cloudflare
 		}
 		e := newExternal(mg, cf)
 		return managed.TypedExternalClientFns[T]{
-			ObserveFn:    e.Observe,
+			ObserveFn: func(ctx context.Context, mg T) (managed.ExternalObservation, error) {
+				return e.Observe(freshAfterUnknownCreate(ctx, mg), mg)
+			},
 			CreateFn:     e.Create,
 			UpdateFn:     e.Update,
 			DeleteFn:     e.Delete,
 			DisconnectFn: func(context.Context) error { return nil },
 		}, nil
 	}
+}
+
+// freshAfterUnknownCreate returns ctx asking for Cloudflare lists read after
+// mg's last create when that create's result was never recorded: the
+// provider stopped between sending it and writing the external name. Every
+// other find trusts the client's shared cache, which holds every object this
+// process made. Only Observe asks: by Create, the reconciler has marked a new
+// create pending, and Observe has just read what Create finds.
+func freshAfterUnknownCreate(ctx context.Context, mg resource.Managed) context.Context {
+	if !meta.ExternalCreateIncomplete(mg) {
+		return ctx
+	}
+	// The annotation keeps whole seconds: a list read within the second of
+	// the create may predate it.
+	return cloudflare.FreshSince(ctx, meta.GetExternalCreatePending(mg).Add(time.Second))
 }
