@@ -23,7 +23,7 @@ FUNCTION_NAME = $(subst /,-,$(subst .,-,$(patsubst $(firstword $(subst /, ,$(REG
 ROUTE ?= www
 FUNCTION_ADDR ?= 127.0.0.1:9443
 
-.PHONY: xpkg xpkg-push help build generate verify-generate vet lint test test-short e2e render render-examples chaos demo demo-idle demo-down fake-cloudflare clean
+.PHONY: xpkg xpkg-push help build generate verify-generate vet lint test test-short e2e render render-examples chaos bench demo demo-idle demo-down fake-cloudflare clean
 
 help: ## Show the targets.
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -84,6 +84,16 @@ CHAOS_ROUTES ?= 50
 
 chaos: tools xpkg ## The fault campaign at full size: CHAOS_ROUTES routes published under Cloudflare faults and crashes of the provider, the function and Crossplane core.
 	$(E2E_ENV) E2E_CHAOS_ROUTES=$(CHAOS_ROUTES) $(GO) test -count=1 -timeout 60m -v -run 'TestFaultCampaign' ./test/e2e
+
+# make bench measures the provider against the fake Cloudflare API for each
+# BENCH_N routes, then the full stack unless BENCH_STACK=0, and writes the
+# tables to docs/bench.md; make test runs a short version (test/bench).
+BENCH_N     ?= 10,100,300,1000
+BENCH_STACK ?= 1
+
+bench: tools xpkg ## The scale benchmark (BENCH_N routes, BENCH_STACK=0 skips the full stack): prints its tables and writes docs/bench.md.
+	@$(GO) build -o $(BIN)/bench ./test/bench/cmd/bench
+	$(E2E_ENV) $(BIN)/bench --n=$(BENCH_N) --stack=$(BENCH_STACK) --out=docs/bench.md
 
 # The demo starts the real stack in the background, publishes the examples,
 # prints what they created and returns, leaving the stack running;
