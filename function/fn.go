@@ -276,7 +276,10 @@ func serviceAddress(rsp *fnv1.RunFunctionResponse, got map[string]*fnv1.Resource
 // render sets the desired composed resources and the composite's status.
 // Everything but the DNS record waits until the record has found the
 // hostname's zone (compose.WaitForZone), so that a hostname in none of the
-// account's zones gets nothing written for it.
+// account's zones gets nothing written for it. A new Access application
+// waits for the policies it is created with (compose.WaitForPolicies), and
+// the tunnel rule of a route with Access for the application to be Ready
+// (compose.WaitForAccess), so that the origin is never routed to unprotected.
 func render(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionResponse, r merge.Route, operatorNS string, annotations map[string]string, in *inputs, s merge.Settings) error {
 	hash, err := state.Hash(state.HashInputs{
 		Annotations:  annotations,
@@ -292,7 +295,7 @@ func render(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionResponse, r merge
 		return internal(errors.Wrap(err, "cannot read the observed composed resources"))
 	}
 	seen := state.Read(observed)
-	desired, err := compose.Managed(compose.Inputs{
+	ci := compose.Inputs{
 		Route:           r,
 		Settings:        s,
 		TenantNamespace: in.tenant.GetNamespace(),
@@ -300,11 +303,15 @@ func render(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionResponse, r merge
 		PolicyID:        seen.AccessPolicyID,
 		ServiceTokenID:  seen.ServiceTokenID,
 		TokenPolicyID:   seen.TokenPolicyID,
-	})
+	}
+	desired, err := compose.Managed(ci)
 	if err != nil {
 		return err
 	}
 	compose.WaitForZone(desired, observed, cmp.Or(in.tenant.Spec.ZoneID, seen.ZoneID))
+	held := map[resource.Name]*resource.DesiredComposed{}
+	maps.Copy(held, compose.WaitForPolicies(desired, observed, ci))
+	maps.Copy(held, compose.WaitForAccess(desired, observed, ci))
 
 	rec := state.Record{Route: r, Hash: hash, Observed: state.Read(stillDesired(observed, desired))}
 	if !s.DNSOnly.Enabled {
@@ -312,7 +319,7 @@ func render(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionResponse, r merge
 	}
 	desired[compose.NameState] = compose.StateConfigMap(r, operatorNS, rec.Data())
 	compose.MarkReady(desired, observed)
-	setPublished(rsp, compose.Publish(desired, observed))
+	setPublished(rsp, compose.Publish(desired, held, observed))
 
 	if err := response.SetDesiredComposedResources(rsp, desired); err != nil {
 		return internal(errors.Wrap(err, "cannot set the desired composed resources"))

@@ -410,6 +410,12 @@ func TestRunFunction(t *testing.T) {
 		v1alpha1.AnnotationAccessExistingPolicyNames: "Allow Home Users",
 		v1alpha1.AnnotationServiceTokenEnabled:       "true",
 	}
+	allowAnn := map[string]string{
+		v1alpha1.AnnotationAccessEnabled:     "true",
+		v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
+	}
+	allowPolicy := &fnv1.Resource{Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,
+		`{"name": "cfzt-app.example.com-allow", "decision": "allow", "includeEmails": ["alice@example.com"]}`))}
 	notAttachedAnn := maps.Clone(tokenAccessAnn)
 	notAttachedAnn[v1alpha1.AnnotationServiceTokenAttach] = "false"
 	// tokenObserved is a route whose DNS record, application, policies and
@@ -701,7 +707,7 @@ func TestRunFunction(t *testing.T) {
 			})},
 		},
 		"AccessExistingPolicies": {
-			reason: "Access by annotation composes an application attached to existing policies by name, and no policy of its own.",
+			reason: "Access by annotation composes an application attached to existing policies by name, and no policy of its own, at once; the tunnel rule waits for the application to be Ready and the route says it waits for it.",
 			args: args{req: routeRequest(map[string]string{
 				v1alpha1.AnnotationAccessEnabled:             "true",
 				v1alpha1.AnnotationAccessExistingPolicyNames: "Allow Home Users, ADAUTH",
@@ -714,8 +720,7 @@ func TestRunFunction(t *testing.T) {
 						v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessExistingPolicyNames: "Allow Home Users, ADAUTH",
 					}, tunnelID, nil, nil) + `"`),
 					Resources: map[string]*fnv1.Resource{
-						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
-						"dns-record":   cname(pcOp, tunnelID),
+						"dns-record": cname(pcOp, tunnelID),
 						"access-app": {Resource: resource.MustStructJSON(managed("AccessApp", pcOp,
 							`{`+accessDefaults+`, "existingPolicyNames": ["Allow Home Users", "ADAUTH"]}`))},
 						"state": stateConfigMap(stateData(hash(t, map[string]string{
@@ -726,7 +731,7 @@ func TestRunFunction(t *testing.T) {
 			})},
 		},
 		"AccessAllowPolicy": {
-			reason: "Allowed groups and emails compose the allow policy; once observed with an ID the application is attached to it, and the IDs are recorded.",
+			reason: "Allowed groups and emails compose the allow policy; once observed with an ID the application is attached to it, and the IDs are recorded. The tunnel rule still waits for the application to be Ready.",
 			args: args{req: routeRequest(map[string]string{
 				v1alpha1.AnnotationAccessEnabled:     "true",
 				v1alpha1.AnnotationAccessAllowGroups: "admins",
@@ -743,8 +748,7 @@ func TestRunFunction(t *testing.T) {
 						v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessAllowGroups: "admins", v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
 					}, tunnelID, nil, nil) + `"`),
 					Resources: map[string]*fnv1.Resource{
-						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
-						"dns-record":   cname(pcOp, tunnelID),
+						"dns-record": cname(pcOp, tunnelID),
 						"access-app": {Resource: resource.MustStructJSON(managed("AccessApp", pcOp,
 							`{`+accessDefaults+`, "policyIds": ["policy-uuid"]}`))},
 						"access-policy": {Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,
@@ -752,6 +756,107 @@ func TestRunFunction(t *testing.T) {
 						"state": stateConfigMap(stateData(hash(t, map[string]string{
 							v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessAllowGroups: "admins", v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
 						}, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID, "access_app_id": "app-uuid", "access_policy_ids": "policy-uuid"})),
+					},
+				},
+			})},
+		},
+		"AccessWaitsForZone": {
+			reason: "A route with Access composes only its DNS record until the record has found its zone, and says it waits for that record alone, as a route without Access does.",
+			args:   args{req: routeRequest(allowAnn, withExtra(extraResources(nil)))},
+			want: want{rsp: accepted("DNSRecord", &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + hash(t, allowAnn, tunnelID, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"dns-record": cname(pcOp, tunnelID),
+						"state":      stateConfigMap(stateData(hash(t, allowAnn, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
+					},
+				},
+			})},
+		},
+		"AccessAppWaitsForPolicy": {
+			reason: "Once the zone is found the allow policy is composed, and the application waits for it so that Cloudflare creates the application with the policy rather than updating it; the tunnel rule waits for the application; the route says it waits for all of them.",
+			args:   args{req: routeRequest(allowAnn, withExtra(extraResources(nil)), withZoneFound())},
+			want: want{rsp: accepted("AccessApp, AccessPolicy, DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "zoneId": "` + zoneID + `", "annotationHash": "` + hash(t, allowAnn, tunnelID, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"dns-record":    cname(pcOp, tunnelID),
+						"access-policy": allowPolicy,
+						"state": stateConfigMap(stateData(hash(t, allowAnn, tunnelID, nil, nil),
+							map[string]string{"tunnel_id": tunnelID, "zone_id": zoneID})),
+					},
+				},
+			})},
+		},
+		"AccessAppCreatedWithPolicy": {
+			reason: "Once the allow policy has its ID the application is composed for the first time, already attached to it.",
+			args: args{req: routeRequest(allowAnn, withExtra(extraResources(nil)), withObserved(map[string]string{
+				"access-policy": `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessPolicy", "metadata": {"name": "app-x7k2p-p", "annotations": {"crossplane.io/external-name": "policy-uuid"}}}`,
+			}), withZoneFound())},
+			want: want{rsp: accepted("AccessApp, AccessPolicy, DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "zoneId": "` + zoneID + `", "accessPolicyIds": ["policy-uuid"], "annotationHash": "` + hash(t, allowAnn, tunnelID, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"dns-record": cname(pcOp, tunnelID),
+						"access-app": {Resource: resource.MustStructJSON(managed("AccessApp", pcOp,
+							`{`+accessDefaults+`, "policyIds": ["policy-uuid"]}`))},
+						"access-policy": allowPolicy,
+						"state": stateConfigMap(stateData(hash(t, allowAnn, tunnelID, nil, nil),
+							map[string]string{"tunnel_id": tunnelID, "zone_id": zoneID, "access_policy_ids": "policy-uuid"})),
+					},
+				},
+			})},
+		},
+		"TunnelRouteOnceAccessReady": {
+			reason: "Once the application is observed Ready the tunnel rule is composed: the origin is routed to only when Access protects it.",
+			args: args{req: routeRequest(allowAnn, withExtra(extraResources(nil)), withObserved(map[string]string{
+				"access-app": `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessApp", "metadata": {"name": "app-x7k2p-a", "annotations": {"crossplane.io/external-name": "app-uuid"}},
+					"status": {"conditions": [{"type": "Ready", "status": "True", "reason": "Available"}]}}`,
+				"access-policy": `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessPolicy", "metadata": {"name": "app-x7k2p-p", "annotations": {"crossplane.io/external-name": "policy-uuid"}},
+					"status": {"conditions": [{"type": "Ready", "status": "True", "reason": "Available"}]}}`,
+			}), withZoneFound())},
+			want: want{rsp: accepted("DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "zoneId": "` + zoneID + `", "accessAppId": "app-uuid", "accessPolicyIds": ["policy-uuid"], "annotationHash": "` + hash(t, allowAnn, tunnelID, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
+						"dns-record":   cname(pcOp, tunnelID),
+						"access-app": {Ready: fnv1.Ready_READY_TRUE, Resource: resource.MustStructJSON(managed("AccessApp", pcOp,
+							`{`+accessDefaults+`, "policyIds": ["policy-uuid"]}`))},
+						"access-policy": {Ready: fnv1.Ready_READY_TRUE, Resource: allowPolicy.GetResource()},
+						"state": stateConfigMap(stateData(hash(t, allowAnn, tunnelID, nil, nil), map[string]string{
+							"tunnel_id": tunnelID, "zone_id": zoneID, "access_app_id": "app-uuid", "access_policy_ids": "policy-uuid",
+						})),
+					},
+				},
+			})},
+		},
+		"TunnelRouteKeptWhileAccessPending": {
+			reason: "A route that already has its tunnel rule keeps it while its application is created, such as when Access is turned on for a published route: nothing published is torn down.",
+			args: args{req: routeRequest(allowAnn, withExtra(extraResources(nil)), withObserved(map[string]string{
+				"tunnel-route": `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "TunnelRoute",
+					"metadata": {"name": "app-x7k2p-t", "annotations": {"crossplane.io/external-name": "app.example.com"}}}`,
+			}), withZoneFound())},
+			want: want{rsp: accepted("AccessApp, AccessPolicy, DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "zoneId": "` + zoneID + `", "hostnameRouteId": "app.example.com", "annotationHash": "` + hash(t, allowAnn, tunnelID, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"tunnel-route":  tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
+						"dns-record":    cname(pcOp, tunnelID),
+						"access-policy": allowPolicy,
+						"state": stateConfigMap(stateData(hash(t, allowAnn, tunnelID, nil, nil), map[string]string{
+							"tunnel_id": tunnelID, "zone_id": zoneID, "hostname_route_id": "app.example.com",
+						})),
 					},
 				},
 			})},
@@ -783,7 +888,7 @@ func TestRunFunction(t *testing.T) {
 			})},
 		},
 		"ServiceTokenBeforeItsID": {
-			reason: "A route with Access and a service token gets no token policy until the token exists: the policy names it by ID.",
+			reason: "A route with Access and a service token gets no token policy until the token exists, since the policy names it by ID, and no application until both its policies exist, nor a tunnel rule before the application; the route still says it waits for all of them.",
 			args:   args{req: routeRequest(tokenAccessAnn, withExtra(extraResources(nil)), withZoneFound())},
 			want: want{rsp: accepted("AccessApp, AccessPolicy, DNSRecord, ServiceToken, TunnelRoute", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
@@ -791,10 +896,7 @@ func TestRunFunction(t *testing.T) {
 				Desired: &fnv1.State{
 					Composite: status(`, "tunnelId": "` + tunnelID + `", "zoneId": "` + zoneID + `", "annotationHash": "` + hash(t, tokenAccessAnn, tunnelID, nil, nil) + `"`),
 					Resources: map[string]*fnv1.Resource{
-						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
-						"dns-record":   cname(pcOp, tunnelID),
-						"access-app": {Resource: resource.MustStructJSON(managed("AccessApp", pcOp,
-							`{`+accessDefaults+`, "existingPolicyNames": ["Allow Home Users"]}`))},
+						"dns-record": cname(pcOp, tunnelID),
 						"access-policy": {Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,
 							`{"name": "cfzt-app.example.com-allow", "decision": "allow", "includeGroups": ["admins"]}`))},
 						"service-token": serviceToken(pcOp),
@@ -805,7 +907,7 @@ func TestRunFunction(t *testing.T) {
 			})},
 		},
 		"ServiceTokenAttached": {
-			reason: "Once the token exists a non_identity policy admitting it is composed; once that exists the application lists it after the allow policy, and the route records both.",
+			reason: "Once the token exists a non_identity policy admitting it is composed; once that exists the application lists it after the allow policy, and the route records both. The application is not Ready yet, so neither is there a tunnel rule.",
 			args:   args{req: routeRequest(tokenAccessAnn, withExtra(extraResources(nil)), withObserved(tokenObserved))},
 			want: want{rsp: accepted("AccessApp, AccessPolicy, ServiceToken, TunnelRoute", &fnv1.RunFunctionResponse{
 				Meta:         meta(),
@@ -814,8 +916,7 @@ func TestRunFunction(t *testing.T) {
 					Composite: status(`, "tunnelId": "` + tunnelID + `", "zoneId": "` + zoneID + `", "cnameRecordId": "372e67954025e0ba6aaa6d586b9e0b59", "accessAppId": "app-uuid", "accessPolicyIds": ["policy-uuid", "token-policy-uuid"],` +
 						`"serviceTokenId": "token-uuid", "serviceTokenSecretName": "cfzt-svctoken-app", "annotationHash": "` + hash(t, tokenAccessAnn, tunnelID, nil, nil) + `"`),
 					Resources: map[string]*fnv1.Resource{
-						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
-						"dns-record":   readyCNAME(pcOp, tunnelID),
+						"dns-record": readyCNAME(pcOp, tunnelID),
 						"access-app": {Resource: resource.MustStructJSON(managed("AccessApp", pcOp,
 							`{`+accessDefaults+`, "existingPolicyNames": ["Allow Home Users"], "policyIds": ["policy-uuid", "token-policy-uuid"]}`))},
 						"access-policy": {Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,
@@ -842,8 +943,7 @@ func TestRunFunction(t *testing.T) {
 					Composite: status(`, "tunnelId": "` + tunnelID + `", "zoneId": "` + zoneID + `", "cnameRecordId": "372e67954025e0ba6aaa6d586b9e0b59", "accessAppId": "app-uuid", "accessPolicyIds": ["policy-uuid"],` +
 						`"serviceTokenId": "token-uuid", "serviceTokenSecretName": "cfzt-svctoken-app", "annotationHash": "` + hash(t, notAttachedAnn, tunnelID, nil, nil) + `"`),
 					Resources: map[string]*fnv1.Resource{
-						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
-						"dns-record":   readyCNAME(pcOp, tunnelID),
+						"dns-record": readyCNAME(pcOp, tunnelID),
 						"access-app": {Resource: resource.MustStructJSON(managed("AccessApp", pcOp,
 							`{`+accessDefaults+`, "existingPolicyNames": ["Allow Home Users"], "policyIds": ["policy-uuid"]}`))},
 						"access-policy": {Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,

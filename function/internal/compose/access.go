@@ -13,21 +13,26 @@ func needsPolicy(a merge.Access) bool {
 	return len(a.AllowGroups) > 0 || len(a.AllowEmails) > 0
 }
 
+// attachesToken reports whether a route's Access application is to admit
+// its service token through a policy of its own: when it has both an Access
+// application and a service token, and the token is to be attached.
+func attachesToken(s merge.Settings) bool {
+	return s.Access.Enabled && s.ServiceToken.Enabled && s.ServiceToken.Attach
+}
+
 // hasTokenPolicy reports whether a route gets a policy admitting its service
-// token: when it has both an Access application and a service token, the
-// token is to be attached, and the token exists, since the policy names it
-// by ID.
+// token: when it attaches its token and the token exists, since the policy
+// names it by ID.
 func hasTokenPolicy(in Inputs) bool {
-	s := in.Settings
-	return s.Access.Enabled && s.ServiceToken.Enabled && s.ServiceToken.Attach && in.ServiceTokenID != ""
+	return attachesToken(in.Settings) && in.ServiceTokenID != ""
 }
 
 // AccessApp returns the route's self-hosted Access application. Existing
 // policies are attached by name. The route's own allow policy and then its
-// token policy are attached by ID once they exist; the provider puts the
-// policies attached by name first. The IDs are taken from the observed
-// policies rather than through references so that dropping a policy also
-// detaches it.
+// token policy are attached by ID once they exist (WaitForPolicies holds a
+// new application back until then); the provider puts the policies attached
+// by name first. The IDs are taken from the observed policies rather than
+// through references so that dropping a policy also detaches it.
 func AccessApp(in Inputs) (*composed.Unstructured, error) {
 	a := in.Settings.Access
 	p := v1alpha1.AccessAppParameters{

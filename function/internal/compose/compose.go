@@ -52,7 +52,9 @@ func (in Inputs) owner() string {
 // adds an application and, with allowed groups or emails, a policy; a
 // service token adds a ServiceToken and, with Access and attach, once the
 // token exists, a policy that admits it. Readiness is left to Crossplane,
-// which reads each resource's Ready condition.
+// which reads each resource's Ready condition. When each is composed is
+// decided after: WaitForZone, WaitForPolicies and WaitForAccess hold some
+// back until what they depend on exists.
 func Managed(in Inputs) (map[resource.Name]*resource.DesiredComposed, error) {
 	type build struct {
 		name resource.Name

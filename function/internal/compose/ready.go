@@ -18,14 +18,17 @@ import (
 // composite and the claim would never become Ready.
 func MarkReady(desired map[resource.Name]*resource.DesiredComposed, observed map[resource.Name]resource.ObservedComposed) {
 	for name, d := range desired {
-		o, ok := observed[name]
-		if !ok || o.Resource == nil || d.Ready == resource.ReadyTrue {
-			continue
-		}
-		if o.Resource.GetCondition(xpv2.TypeReady).Status == corev1.ConditionTrue {
+		if d.Ready != resource.ReadyTrue && isReady(observed, name) {
 			d.Ready = resource.ReadyTrue
 		}
 	}
+}
+
+// isReady reports whether the observed composed resource name exists and
+// reports Ready=True.
+func isReady(observed map[resource.Name]resource.ObservedComposed, name resource.Name) bool {
+	o, ok := observed[name]
+	return ok && o.Resource != nil && o.Resource.GetCondition(xpv2.TypeReady).Status == corev1.ConditionTrue
 }
 
 // A Publication is what the composed managed resources say of the route as a
@@ -43,7 +46,11 @@ type Publication struct {
 // state ConfigMap aside), in the order of their names so that the message is
 // stable: the first that reports Synced=False, or Ready=False for another
 // reason than v1alpha1.NotYet, is the problem; else True when all are Ready.
-func Publish(desired map[resource.Name]*resource.DesiredComposed, observed map[resource.Name]resource.ObservedComposed) Publication {
+// The resources held back for others (WaitForPolicies, WaitForAccess) are
+// waited for by kind like those not created yet, so that the message names
+// everything the route still needs and a route whose tunnel rule waits for
+// Access is never Published=True.
+func Publish(desired, held map[resource.Name]*resource.DesiredComposed, observed map[resource.Name]resource.ObservedComposed) Publication {
 	names := make([]resource.Name, 0, len(desired))
 	for n := range desired {
 		if n != NameState {
@@ -52,6 +59,9 @@ func Publish(desired map[resource.Name]*resource.DesiredComposed, observed map[r
 	}
 	slices.Sort(names)
 	var waiting []string
+	for _, d := range held {
+		waiting = append(waiting, d.Resource.GetKind())
+	}
 	for _, n := range names {
 		o, ok := observed[n]
 		if !ok || o.Resource == nil {

@@ -89,6 +89,12 @@ func TestPublish(t *testing.T) {
 		}
 		return out
 	}
+	// heldOf returns resources held back, which never include the state.
+	heldOf := func(kinds map[resource.Name]string) map[resource.Name]*resource.DesiredComposed {
+		out := desiredOf(kinds)
+		delete(out, NameState)
+		return out
+	}
 	desired := desiredOf(map[resource.Name]string{NameDNSRecord: "DNSRecord", NameTunnelRoute: "TunnelRoute"})
 	conflict := xpv2.ReconcileError(errors.New(`DNS record CNAME www.example.com is not marked as managed by cfzt`))
 
@@ -112,6 +118,7 @@ func TestPublish(t *testing.T) {
 		reason string
 		// desired is the DNS record and tunnel route when nil.
 		desired  map[resource.Name]*resource.DesiredComposed
+		held     map[resource.Name]*resource.DesiredComposed
 		observed map[resource.Name]resource.ObservedComposed
 		want     Publication
 	}{
@@ -176,6 +183,37 @@ func TestPublish(t *testing.T) {
 				Message: "AccessPolicy app-token-policy: " + badToken.Message,
 			},
 		},
+		"TunnelHeldForAccess": {
+			reason:  "A tunnel rule held back until Access protects the route is waited for like one not created yet, so that the route is not Published while the application it waits for is Ready.",
+			desired: desiredOf(map[resource.Name]string{NameDNSRecord: "DNSRecord", NameAccessApp: "AccessApp"}),
+			held:    heldOf(map[resource.Name]string{NameTunnelRoute: "TunnelRoute"}),
+			observed: map[resource.Name]resource.ObservedComposed{
+				NameDNSRecord: mr("DNSRecord", "www-d", xpv2.ReconcileSuccess(), xpv2.Available()),
+				NameAccessApp: mr("AccessApp", "www-a", xpv2.ReconcileSuccess(), xpv2.Available()),
+			},
+			want: Publication{Status: corev1.ConditionUnknown, Reason: v1alpha1.ReasonPublishing, Message: "waiting for TunnelRoute"},
+		},
+		"AppAndTunnelHeld": {
+			reason: "While the application waits for its policies the message names everything the route still needs, as when all of it was composed at once.",
+			desired: desiredOf(map[resource.Name]string{
+				NameDNSRecord: "DNSRecord", NameAccessPolicy: "AccessPolicy", NameServiceToken: "ServiceToken",
+			}),
+			held: heldOf(map[resource.Name]string{NameAccessApp: "AccessApp", NameTunnelRoute: "TunnelRoute"}),
+			want: Publication{
+				Status: corev1.ConditionUnknown, Reason: v1alpha1.ReasonPublishing,
+				Message: "waiting for AccessApp, AccessPolicy, DNSRecord, ServiceToken, TunnelRoute",
+			},
+		},
+		"HeldButFailing": {
+			reason:   "A resource that cannot sync is still the problem while others are held back for it.",
+			desired:  desiredOf(map[resource.Name]string{NameDNSRecord: "DNSRecord", NameAccessApp: "AccessApp"}),
+			held:     heldOf(map[resource.Name]string{NameTunnelRoute: "TunnelRoute"}),
+			observed: map[resource.Name]resource.ObservedComposed{NameAccessApp: mr("AccessApp", "www-a", conflict, xpv2.Creating())},
+			want: Publication{
+				Status: corev1.ConditionFalse, Reason: string(xpv2.ReasonReconcileError),
+				Message: "AccessApp www-a: " + conflict.Message,
+			},
+		},
 		"AllReadyWithToken": {
 			reason:   "With the token policy Ready like everything else the route is published.",
 			desired:  withToken,
@@ -189,7 +227,7 @@ func TestPublish(t *testing.T) {
 			if tc.desired != nil {
 				d = tc.desired
 			}
-			if diff := cmp.Diff(tc.want, Publish(d, tc.observed)); diff != "" {
+			if diff := cmp.Diff(tc.want, Publish(d, tc.held, tc.observed)); diff != "" {
 				t.Errorf("%s\nPublish(...): -want, +got:\n%s", tc.reason, diff)
 			}
 		})
