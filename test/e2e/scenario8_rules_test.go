@@ -240,7 +240,8 @@ spec:
 
 // TestForeignAccessApp: an Access application someone made by hand on the
 // route's domain is reported as a conflict on the route's AccessApp, and is
-// left exactly as it was.
+// left exactly as it was; the route's tunnel rule, which waits for its own
+// application, is not written.
 func TestForeignAccessApp(t *testing.T) {
 	s := fullStack(t)
 	publishHomelab(t, s)
@@ -298,6 +299,11 @@ func TestForeignAccessApp(t *testing.T) {
 	}
 	if n := countApps(snap, host); n != 1 {
 		t.Errorf("want exactly the foreign app on %s, got %d apps", host, n)
+	}
+	// The route's tunnel rule waits for its Access application, which cannot
+	// be created: the origin is not reachable unprotected.
+	if rl := rule(snap, host); rl != nil {
+		t.Errorf("the tunnel should not route %s while the route's Access application does not exist: %v", host, rl)
 	}
 	for _, r := range cf.Requests() {
 		if r.Seq > seq && r.Method != http.MethodGet && strings.Contains(r.Path, foreignID) {
