@@ -45,22 +45,24 @@ import (
 
 // CLI is the provider's command line.
 type CLI struct {
-	Debug               bool          `help:"Log debug output." short:"d"`
-	LeaderElection      bool          `help:"Elect a leader among replicas." env:"LEADER_ELECTION"`
-	PollInterval        time.Duration `help:"How often each managed resource is compared with Cloudflare." default:"1m"`
-	SyncInterval        time.Duration `help:"How often every watched object is reconciled again." default:"1h"`
-	MaxReconcileRate    int           `help:"Most reconciles per second across controllers." default:"10"`
-	OperatorNamespace   string        `help:"Namespace of shared Tenants, Templates and state ConfigMaps; must match the function's operatorNamespace." default:"cloudflare-zero-trust" env:"OPERATOR_NAMESPACE"`
-	CloudflareAPIURL    string        `help:"Cloudflare API base URL, for ProviderConfigs that name none." default:"https://api.cloudflare.com/client/v4" env:"CLOUDFLARE_API_URL" name:"cloudflare-api-url"`
-	APIRequests         int           `help:"Cloudflare requests allowed per account in each API window." default:"1200"`
-	APIWindow           time.Duration `help:"Cloudflare rate-limit window." default:"5m"`
-	CacheTTL            time.Duration `help:"How long one read of a Cloudflare list (a zone's records, a tunnel's rules, Access apps) serves every managed resource; a change made in the dashboard is repaired within poll-interval plus this." default:"15s" name:"cache-ttl"`
-	TenantCheckInterval time.Duration `help:"How often each Tenant's API token and tunnel are checked." default:"5m"`
-	SweepDelay          time.Duration `help:"Delay before the first sweep for orphaned claims and state." default:"60s"`
-	SweepInterval       time.Duration `help:"Time between sweeps for orphaned claims and state." default:"300s"`
-	MetricsAddress      string        `help:"Address of the Prometheus metrics endpoint." default:":8080" name:"metrics-bind-address"`
-	PollStateMetric     time.Duration `help:"How often the managed resource state metrics (exists, ready, synced) are counted." default:"5s" name:"poll-state-metric"`
-	HealthAddress       string        `help:"Address of the health probes." default:":8081" name:"health-probe-bind-address"`
+	Debug                   bool          `help:"Log debug output." short:"d"`
+	LeaderElection          bool          `help:"Elect a leader among replicas." env:"LEADER_ELECTION"`
+	PollInterval            time.Duration `help:"How often each managed resource is compared with Cloudflare." default:"1m"`
+	SyncInterval            time.Duration `help:"How often every watched object is reconciled again." default:"1h"`
+	MaxReconcileRate        int           `help:"Most reconciles per second across all controllers. Every managed resource is observed once per poll-interval, so this must exceed their number divided by it: 1,000 routes of 6 managed resources each at a 1-minute poll need 100 per second. Cloudflare calls are limited separately (api-requests), and most reconciles read only shared caches." default:"100"`
+	MaxConcurrentReconciles int           `help:"Reconciles in flight at once per controller. A reconcile mostly reads shared caches and takes milliseconds, so a few workers sustain max-reconcile-rate; a reconcile that would wait for Cloudflare's rate limit longer than 20 s fails at once and is retried, so more workers would only wait together." default:"10"`
+	OperatorNamespace       string        `help:"Namespace of shared Tenants, Templates and state ConfigMaps; must match the function's operatorNamespace." default:"cloudflare-zero-trust" env:"OPERATOR_NAMESPACE"`
+	CloudflareAPIURL        string        `help:"Cloudflare API base URL, for ProviderConfigs that name none." default:"https://api.cloudflare.com/client/v4" env:"CLOUDFLARE_API_URL" name:"cloudflare-api-url"`
+	APIRequests             int           `help:"Cloudflare requests allowed per Cloudflare user (all tokens of the user, the dashboard and other tools together) in any api-window; Cloudflare blocks every call of the user for 5 minutes once it is exceeded." default:"1200"`
+	APIWindow               time.Duration `help:"Cloudflare rate-limit window." default:"5m"`
+	APIReserve              float64       `help:"Percent of api-requests the provider leaves to the user's other clients: it sends at most the rest in any api-window, and nothing while Cloudflare reports no more than this share remaining, so that the dashboard, other tools and other tokens of the same user are not locked out." default:"20"`
+	CacheTTL                time.Duration `help:"How long one read of a Cloudflare list (a zone's records, a tunnel's rules, Access apps) serves every managed resource; a change made in the dashboard is repaired within poll-interval plus this." default:"15s" name:"cache-ttl"`
+	TenantCheckInterval     time.Duration `help:"How often each Tenant's API token and tunnel are checked." default:"5m"`
+	SweepDelay              time.Duration `help:"Delay before the first sweep for orphaned claims and state." default:"60s"`
+	SweepInterval           time.Duration `help:"Time between sweeps for orphaned claims and state." default:"300s"`
+	MetricsAddress          string        `help:"Address of the Prometheus metrics endpoint." default:":8080" name:"metrics-bind-address"`
+	PollStateMetric         time.Duration `help:"How often the managed resource state metrics (exists, ready, synced) are counted." default:"5s" name:"poll-state-metric"`
+	HealthAddress           string        `help:"Address of the health probes." default:":8081" name:"health-probe-bind-address"`
 }
 
 func main() {
@@ -71,6 +73,9 @@ func main() {
 
 // Run starts the manager and blocks until it stops.
 func (c *CLI) Run() error {
+	if err := c.validate(); err != nil {
+		return err
+	}
 	zl := zap.New(zap.UseDevMode(c.Debug), zap.Level(level(c.Debug)))
 	log := logging.NewLogrLogger(zl.WithName("provider-cfzt"))
 	ctrl.SetLogger(zl)
@@ -96,8 +101,13 @@ func (c *CLI) Run() error {
 		HealthProbeBindAddress:     c.HealthAddress,
 		Cache: cache.Options{
 			SyncPeriod: &c.SyncInterval,
+			// Nothing reads managedFields, and at thousands of managed
+			// resources they are much of what the cache would hold.
+			DefaultTransform: cache.TransformStripManagedFields(),
 			// The CRD gate watches every CRD; their schemas are large and
-			// never read, so they are not kept in memory.
+			// never read, so they are not kept in memory. This transform
+			// replaces the default one for CRDs, and drops managedFields
+			// itself.
 			ByObject: map[client.Object]cache.ByObject{
 				&extv1.CustomResourceDefinition{}: {Transform: customresourcesgate.TransformStripCRDSchema},
 			},
@@ -117,10 +127,14 @@ func (c *CLI) Run() error {
 	sm := statemetrics.NewMRStateMetrics()
 	metrics.Registry.MustRegister(mm, sm)
 	o := controller.Options{
-		Logger:                  log,
+		Logger: log,
+		// The global limiter lets max-reconcile-rate reconciles a second
+		// (bursts of ten times that) start across every managed resource
+		// controller; concurrency bounds each controller's workers on
+		// their own, as controller-runtime's MaxConcurrentReconciles.
 		GlobalRateLimiter:       ratelimiter.NewGlobal(c.MaxReconcileRate),
 		PollInterval:            c.PollInterval,
-		MaxConcurrentReconciles: c.MaxReconcileRate,
+		MaxConcurrentReconciles: c.MaxConcurrentReconciles,
 		Features:                &feature.Flags{},
 		Gate:                    new(gate.Gate[schema.GroupVersionKind]),
 		MetricOptions: &controller.MetricOptions{
@@ -137,7 +151,7 @@ func (c *CLI) Run() error {
 		return errors.Wrap(err, "cannot register the Cloudflare client metrics")
 	}
 	registry := cloudflare.NewRegistry(
-		cloudflare.WithRateLimit(cloudflare.RateLimit{Requests: c.APIRequests, Period: c.APIWindow, Burst: min(cloudflare.DefaultRateLimitBurst, c.APIRequests)}),
+		cloudflare.WithRateLimit(cloudflare.RateLimit{Requests: c.APIRequests, Period: c.APIWindow, Reserve: c.APIReserve / 100}),
 		cloudflare.WithCacheTTL(c.CacheTTL),
 		cloudflare.WithMetrics(m))
 	conn := config.NewConnector(mgr.GetClient(), registry, c.CloudflareAPIURL)
@@ -161,6 +175,24 @@ func (c *CLI) Run() error {
 		return errors.Wrap(err, "cannot set up the route controller")
 	}
 	return errors.Wrap(mgr.Start(ctrl.SetupSignalHandler()), "cannot run the controller manager")
+}
+
+// validate refuses flags that would make the provider exceed Cloudflare's
+// rate limit or stall.
+func (c *CLI) validate() error {
+	switch {
+	case c.APIRequests < 1:
+		return errors.Errorf("cannot use --api-requests=%d: it must be at least 1", c.APIRequests)
+	case c.APIWindow <= 0:
+		return errors.Errorf("cannot use --api-window=%s: it must be positive", c.APIWindow)
+	case c.APIReserve < 0 || c.APIReserve >= 100:
+		return errors.Errorf("cannot use --api-reserve=%g: it must be a percentage from 0 to below 100", c.APIReserve)
+	case c.MaxReconcileRate < 1:
+		return errors.Errorf("cannot use --max-reconcile-rate=%d: it must be at least 1", c.MaxReconcileRate)
+	case c.MaxConcurrentReconciles < 1:
+		return errors.Errorf("cannot use --max-concurrent-reconciles=%d: it must be at least 1", c.MaxConcurrentReconciles)
+	}
+	return nil
 }
 
 func level(debug bool) zapcore.Level {

@@ -6,10 +6,15 @@
 // # Budget and retries
 //
 // The SDK is built with no retries of its own (option.WithMaxRetries(0)).
-// Every HTTP request waits for a token bucket shared by all clients of the
-// same API token (by default 1,200 requests per 5 minutes, Cloudflare's
-// limit). A 429 pauses that bucket for its Retry-After, so every controller
-// backs off, not only the one that was refused. GET, PUT and DELETE are
+// Every HTTP request goes through a window shared by all clients of the
+// same API token: Cloudflare's limit (by default 1,200 requests in any 5
+// minutes) less a reserve for the user's other clients (20 %). Requests go
+// through at once while the window has room, and wait for the oldest to
+// leave it otherwise. Cloudflare counts the user's requests from anywhere
+// and reports its count on every response; the window follows that count
+// where it is stricter than its own. A 429 pauses the window for its
+// Retry-After, so every controller backs off, not only the one that was
+// refused. GET, PUT and DELETE are
 // retried after 429, 5xx and transport errors with capped back-off; a POST is
 // sent exactly once. A wait longer than the configured maximum is not waited
 // for: the call fails at once with an error for which IsRateLimited is true,
@@ -58,7 +63,6 @@ import (
 	cf "github.com/cloudflare/cloudflare-go/v4"
 	"github.com/cloudflare/cloudflare-go/v4/option"
 	"golang.org/x/net/idna"
-	"golang.org/x/time/rate"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 )
@@ -66,16 +70,14 @@ import (
 // defaultBaseURL is Cloudflare's API.
 const defaultBaseURL = "https://api.cloudflare.com/client/v4/"
 
-// DefaultRateLimitBurst is how many requests of a budget may be sent at once
-// unless WithRateLimit says otherwise.
-const DefaultRateLimitBurst = 20
-
 // Defaults of the client's other options.
 const (
 	// defaultRateLimitRequests per defaultRateLimitPeriod is Cloudflare's
 	// global limit per user.
 	defaultRateLimitRequests = 1200
 	defaultRateLimitPeriod   = 5 * time.Minute
+	// defaultRateLimitReserve is the provider's --api-reserve default.
+	defaultRateLimitReserve = 0.2
 	// defaultCacheTTL is the provider's --cache-ttl default.
 	defaultCacheTTL       = 15 * time.Second
 	defaultRetries        = 3
@@ -144,23 +146,21 @@ type Client interface {
 	Tokens
 }
 
-// RateLimit is a request budget: Requests per Period, of which Burst may be
-// sent at once. The bucket refills at (Requests-Burst)/Period, so no window
-// of Period ever holds more than Requests.
+// RateLimit is a Cloudflare user's request budget: at most Requests in any
+// Period, of which the fraction Reserve is left to the user's other clients
+// (the dashboard, other tools, other tokens). The provider sends at most
+// Requests×(1−Reserve) in any Period, and nothing while Cloudflare reports
+// no more than Reserve of its own quota remaining.
 type RateLimit struct {
 	Requests int
 	Period   time.Duration
-	Burst    int
-}
-
-func (r RateLimit) limiter() *rate.Limiter {
-	refill := max(r.Requests-r.Burst, 1)
-	return rate.NewLimiter(rate.Limit(float64(refill)/r.Period.Seconds()), r.Burst)
+	// Reserve is a fraction from 0 to 1.
+	Reserve float64
 }
 
 type options struct {
 	rateLimit      RateLimit
-	limiter        *rate.Limiter
+	unlimited      bool
 	cacheTTL       time.Duration
 	maxWait        time.Duration
 	backoff        time.Duration
@@ -173,7 +173,7 @@ type options struct {
 
 func defaultOptions() options {
 	return options{
-		rateLimit:      RateLimit{Requests: defaultRateLimitRequests, Period: defaultRateLimitPeriod, Burst: DefaultRateLimitBurst},
+		rateLimit:      RateLimit{Requests: defaultRateLimitRequests, Period: defaultRateLimitPeriod, Reserve: defaultRateLimitReserve},
 		cacheTTL:       defaultCacheTTL,
 		maxWait:        defaultMaxWait,
 		backoff:        defaultBackoff,
@@ -191,10 +191,10 @@ func WithRateLimit(r RateLimit) Option {
 	return func(o *options) { o.rateLimit = r }
 }
 
-// withLimiter makes every budget use l instead of one built from
-// WithRateLimit, for tests that observe tokens.
-func withLimiter(l *rate.Limiter) Option {
-	return func(o *options) { o.limiter = l }
+// withUnlimitedBudget makes every budget limit nothing but 429s, for tests
+// that are not about the budget.
+func withUnlimitedBudget() Option {
+	return func(o *options) { o.unlimited = true }
 }
 
 // WithCacheTTL sets how long cached reads are served; 0 disables caching but
@@ -238,11 +238,11 @@ func withClock(c clock) Option {
 }
 
 func (o *options) newBudget() *budget {
-	l := o.limiter
-	if l == nil {
-		l = o.rateLimit.limiter()
+	b := &budget{clock: o.clock, metrics: o.metrics, maxWait: o.maxWait}
+	if !o.unlimited {
+		b.window = newWindow(o.rateLimit)
 	}
-	return &budget{limiter: l, clock: o.clock, metrics: o.metrics, maxWait: o.maxWait}
+	return b
 }
 
 func (o *options) baseTransport() http.RoundTripper {
@@ -269,8 +269,8 @@ type client struct {
 
 	// tunnelLocks are shared by every client of the Registry; lockPrefix
 	// names the account, so that two tokens of one account share a lock.
-	tunnelLocks *keyedMutex
-	lockPrefix  string
+	tunnelLocks  *keyedMutex
+	lockPrefix   string
 	tunnelQueues tunnelQueues
 
 	zones        *cache[[]Zone]
@@ -293,6 +293,7 @@ func newClient(cfg Config, o *options, b *budget, locks *keyedMutex) (*client, e
 		budget:     b,
 		clock:      o.clock,
 		metrics:    o.metrics,
+		account:    cfg.AccountID,
 		retries:    defaultRetries,
 		backoff:    o.backoff,
 		maxBackoff: o.maxBackoff,

@@ -13,7 +13,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
-	"golang.org/x/time/rate"
 
 	"github.com/cfzt/cfzt/test/fakecloudflare"
 )
@@ -168,7 +167,7 @@ func retryAfter(err error) (time.Duration, bool) {
 func testOptions(clk clock, m *Metrics, opts ...Option) []Option {
 	return append([]Option{
 		withClock(clk),
-		withLimiter(rate.NewLimiter(rate.Inf, 1)),
+		withUnlimitedBudget(),
 		WithMetrics(m),
 	}, opts...)
 }

@@ -66,8 +66,9 @@ const (
 
 // Reasons for a rate-limit wait.
 const (
-	// waitTokenBucket: the shared token bucket had no token yet.
-	waitTokenBucket = "token_bucket"
+	// waitWindow: the shared window of Cloudflare's rate limit had no room
+	// yet, by our own count of the last period or by Cloudflare's.
+	waitWindow = "window"
 	// waitRetryAfter: Cloudflare answered 429 and the budget is paused for
 	// its Retry-After.
 	waitRetryAfter = "retry_after"
@@ -83,6 +84,7 @@ const (
 //	cfzt_cloudflare_api_retries_total{operation,reason}        idempotent requests sent again; reason is rate_limited, server_error or transport_error
 //	cfzt_cloudflare_rate_limit_waits_total{reason}             requests that waited for, or were refused by, the shared budget
 //	cfzt_cloudflare_rate_limit_wait_seconds_total{reason}      time spent in those waits
+//	cfzt_cloudflare_rate_limit_remaining{account}              requests left in Cloudflare's window, as its latest response reported
 //	cfzt_cloudflare_cache_hits_total{cache}                    reads served without an API call
 //	cfzt_cloudflare_cache_misses_total{cache}                  reads that called the API
 //	cfzt_cloudflare_tunnel_config_conflicts_total              tunnel configuration writes that met another writer
@@ -91,6 +93,7 @@ type Metrics struct {
 	retries         *prometheus.CounterVec
 	waits           *prometheus.CounterVec
 	waitSeconds     *prometheus.CounterVec
+	remaining       *prometheus.GaugeVec
 	cacheHits       *prometheus.CounterVec
 	cacheMisses     *prometheus.CounterVec
 	tunnelConflicts prometheus.Counter
@@ -103,6 +106,10 @@ func NewMetrics() *Metrics {
 		retries:     counterVec("cfzt_cloudflare_api_retries_total", "Idempotent Cloudflare API requests sent again, by operation and reason.", "operation", "reason"),
 		waits:       counterVec("cfzt_cloudflare_rate_limit_waits_total", "Requests that waited for, or were refused by, the shared Cloudflare request budget.", "reason"),
 		waitSeconds: counterVec("cfzt_cloudflare_rate_limit_wait_seconds_total", "Seconds spent waiting for the shared Cloudflare request budget.", "reason"),
+		remaining: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "cfzt_cloudflare_rate_limit_remaining",
+			Help: "Requests left in Cloudflare's rate-limit window for the user behind the account's API token, as the latest response's Ratelimit header reported; it counts the user's requests from anywhere, not only the provider's.",
+		}, []string{"account"}),
 		cacheHits:   counterVec("cfzt_cloudflare_cache_hits_total", "Cloudflare reads served from the shared cache or a concurrent identical read.", "cache"),
 		cacheMisses: counterVec("cfzt_cloudflare_cache_misses_total", "Cloudflare reads that called the API.", "cache"),
 		tunnelConflicts: prometheus.NewCounter(prometheus.CounterOpts{
@@ -119,7 +126,7 @@ func counterVec(name, help string, labels ...string) *prometheus.CounterVec {
 // Register registers the collectors with r, for example controller-runtime's
 // metrics.Registry.
 func (m *Metrics) Register(r prometheus.Registerer) error {
-	for _, c := range []prometheus.Collector{m.requests, m.retries, m.waits, m.waitSeconds, m.cacheHits, m.cacheMisses, m.tunnelConflicts} {
+	for _, c := range []prometheus.Collector{m.requests, m.retries, m.waits, m.waitSeconds, m.remaining, m.cacheHits, m.cacheMisses, m.tunnelConflicts} {
 		if err := r.Register(c); err != nil {
 			return errors.Wrap(err, "cannot register Cloudflare client metrics")
 		}

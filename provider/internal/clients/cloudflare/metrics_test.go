@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 )
 
 func TestRequestMetrics(t *testing.T) {
@@ -31,4 +33,14 @@ func TestRequestMetrics(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("metrics of tunnels.get: -want, +got:\n%s", diff)
 	}
+}
+
+// gauge reads a gauge.
+func gauge(t *testing.T, g prometheus.Gauge) float64 {
+	t.Helper()
+	d := &dto.Metric{}
+	if err := g.Write(d); err != nil {
+		t.Fatal(err)
+	}
+	return d.GetGauge().GetValue()
 }

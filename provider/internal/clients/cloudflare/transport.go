@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // A clock tells the time and waits. Tests replace it so that pacing and
@@ -41,10 +39,10 @@ func (realClock) Sleep(ctx context.Context, d time.Duration) error {
 }
 
 // A budget is the request allowance of one Cloudflare user, shared by every
-// client and controller that uses the user's token: a token bucket, paused
-// for everybody when Cloudflare answers 429.
+// client and controller that uses the user's token: a window of Cloudflare's
+// rate limit that follows what Cloudflare reports, paused for everybody when
+// Cloudflare answers 429.
 type budget struct {
-	limiter *rate.Limiter
 	clock   clock
 	metrics *Metrics
 	// maxWait is the longest a caller is blocked; a longer wait fails fast
@@ -54,11 +52,13 @@ type budget struct {
 
 	mu          sync.Mutex
 	pausedUntil time.Time
+	// window is nil for a budget that limits nothing but 429s.
+	window *window
 }
 
 // wait blocks until the budget allows one more request, ctx is done, or the
-// wait would exceed maxWait.
-func (b *budget) wait(ctx context.Context) error {
+// wait would exceed maxWait. Its ticket goes to observe with the response.
+func (b *budget) wait(ctx context.Context) (ticket, error) {
 	for {
 		now := b.clock.Now()
 		b.mu.Lock()
@@ -69,36 +69,51 @@ func (b *budget) wait(ctx context.Context) error {
 		}
 		if paused > b.maxWait {
 			b.metrics.wait(waitRejected, 0)
-			return &RateLimitedError{RetryAfter: paused}
+			return 0, &RateLimitedError{RetryAfter: paused}
 		}
 		b.metrics.wait(waitRetryAfter, paused)
 		if err := b.clock.Sleep(ctx, paused); err != nil {
-			return err
+			return 0, err
 		}
 		// Another 429 may have extended the pause while we slept.
 	}
 
+	if b.window == nil {
+		return 0, nil
+	}
 	now := b.clock.Now()
-	r := b.limiter.ReserveN(now, 1)
-	if !r.OK() {
+	b.mu.Lock()
+	t, at, d, ok := b.window.admit(now, b.maxWait)
+	b.mu.Unlock()
+	if !ok {
 		b.metrics.wait(waitRejected, 0)
-		return &RateLimitedError{RetryAfter: b.maxWait}
+		return 0, &RateLimitedError{RetryAfter: d}
 	}
-	d := r.DelayFrom(now)
 	if d <= 0 {
-		return nil
+		return t, nil
 	}
-	if d > b.maxWait {
-		r.CancelAt(now)
-		b.metrics.wait(waitRejected, 0)
-		return &RateLimitedError{RetryAfter: d}
-	}
-	b.metrics.wait(waitTokenBucket, d)
+	b.metrics.wait(waitWindow, d)
 	if err := b.clock.Sleep(ctx, d); err != nil {
-		r.CancelAt(b.clock.Now())
-		return err
+		b.mu.Lock()
+		b.window.cancel(at)
+		b.mu.Unlock()
+		return 0, err
 	}
-	return nil
+	return t, nil
+}
+
+// observe takes Cloudflare's count of the user's requests from the response
+// to the request admitted as t. It returns the remaining requests Cloudflare
+// reported, and false when the response named none.
+func (b *budget) observe(t ticket, h http.Header) (int, bool) {
+	if b.window == nil {
+		_, r, _, ok := parseRateLimit(h.Get("Ratelimit"))
+		return r, ok
+	}
+	now := b.clock.Now()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.window.observe(t, now, h)
 }
 
 // pause stops every request of this budget for d, or longer if an earlier
@@ -123,6 +138,9 @@ type transport struct {
 	budget  *budget
 	clock   clock
 	metrics *Metrics
+	// account labels the remaining-budget gauge: a budget is a token's,
+	// and a token is named by nothing that may be shown.
+	account string
 	// retries is how many times an idempotent request is sent again.
 	retries int
 	// backoff and maxBackoff bound the wait before a retry when the
@@ -145,7 +163,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	retry := idempotent(req.Method) && (req.Body == nil || req.Body == http.NoBody || req.GetBody != nil)
 
 	for attempt := 0; ; attempt++ {
-		if err := t.budget.wait(ctx); err != nil {
+		tk, err := t.budget.wait(ctx)
+		if err != nil {
 			closeBody(req)
 			return nil, err
 		}
@@ -175,6 +194,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			continue
 		}
 		t.metrics.requests.WithLabelValues(op, fmt.Sprintf("%dxx", res.StatusCode/100)).Inc()
+		if r, ok := t.budget.observe(tk, res.Header); ok {
+			t.metrics.remaining.WithLabelValues(t.account).Set(float64(r))
+		}
 
 		var delay time.Duration
 		switch {

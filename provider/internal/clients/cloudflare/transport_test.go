@@ -2,6 +2,7 @@ package cloudflare
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"sync"
@@ -11,7 +12,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	"golang.org/x/time/rate"
 )
 
 type response struct {
@@ -311,45 +311,101 @@ func (c *signalClock) Sleep(ctx context.Context, d time.Duration) error {
 	return c.blockingClock.Sleep(ctx, d)
 }
 
-func TestTokenBucketPacing(t *testing.T) {
-	// One request a second with a burst of two: five requests in a row take
-	// the burst and then wait three seconds, one token each.
+func TestWindowPacing(t *testing.T) {
+	// Ten requests a minute with a 20 % reserve: eight go at once, and the
+	// ninth waits a minute, until the first eight leave the window.
 	srv, count := serve(t, func(w http.ResponseWriter, _ *http.Request) {
 		reply(w, http.StatusOK, map[string]any{"id": testTunnel})
 	})
-	lim := rate.NewLimiter(rate.Every(time.Second), 2)
-	c, clk, m := newTestClient(t, srv.URL, withLimiter(lim))
-	for range 5 {
+	c, clk, m := newTestClient(t, srv.URL, withWindow(RateLimit{Requests: 10, Period: time.Minute, Reserve: 0.2}), withMaxWait(time.Hour))
+	for range 9 {
 		if _, err := c.GetTunnel(context.Background(), testTunnel); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if diff := cmp.Diff([]time.Duration{time.Second, time.Second, time.Second}, clk.Slept()); diff != "" {
+	if diff := cmp.Diff([]time.Duration{time.Minute}, clk.Slept()); diff != "" {
 		t.Errorf("waits: -want, +got:\n%s", diff)
 	}
-	if diff := cmp.Diff(5, count.total()); diff != "" {
+	if diff := cmp.Diff(9, count.total()); diff != "" {
 		t.Errorf("requests: -want, +got:\n%s", diff)
 	}
-	if diff := cmp.Diff(3.0, value(t, m.waits.WithLabelValues(waitTokenBucket))); diff != "" {
-		t.Errorf("token bucket waits: -want, +got:\n%s", diff)
+	if diff := cmp.Diff(1.0, value(t, m.waits.WithLabelValues(waitWindow))); diff != "" {
+		t.Errorf("window waits: -want, +got:\n%s", diff)
 	}
-	if diff := cmp.Diff(0.0, lim.TokensAt(clk.Now())); diff != "" {
-		t.Errorf("tokens left: -want, +got:\n%s", diff)
+	if diff := cmp.Diff(60.0, value(t, m.waitSeconds.WithLabelValues(waitWindow))); diff != "" {
+		t.Errorf("window wait seconds: -want, +got:\n%s", diff)
 	}
 }
 
-func TestTokenBucketBoundsConcurrentCallers(t *testing.T) {
-	// A bucket of five tokens that refills once an hour, and no waiting
-	// allowed: of twenty concurrent callers exactly five reach Cloudflare.
+func TestWindowFollowsRateLimitHeader(t *testing.T) {
+	// The user's other clients have used the window up: Cloudflare says 240
+	// of 1,200 remain, the reserve, and resets in 42 s. The next request
+	// waits for the reset, although the provider itself sent only one.
+	remaining := 240
+	srv, count := serve(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Ratelimit", fmt.Sprintf(`"default";r=%d;t=42`, remaining))
+		w.Header().Set("Ratelimit-Policy", `"default";q=1200;w=300`)
+		remaining--
+		reply(w, http.StatusOK, map[string]any{"id": testTunnel})
+	})
+	c, clk, m := newTestClient(t, srv.URL, withWindow(RateLimit{Requests: 1200, Period: 5 * time.Minute, Reserve: 0.2}), withMaxWait(time.Minute))
+	for range 2 {
+		if _, err := c.GetTunnel(context.Background(), testTunnel); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if diff := cmp.Diff([]time.Duration{42 * time.Second}, clk.Slept()); diff != "" {
+		t.Errorf("waits: -want, +got:\n%s", diff)
+	}
+	if diff := cmp.Diff(2, count.total()); diff != "" {
+		t.Errorf("requests: -want, +got:\n%s", diff)
+	}
+	if diff := cmp.Diff(239.0, gauge(t, m.remaining.WithLabelValues(testAccount))); diff != "" {
+		t.Errorf("remaining gauge: -want, +got:\n%s", diff)
+	}
+}
+
+func TestWindowAfter429(t *testing.T) {
+	// Cloudflare's 429 carries a Ratelimit header saying nothing remains
+	// for 10 s, as its Retry-After does. The budget pauses for the
+	// Retry-After and, once it has passed, the window's report has reset
+	// too: one wait, not two.
+	var n atomic.Int32
+	srv, count := serve(t, func(w http.ResponseWriter, _ *http.Request) {
+		if n.Add(1) == 1 {
+			w.Header().Set("Retry-After", "10")
+			w.Header().Set("Ratelimit", `"default";r=0;t=10`)
+			fail(w, http.StatusTooManyRequests, 971, "slow down")
+			return
+		}
+		reply(w, http.StatusOK, map[string]any{"id": testTunnel})
+	})
+	c, clk, _ := newTestClient(t, srv.URL, withWindow(RateLimit{Requests: 1200, Period: 5 * time.Minute, Reserve: 0.2}))
+	if _, err := c.GetTunnel(context.Background(), testTunnel); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]time.Duration{10 * time.Second}, clk.Slept()); diff != "" {
+		t.Errorf("waits: -want, +got:\n%s", diff)
+	}
+	if diff := cmp.Diff(2, count.total()); diff != "" {
+		t.Errorf("requests: -want, +got:\n%s", diff)
+	}
+}
+
+func TestWindowBoundsConcurrentCallers(t *testing.T) {
+	// A window of five that no caller may wait for: of twenty concurrent
+	// callers exactly five reach Cloudflare, and the others are told to
+	// come back when the window opens.
 	srv, count := serve(t, func(w http.ResponseWriter, _ *http.Request) {
 		reply(w, http.StatusOK, map[string]any{"id": testTunnel})
 	})
-	c, _, _ := newTestClient(t, srv.URL, withLimiter(rate.NewLimiter(rate.Every(time.Hour), 5)), withMaxWait(0))
+	c, _, _ := newTestClient(t, srv.URL, withWindow(RateLimit{Requests: 5, Period: time.Hour}), withMaxWait(0))
 	var wg sync.WaitGroup
 	var limited atomic.Int32
 	for range 20 {
 		wg.Go(func() {
-			if _, err := c.GetTunnel(context.Background(), testTunnel); IsRateLimited(err) {
+			_, err := c.GetTunnel(context.Background(), testTunnel)
+			if ra, ok := retryAfter(err); ok && ra == time.Hour {
 				limited.Add(1)
 			}
 		})
@@ -359,39 +415,14 @@ func TestTokenBucketBoundsConcurrentCallers(t *testing.T) {
 		t.Errorf("requests: -want, +got:\n%s", diff)
 	}
 	if diff := cmp.Diff(int32(15), limited.Load()); diff != "" {
-		t.Errorf("rate-limited callers: -want, +got:\n%s", diff)
+		t.Errorf("callers told to retry after an hour: -want, +got:\n%s", diff)
 	}
 }
 
-func TestRateLimitLimiter(t *testing.T) {
-	cases := map[string]struct {
-		reason    string
-		rl        RateLimit
-		wantLimit rate.Limit
-		wantBurst int
-	}{
-		"Default": {
-			reason:    "Cloudflare's 1,200 per 5 minutes with a burst of 20 refills at 1,180 per 300 s, so no 5-minute window exceeds 1,200.",
-			rl:        RateLimit{Requests: defaultRateLimitRequests, Period: defaultRateLimitPeriod, Burst: DefaultRateLimitBurst},
-			wantLimit: rate.Limit(1180.0 / 300.0),
-			wantBurst: 20,
-		},
-		"BurstAboveRequests": {
-			reason:    "A burst as large as the budget still refills, at one request per period.",
-			rl:        RateLimit{Requests: 10, Period: 10 * time.Second, Burst: 10},
-			wantLimit: rate.Limit(0.1),
-			wantBurst: 10,
-		},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			l := tc.rl.limiter()
-			if diff := cmp.Diff(tc.wantLimit, l.Limit(), cmpopts.EquateApprox(0, 1e-9)); diff != "" {
-				t.Errorf("\n%s\nlimit: -want, +got:\n%s", tc.reason, diff)
-			}
-			if diff := cmp.Diff(tc.wantBurst, l.Burst()); diff != "" {
-				t.Errorf("\n%s\nburst: -want, +got:\n%s", tc.reason, diff)
-			}
-		})
+// withWindow is WithRateLimit for a test whose other options say no limit.
+func withWindow(r RateLimit) Option {
+	return func(o *options) {
+		o.unlimited = false
+		o.rateLimit = r
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"golang.org/x/time/rate"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/cfzt/cfzt/test/fakecloudflare"
@@ -337,7 +336,7 @@ func TestUpdateTunnelIngressConcurrent(t *testing.T) {
 				seed = seed.WithToken(tok)
 			}
 			f, url := newFake(t, seed)
-			reg := NewRegistry(withClock(newFakeClock()), withLimiter(rate.NewLimiter(rate.Inf, 1)))
+			reg := NewRegistry(withClock(newFakeClock()), withUnlimitedBudget())
 			clients := make([]Client, len(tc.tokens))
 			for i, tok := range tc.tokens {
 				c, err := reg.ClientFor(context.Background(), Config{BaseURL: url, AccountID: testAccount, Token: tok})
