@@ -41,7 +41,7 @@ const (
 	// The provisioning timeout grows with the routes: Cloudflare's window
 	// of 1,200 calls per five minutes allows four calls a second.
 	provisionTimeoutBase     = 10 * time.Minute
-	provisionTimeoutPerRoute = 2 * time.Second
+	provisionTimeoutPerRoute = 3 * time.Second
 )
 
 // A Variant is what each route of a provider scenario publishes.

@@ -289,7 +289,7 @@ func RunProvider(ctx context.Context, o Options, n int, v Variant) (Result, erro
 // and drift repair, filling in res.
 func measure(ctx context.Context, o Options, res *Result, cf *fakecloudflare.Server, rec *recorder, hosts []string, v Variant, create func(*presence) error) error {
 	p := newPresence(cf, v)
-	o.progressf("creating %d routes' managed resources (%s)", len(hosts), v.Describe())
+	o.progressf("%s: creating %d routes (%s)", res.Scenario, len(hosts), v.Describe())
 	start := rec.mark()
 	t0 := time.Now()
 	if err := create(p); err != nil {
