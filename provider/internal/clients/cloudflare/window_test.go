@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/cfzt/cfzt/test/fakecloudflare"
 )
 
 // A step of a window script: move the clock, send requests one after
@@ -272,6 +274,78 @@ func TestNewWindowAllowed(t *testing.T) {
 			if diff := cmp.Diff(tc.want, newWindow(tc.rl).allowed); diff != "" {
 				t.Errorf("\n%s\nallowed: -want, +got:\n%s", tc.reason, diff)
 			}
+		})
+	}
+}
+
+func TestWindowKeepsCloudflaresLimit(t *testing.T) {
+	// The project's fake enforces Cloudflare's sliding 1,200 requests per
+	// user in any 5 minutes, blocks the user for 5 minutes once that is
+	// exceeded, and reports its count in Ratelimit headers. The client's
+	// default window sends n requests one after another, while the user's
+	// other clients spend elsewhere requests at the start and another
+	// elsewhere every 500 of ours. Time is the fake clock's, shared by the
+	// client and the fake.
+	cases := map[string]struct {
+		reason    string
+		n         int
+		elsewhere int
+		// within is the longest the requests may take, as a multiple of
+		// n ÷ Cloudflare's 4 a second; 0 for no bound.
+		within float64
+	}{
+		"Ten": {
+			reason: "A few requests go at once.",
+			n:      10,
+			within: 0.001,
+		},
+		"OneWindow": {
+			reason: "960 requests, the window less the reserve, go at once.",
+			n:      960,
+			within: 0.001,
+		},
+		"ThousandRoutes": {
+			reason: "4,000 requests, about what 1,000 full routes take, take 1,200 s: 960 in each 5 minutes, the whole window less the reserve.",
+			n:      4000,
+			within: 1.25,
+		},
+		"CallsMadeElsewhere": {
+			reason:    "With the user's other clients spending 300 at the start and 100 every 500 of ours, Cloudflare's count, not ours, says when to stop.",
+			n:         4000,
+			elsewhere: 300,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			clk := newFakeClock()
+			f, url := newFake(t, tunnelSeed(tunnelConfig(catchAll), true), fakecloudflare.WithClock(clk.Now))
+			c, _, m := newTestClient(t, url, withClock(clk), withWindow(RateLimit{Requests: defaultRateLimitRequests, Period: defaultRateLimitPeriod, Reserve: defaultRateLimitReserve}), withMaxWait(time.Hour))
+			spend := func(n int) {
+				if n == 0 {
+					return
+				}
+				if _, err := f.SpendRate(testToken, n); err != nil {
+					t.Fatal(err)
+				}
+			}
+			start := clk.Now()
+			spend(tc.elsewhere)
+			for i := range tc.n {
+				if i > 0 && i%500 == 0 {
+					spend(tc.elsewhere / 3)
+				}
+				if _, err := c.GetTunnel(context.Background(), testTunnel); err != nil {
+					t.Fatalf("request %d: %v", i+1, err)
+				}
+			}
+			took := clk.Now().Sub(start)
+			if got := value(t, m.requests.WithLabelValues(opTunnelsGet, "4xx")); got != 0 {
+				t.Errorf("\n%s\n%v requests answered 429 (or another 4xx), want none", tc.reason, got)
+			}
+			if limit := time.Duration(tc.within * float64(tc.n) / 4 * float64(time.Second)); tc.within > 0 && took > limit {
+				t.Errorf("\n%s\n%d requests took %s, want at most %s", tc.reason, tc.n, took, limit)
+			}
+			t.Logf("%d requests, %d elsewhere at the start: %s, %.2f× n ÷ 4/s", tc.n, tc.elsewhere, took, took.Seconds()/(float64(tc.n)/4))
 		})
 	}
 }
