@@ -272,6 +272,8 @@ type client struct {
 	tunnelLocks  *keyedMutex
 	lockPrefix   string
 	tunnelQueues tunnelQueues
+	// dnsQueues group the DNS writes to each zone into batches.
+	dnsQueues dnsQueues
 
 	zones        *cache[[]Zone]
 	tunnels      *cache[TunnelConfiguration]

@@ -66,8 +66,10 @@ type DNSRecords interface {
 	GetDNSRecord(ctx context.Context, zoneID, recordID string) (DNSRecord, error)
 
 	// CreateDNSRecord creates r (Name, Type, Content, Proxied, TTL) with
-	// the comment that marks it as r.Owner's. It sends one POST and never
-	// retries it: call FindDNSRecord first, on every attempt.
+	// the comment that marks it as r.Owner's. The create goes in one batch
+	// with the zone's other writes of the moment, is sent once and never
+	// retried: call FindDNSRecord first, on every attempt. A create of the
+	// same name, type and owner while one waits or is in flight joins it.
 	CreateDNSRecord(ctx context.Context, zoneID string, r DNSRecord) (DNSRecord, error)
 
 	// UpdateDNSRecord overwrites the record with r, after reading it afresh
@@ -76,6 +78,7 @@ type DNSRecords interface {
 
 	// DeleteDNSRecord deletes the record if owner owns it, and returns a
 	// *NotOwnedError if not. A record that is already gone is not an error.
+	// The delete goes in one batch with the zone's other writes.
 	DeleteDNSRecord(ctx context.Context, zoneID, recordID, owner string) error
 }
 
@@ -227,11 +230,12 @@ func (c *client) readDNSRecord(ctx context.Context, zoneID, recordID string) (DN
 	return raw.record(zoneID), err
 }
 
-// recordBody is a record parameter the SDK accepts for both create and
-// update.
+// recordBody is a record parameter the SDK accepts for a create, an update
+// and a batch's posts.
 type recordBody interface {
 	dns.RecordNewParamsBodyUnion
 	dns.RecordUpdateParamsBodyUnion
+	dns.RecordBatchParamsPostUnion
 }
 
 func newRecordBody(r DNSRecord) (recordBody, error) {
@@ -256,22 +260,11 @@ func (c *client) CreateDNSRecord(ctx context.Context, zoneID string, r DNSRecord
 	if err != nil {
 		return DNSRecord{}, errors.Wrapf(err, "cannot create DNS record %q", r.Name)
 	}
-	ctx = withOperation(ctx, opDNSRecordsCreate)
-	raw := dnsRecordJSON{}
-	err = do(func(opts ...option.RequestOption) error {
-		_, err := c.sdk.DNS.Records.New(ctx, dns.RecordNewParams{ZoneID: cf.F(zoneID), Body: body}, opts...)
-		return err
-	}, &raw)
+	w, err := c.writeDNS(ctx, zoneID, &dnsWrite{key: createKey(r), create: r, body: body})
 	if err != nil {
-		if mayHaveHappened(err) {
-			// The record may exist although we got no reply.
-			c.records.invalidate(zoneID)
-		}
-		return DNSRecord{}, errors.Wrapf(err, "cannot create DNS record %q", r.Name)
+		return DNSRecord{}, errors.Wrapf(err, "cannot wait for DNS record %q to be created", r.Name)
 	}
-	created := raw.record(zoneID)
-	c.records.update(zoneID, func(rs *recordSet) *recordSet { return rs.without(created.ID, created) })
-	return created, nil
+	return w.result, w.err
 }
 
 func (c *client) UpdateDNSRecord(ctx context.Context, zoneID, recordID string, r DNSRecord) (DNSRecord, error) {
@@ -304,28 +297,11 @@ func (c *client) UpdateDNSRecord(ctx context.Context, zoneID, recordID string, r
 }
 
 func (c *client) DeleteDNSRecord(ctx context.Context, zoneID, recordID, owner string) error {
-	cur, err := c.readDNSRecord(ctx, zoneID, recordID)
-	if IsNotFound(err) {
-		c.forgetRecord(zoneID, recordID)
-		return nil
-	}
+	w, err := c.writeDNS(ctx, zoneID, &dnsWrite{key: deleteKey(recordID, owner), deleteID: recordID, owner: owner})
 	if err != nil {
-		return errors.Wrapf(err, "cannot get DNS record %q", recordID)
+		return errors.Wrapf(err, "cannot wait for DNS record %q to be deleted", recordID)
 	}
-	if !cur.OwnedBy(owner) {
-		return &NotOwnedError{Kind: "DNS record", Name: cur.Name, ID: cur.ID, Owner: cur.Owner}
-	}
-	ctx = withOperation(ctx, opDNSRecordsDelete)
-	err = send(func(opts ...option.RequestOption) error {
-		_, err := c.sdk.DNS.Records.Delete(ctx, recordID, dns.RecordDeleteParams{ZoneID: cf.F(zoneID)}, opts...)
-		return err
-	})
-	if err != nil && !IsNotFound(err) {
-		c.records.invalidate(zoneID)
-		return errors.Wrapf(err, "cannot delete DNS record %q", recordID)
-	}
-	c.forgetRecord(zoneID, recordID)
-	return nil
+	return w.err
 }
 
 func (c *client) forgetRecord(zoneID, recordID string) {

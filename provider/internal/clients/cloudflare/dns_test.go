@@ -174,7 +174,7 @@ func TestDNSRecordWrites(t *testing.T) {
 			want: want{
 				record: DNSRecord{ZoneID: testZone, Name: "new.example.com", Type: "CNAME", Content: testTunnel + ".cfargotunnel.com", Proxied: true, TTL: 1, Comment: "managed-by: cfzt apps/web", Owner: owner},
 				stored: &fakecloudflare.DNSRecord{ZoneID: testZone, Name: "new.example.com", Type: "CNAME", Content: testTunnel + ".cfargotunnel.com", Proxied: true, TTL: 1, Comment: "managed-by: cfzt apps/web"},
-				writes: map[string]int{fakecloudflare.OpDNSRecordCreate: 1},
+				writes: map[string]int{fakecloudflare.OpDNSRecordsBatch: 1},
 			},
 		},
 		"CreateA": {
@@ -185,7 +185,7 @@ func TestDNSRecordWrites(t *testing.T) {
 			want: want{
 				record: DNSRecord{ZoneID: testZone, Name: "ip.example.com", Type: "A", Content: "198.51.100.7", TTL: 120, Comment: "managed-by: cfzt apps/web", Owner: owner},
 				stored: &fakecloudflare.DNSRecord{ZoneID: testZone, Name: "ip.example.com", Type: "A", Content: "198.51.100.7", TTL: 120, Comment: "managed-by: cfzt apps/web"},
-				writes: map[string]int{fakecloudflare.OpDNSRecordCreate: 1},
+				writes: map[string]int{fakecloudflare.OpDNSRecordsBatch: 1},
 			},
 		},
 		"CreateLongOwner": {
@@ -198,7 +198,7 @@ func TestDNSRecordWrites(t *testing.T) {
 			want: want{
 				record: DNSRecord{ZoneID: testZone, Name: "new.example.com", Type: "CNAME", Content: testTunnel + ".cfargotunnel.com", Proxied: true, TTL: 1, Comment: v1alpha1.OwnershipComment(longOwner), Owner: strings.TrimPrefix(v1alpha1.OwnershipComment(longOwner), v1alpha1.OwnershipCommentPrefix)},
 				stored: &fakecloudflare.DNSRecord{ZoneID: testZone, Name: "new.example.com", Type: "CNAME", Content: testTunnel + ".cfargotunnel.com", Proxied: true, TTL: 1, Comment: v1alpha1.OwnershipComment(longOwner)},
-				writes: map[string]int{fakecloudflare.OpDNSRecordCreate: 1},
+				writes: map[string]int{fakecloudflare.OpDNSRecordsBatch: 1},
 			},
 		},
 		"CreateConflict": {
@@ -220,9 +220,9 @@ func TestDNSRecordWrites(t *testing.T) {
 			want: want{err: true, writes: map[string]int{}},
 		},
 		"CreateServerErrorSentOnce": {
-			reason: "A create answered 500 is not sent again.",
+			reason: "A create whose batch was answered 500 is not sent again.",
 			do:     func(c *client) (DNSRecord, error) { return c.CreateDNSRecord(context.Background(), testZone, newCNAME) },
-			fault:  &fakecloudflare.Fault{Operation: fakecloudflare.OpDNSRecordCreate, Status: 500},
+			fault:  &fakecloudflare.Fault{Operation: fakecloudflare.OpDNSRecordsBatch, Status: 500},
 			want:   want{err: true, writes: map[string]int{}},
 		},
 		"UpdateOurs": {
@@ -277,7 +277,7 @@ func TestDNSRecordWrites(t *testing.T) {
 			do: func(c *client) (DNSRecord, error) {
 				return DNSRecord{}, c.DeleteDNSRecord(context.Background(), testZone, recOurs, owner)
 			},
-			want: want{writes: map[string]int{fakecloudflare.OpDNSRecordDelete: 1}},
+			want: want{writes: map[string]int{fakecloudflare.OpDNSRecordsBatch: 1}},
 		},
 		"DeleteNotOurs": {
 			reason: "A record we do not own is never deleted.",
@@ -342,7 +342,7 @@ func TestDNSRecordWrites(t *testing.T) {
 					t.Errorf("\n%s\nstored record: -want, +got:\n%s", tc.reason, diff)
 				}
 			}
-			if tc.want.writes[fakecloudflare.OpDNSRecordDelete] > 0 {
+			if tc.id != "" && tc.want.writes[fakecloudflare.OpDNSRecordsBatch] > 0 {
 				for _, r := range f.Snapshot().DNSRecords {
 					if r.ID == tc.id {
 						t.Errorf("\n%s\nrecord %s is still there", tc.reason, tc.id)
@@ -383,7 +383,7 @@ func TestDNSRecordCacheFollowsWrites(t *testing.T) {
 
 	// A failed create drops the cached list: the next find reads afresh and
 	// sees what the lost reply would have said.
-	if _, err := f.AddFault(fakecloudflare.Fault{Operation: fakecloudflare.OpDNSRecordCreate, Status: 502, Times: 1}); err != nil {
+	if _, err := f.AddFault(fakecloudflare.Fault{Operation: fakecloudflare.OpDNSRecordsBatch, Status: 502, Times: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.CreateDNSRecord(ctx, testZone, DNSRecord{Name: "lost.example.com", Type: "CNAME", Content: "x.cfargotunnel.com", Owner: owner}); err == nil {

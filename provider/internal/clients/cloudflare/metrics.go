@@ -23,6 +23,7 @@ const (
 	opDNSRecordsCreate = "dns.records.create"
 	opDNSRecordsUpdate = "dns.records.update"
 	opDNSRecordsDelete = "dns.records.delete"
+	opDNSRecordsBatch  = "dns.records.batch"
 
 	opAccessAppsList   = "access.apps.list"
 	opAccessAppsGet    = "access.apps.get"

@@ -126,3 +126,70 @@ func optionsOf(c *client) *options {
 	o.metrics = c.metrics
 	return &o
 }
+
+func TestZonePlanBatchLimit(t *testing.T) {
+	seed := fakecloudflare.Seed{Zones: []fakecloudflare.Zone{
+		{ID: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", Name: "free.example", AccountID: testAccount, Plan: fakecloudflare.PlanFree},
+		{ID: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2", Name: "pro.example", AccountID: testAccount, Plan: fakecloudflare.PlanPro},
+		{ID: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa3", Name: "business.example", AccountID: testAccount, Plan: fakecloudflare.PlanBusiness},
+		{ID: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa4", Name: "enterprise.example", AccountID: testAccount, Plan: fakecloudflare.PlanEnterprise},
+	}}
+	cases := map[string]struct {
+		reason string
+		zoneID string
+		plan   string
+		limit  int
+	}{
+		"Free": {
+			reason: "A Free zone's batch holds 200 changes (batch-record-changes, \"Availability and limits\").",
+			zoneID: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", plan: "free", limit: 200,
+		},
+		"Pro": {
+			reason: "A Pro zone's batch holds 3,500 changes.",
+			zoneID: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2", plan: "pro", limit: 3500,
+		},
+		"Business": {
+			reason: "So does a Business zone's.",
+			zoneID: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa3", plan: "business", limit: 3500,
+		},
+		"Enterprise": {
+			reason: "So does an Enterprise zone's.",
+			zoneID: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa4", plan: "enterprise", limit: 3500,
+		},
+		"NotInTheList": {
+			reason: "A zone the list does not hold keeps to Free's limit: a batch too small costs a call, one too large is refused.",
+			zoneID: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa9", limit: 200,
+		},
+	}
+	f, url := newFake(t, seed)
+	c, _, _ := newTestClient(t, url)
+	zs, err := c.ListZones(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	plans := map[string]string{}
+	for _, z := range zs {
+		plans[z.ID] = z.Plan
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.plan, plans[tc.zoneID]); diff != "" {
+				t.Errorf("\n%s\nZone.Plan: -want, +got:\n%s", tc.reason, diff)
+			}
+			if diff := cmp.Diff(tc.limit, c.dnsBatchLimit(context.Background(), tc.zoneID)); diff != "" {
+				t.Errorf("\n%s\ndnsBatchLimit: -want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+	// The plans were learned from the one zones list; an unknown zone
+	// asks the cached list again, which costs no call.
+	lists := 0
+	for _, r := range f.Requests() {
+		if r.Operation == fakecloudflare.OpZonesList {
+			lists++
+		}
+	}
+	if diff := cmp.Diff(1, lists); diff != "" {
+		t.Errorf("zones lists: -want, +got:\n%s", diff)
+	}
+}

@@ -132,7 +132,7 @@ func TestIncompleteCreate(t *testing.T) {
 				}
 				return r.ID
 			},
-			create: fakecloudflare.OpDNSRecordCreate,
+			create: fakecloudflare.OpDNSRecordsBatch,
 			count:  func(_ *testing.T) int { return len(h.dnsRecords(dnsHost)) },
 			check:  h.checkSeedIntact,
 		},
