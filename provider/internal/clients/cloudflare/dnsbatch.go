@@ -253,7 +253,7 @@ func (c *client) sendDNSBatch(ctx context.Context, zoneID string, q *dnsQueue, g
 		// something the list does not show is in the way.
 		c.records.invalidate(zoneID)
 	}
-	if refused(err) && len(group) > 1 {
+	if isolable(err) && len(group) > 1 {
 		mid := len(group) / 2
 		c.sendDNSBatch(ctx, zoneID, q, group[:mid])
 		c.sendDNSBatch(ctx, zoneID, q, group[mid:])
@@ -270,11 +270,20 @@ func (c *client) sendDNSBatch(ctx context.Context, zoneID string, q *dnsQueue, g
 	}
 }
 
-// refused reports whether Cloudflare refused a request with a 4xx other than
-// 429: it did nothing, and the same request would be refused again.
-func refused(err error) bool {
+// isolable reports whether Cloudflare refused a batch, having done nothing,
+// for what one of its writes holds: a 4xx, but not 429, nor a refusal of
+// the token (401, 403) or of the zone (7003, no such zone), which every
+// write alone would meet too.
+func isolable(err error) bool {
 	e, ok := apiError(err)
-	return ok && e.StatusCode >= http.StatusBadRequest && e.StatusCode < http.StatusInternalServerError && e.StatusCode != http.StatusTooManyRequests
+	if !ok || e.StatusCode < http.StatusBadRequest || e.StatusCode >= http.StatusInternalServerError {
+		return false
+	}
+	switch e.StatusCode {
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusTooManyRequests:
+		return false
+	}
+	return !hasCode(e, notFoundCodes)
 }
 
 // dnsBatchResult is the part of a batch's result the client reads.

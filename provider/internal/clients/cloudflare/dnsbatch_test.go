@@ -408,3 +408,32 @@ func TestDNSBatchJoinsTheSameCreate(t *testing.T) {
 		t.Errorf("records of the name: -want, +got:\n%s", diff)
 	}
 }
+
+func TestDNSBatchRefusedForEveryWrite(t *testing.T) {
+	seed := dnsSeed()
+	// The client's token may read DNS records but not write them.
+	seed.Tokens = append(seed.Tokens, fakecloudflare.APIToken{
+		ID: "e00000000000000000000000000000d1", Value: testToken, AccountID: testAccount,
+		Permissions: []string{fakecloudflare.PermissionZoneRead, fakecloudflare.PermissionDNSRead},
+	})
+	f, spy, c, _ := newBatchFake(t, seed, 300*time.Millisecond)
+	_, errs := createAll(c, testZone, routeRecords(8, "example.com"))
+
+	missing := 0
+	for _, err := range errs {
+		if p, ok := MissingPermission(err); ok && p == PermissionDNSEdit {
+			missing++
+		}
+	}
+	if diff := cmp.Diff(8, missing); diff != "" {
+		t.Errorf("callers told the token lacks %s: -want, +got:\n%s\nfirst error: %v", PermissionDNSEdit, diff, errs[0])
+	}
+	// A refusal of the token holds for every write alone too: the batch
+	// is not split to find a write to blame.
+	if diff := cmp.Diff([]int{8}, spy.batches()); diff != "" {
+		t.Errorf("batches sent (changes in each): -want, +got:\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]int{}, f.WriteCounts()); diff != "" {
+		t.Errorf("writes: -want, +got:\n%s", diff)
+	}
+}
