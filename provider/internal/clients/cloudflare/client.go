@@ -25,12 +25,16 @@
 //
 // A create must never happen twice (a service token's secret is returned
 // once; a duplicate DNS record or Access application is a visible defect).
-// The Create methods therefore send one POST and never retry it. A caller
-// must look for the object by its ownership marker (FindDNSRecord,
-// FindAccessApp, FindAccessPolicy, FindServiceToken) before it calls Create,
-// on every reconcile that would create: a POST whose reply was lost may
-// have succeeded, and the next find is what discovers it. A failed create
-// drops the cached list it would have changed, so that find reads afresh.
+// The Create methods therefore send one POST and never retry it, and a
+// caller looks for the object by its ownership marker (FindDNSRecord,
+// FindAccessApp, FindAccessPolicy, FindServiceToken) before it calls Create.
+// A find reads the shared cached list, which every create, update and delete
+// of this client updates, so it costs no call when the list is fresh. A
+// create whose reply was lost, or that failed in a way that leaves its
+// outcome unknown, drops the list, so that the next find reads afresh. A
+// caller that does not know whether an earlier create happened (the process
+// stopped between the request and recording its result) asks for a list
+// read after it with FreshSince.
 //
 // # Caches
 //
@@ -45,10 +49,11 @@
 // # Tunnel configuration
 //
 // A tunnel's ingress rules are one document that Cloudflare replaces as a
-// whole. UpdateTunnelIngress serialises writers per tunnel within the
-// process, reads the document afresh, applies the caller's change, keeps
-// every other rule, every field we do not model and the catch-all rule last,
-// writes it, and reads it back to verify the change survived.
+// whole. UpdateTunnelIngress queues the caller's change; the changes queued
+// for one tunnel are committed together, in one read of the document, one
+// write and one verifying read, keeping every other rule, every field we do
+// not model and the catch-all rule last. Commits to one tunnel are
+// serialised within the process.
 package cloudflare
 
 import (
@@ -269,8 +274,9 @@ type client struct {
 
 	// tunnelLocks are shared by every client of the Registry; lockPrefix
 	// names the account, so that two tokens of one account share a lock.
-	tunnelLocks  *keyedMutex
-	lockPrefix   string
+	tunnelLocks *keyedMutex
+	lockPrefix  string
+	// tunnelQueues group the changes to each tunnel into one write.
 	tunnelQueues tunnelQueues
 	// dnsQueues group the DNS writes to each zone into batches.
 	dnsQueues dnsQueues
