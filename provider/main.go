@@ -78,6 +78,9 @@ func (c *CLI) Run() error {
 	}
 	zl := zap.New(zap.UseDevMode(c.Debug), zap.Level(level(c.Debug)))
 	log := logging.NewLogrLogger(zl.WithName("provider-cfzt"))
+	if soft := setMemoryLimit(cgroupMemoryMax); soft > 0 {
+		log.Info("Following the container's memory limit", "soft-limit-bytes", soft)
+	}
 	ctrl.SetLogger(zl)
 
 	cfg, err := ctrl.GetConfig()
