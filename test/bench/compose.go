@@ -2,15 +2,13 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	toolscache "k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/workqueue"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
@@ -95,26 +93,13 @@ func managedSpec() xpv2.ClusterManagedResourceSpec {
 }
 
 // initial returns the managed resources a route of variant v has from the
-// start: those that need no ID of another (function/internal/compose).
+// start (function/internal/compose): a tunnel-dns route's tunnel rule and
+// DNS record; a full route's DNS record, allow policy and service token. A
+// full route's token policy, application and tunnel rule come later, from
+// the composer, in the function's order.
 func (r route) initial(v Variant) []client.Object {
-	f, t := false, true
-	timeout, ttl := int64(originTLSTimeout), int64(1)
-	tr := &v1alpha1.TunnelRoute{
-		ObjectMeta: r.objectMeta("tunnel-route"),
-		Spec: v1alpha1.TunnelRouteSpec{ClusterManagedResourceSpec: managedSpec(), ForProvider: v1alpha1.TunnelRouteParameters{
-			TunnelID: tunnelID,
-			Hostname: r.hostname,
-			Service:  originURL,
-			OriginRequest: &v1alpha1.OriginRequest{
-				NoTLSVerify:      &f,
-				OriginServerName: r.hostname,
-				ConnectTimeout:   &timeout,
-				HTTP2Origin:      &f,
-			},
-		}},
-	}
-	// The rule is found by hostname in the tunnel's configuration.
-	meta.SetExternalName(tr, r.hostname)
+	t := true
+	ttl := int64(1)
 	dns := &v1alpha1.DNSRecord{
 		ObjectMeta: r.objectMeta("dns-record"),
 		Spec: v1alpha1.DNSRecordSpec{ClusterManagedResourceSpec: managedSpec(), ForProvider: v1alpha1.DNSRecordParameters{
@@ -127,9 +112,8 @@ func (r route) initial(v Variant) []client.Object {
 		}},
 	}
 	if v == TunnelDNS {
-		return []client.Object{tr, dns}
+		return []client.Object{r.tunnelRoute(), dns}
 	}
-	app := r.accessApp(nil)
 	allow := &v1alpha1.AccessPolicy{
 		ObjectMeta: r.objectMeta("access-policy"),
 		Spec: v1alpha1.AccessPolicySpec{ClusterManagedResourceSpec: managedSpec(), ForProvider: v1alpha1.AccessPolicyParameters{
@@ -148,7 +132,30 @@ func (r route) initial(v Variant) []client.Object {
 		}},
 	}
 	tok.SetWriteConnectionSecretToReference(&xpv2.SecretReference{Namespace: routeNamespace, Name: "cfzt-svctoken-" + r.name})
-	return []client.Object{tr, dns, app, allow, tok}
+	return []client.Object{dns, allow, tok}
+}
+
+// tunnelRoute returns the route's tunnel rule.
+func (r route) tunnelRoute() *v1alpha1.TunnelRoute {
+	f := false
+	timeout := int64(originTLSTimeout)
+	tr := &v1alpha1.TunnelRoute{
+		ObjectMeta: r.objectMeta("tunnel-route"),
+		Spec: v1alpha1.TunnelRouteSpec{ClusterManagedResourceSpec: managedSpec(), ForProvider: v1alpha1.TunnelRouteParameters{
+			TunnelID: tunnelID,
+			Hostname: r.hostname,
+			Service:  originURL,
+			OriginRequest: &v1alpha1.OriginRequest{
+				NoTLSVerify:      &f,
+				OriginServerName: r.hostname,
+				ConnectTimeout:   &timeout,
+				HTTP2Origin:      &f,
+			},
+		}},
+	}
+	// The rule is found by hostname in the tunnel's configuration.
+	meta.SetExternalName(tr, r.hostname)
+	return tr
 }
 
 // accessApp returns the route's Access application using the policies of
@@ -237,19 +244,18 @@ func forEach(routes []route, workers int, do func(route) error) error {
 	return errors.Join(errs...)
 }
 
-// A composer stands in for the composition function: once a route's allow
-// policy, service token and token policy report their IDs, it creates the
-// token policy and sets the application's policy IDs, as the function does
-// on its next run.
+// A composer stands in for the composition function, in its order: once a
+// route's service token reports its ID it creates the token policy; once
+// the allow and token policies report theirs it creates the application
+// with both; once the application is Ready it creates the tunnel rule.
 type composer struct {
 	kube   client.Client
 	cache  cache.Cache
 	queue  workqueue.TypedRateLimitingInterface[string]
 	routes map[string]route
 
-	mu      sync.Mutex
-	applied map[string][]string // the policy IDs last set per route
-	created map[string]bool     // token policies created per route
+	mu   sync.Mutex
+	made map[string]map[string]bool // the resources created per route
 }
 
 // composeWorkers is how many routes the composer handles at once.
@@ -258,12 +264,11 @@ const composeWorkers = 4
 // startComposer starts a composer of routes; it stops with ctx.
 func startComposer(ctx context.Context, kube client.Client, c cache.Cache, routes []route) (*composer, error) {
 	cp := &composer{
-		kube:    kube,
-		cache:   c,
-		queue:   workqueue.NewTypedRateLimitingQueue(workqueue.NewTypedItemExponentialFailureRateLimiter[string](100*time.Millisecond, 5*time.Second)),
-		routes:  map[string]route{},
-		applied: map[string][]string{},
-		created: map[string]bool{},
+		kube:   kube,
+		cache:  c,
+		queue:  workqueue.NewTypedRateLimitingQueue(workqueue.NewTypedItemExponentialFailureRateLimiter[string](100*time.Millisecond, 5*time.Second)),
+		routes: map[string]route{},
+		made:   map[string]map[string]bool{},
 	}
 	for _, r := range routes {
 		cp.routes[r.name] = r
@@ -279,7 +284,7 @@ func startComposer(ctx context.Context, kube client.Client, c cache.Cache, route
 		AddFunc:    enqueue,
 		UpdateFunc: func(_, o any) { enqueue(o) },
 	}
-	for _, o := range []client.Object{&v1alpha1.AccessPolicy{}, &v1alpha1.ServiceToken{}} {
+	for _, o := range []client.Object{&v1alpha1.AccessPolicy{}, &v1alpha1.ServiceToken{}, &v1alpha1.AccessApp{}} {
 		inf, err := c.GetInformer(ctx, o)
 		if err != nil {
 			return nil, errors.Wrapf(err, "cannot watch %T", o)
@@ -317,8 +322,8 @@ func (cp *composer) work(ctx context.Context) {
 	}
 }
 
-// compose brings a route's token policy and application up to date with
-// the IDs its resources report.
+// compose creates what the route's resources now allow, as the function
+// would on its next run.
 func (cp *composer) compose(ctx context.Context, key string) error {
 	r, ok := cp.routes[key]
 	if !ok {
@@ -328,41 +333,45 @@ func (cp *composer) compose(ctx context.Context, key string) error {
 	if err != nil {
 		return err
 	}
-
-	cp.mu.Lock()
-	created, applied := cp.created[key], cp.applied[key]
-	cp.mu.Unlock()
-
-	if tokenID != "" && !created {
-		if err := cp.kube.Create(ctx, r.tokenPolicy(tokenID)); err != nil && !kerrors.IsAlreadyExists(err) {
-			return errors.Wrapf(err, "cannot create the token policy of %s", r.name)
-		}
-		cp.mu.Lock()
-		cp.created[key] = true
-		cp.mu.Unlock()
-	}
-
-	// The allow policy first, then the token policy, as the function
-	// orders them.
-	var want []string
-	for _, id := range []string{allowID, tokenPolicyID} {
-		if id != "" {
-			want = append(want, id)
+	if tokenID != "" {
+		if err := cp.create(ctx, key, r.tokenPolicy(tokenID)); err != nil {
+			return err
 		}
 	}
-	if slices.Equal(want, applied) {
+	if allowID == "" || tokenPolicyID == "" {
 		return nil
 	}
-	patch, err := json.Marshal(map[string]any{"spec": map[string]any{"forProvider": map[string]any{"policyIds": want}}})
-	if err != nil {
-		return errors.Wrap(err, "cannot encode the policy IDs")
+	// The allow policy first, then the token policy, as the function
+	// orders them.
+	if err := cp.create(ctx, key, r.accessApp([]string{allowID, tokenPolicyID})); err != nil {
+		return err
 	}
-	app := r.accessApp(nil)
-	if err := cp.kube.Patch(ctx, app, client.RawPatch(types.MergePatchType, patch)); err != nil {
-		return errors.Wrapf(err, "cannot set the policy IDs of %s", app.GetName())
+	app := &v1alpha1.AccessApp{}
+	if err := cp.cache.Get(ctx, client.ObjectKey{Name: r.mrName("access-app")}, app); err != nil {
+		return client.IgnoreNotFound(err)
+	}
+	if app.GetCondition(xpv2.TypeReady).Status != corev1.ConditionTrue {
+		return nil
+	}
+	return cp.create(ctx, key, r.tunnelRoute())
+}
+
+// create creates o once for the route.
+func (cp *composer) create(ctx context.Context, key string, o client.Object) error {
+	cp.mu.Lock()
+	done := cp.made[key][o.GetName()]
+	cp.mu.Unlock()
+	if done {
+		return nil
+	}
+	if err := cp.kube.Create(ctx, o); err != nil && !kerrors.IsAlreadyExists(err) {
+		return errors.Wrapf(err, "cannot create %s", o.GetName())
 	}
 	cp.mu.Lock()
-	cp.applied[key] = want
+	if cp.made[key] == nil {
+		cp.made[key] = map[string]bool{}
+	}
+	cp.made[key][o.GetName()] = true
 	cp.mu.Unlock()
 	return nil
 }
