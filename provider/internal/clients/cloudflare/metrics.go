@@ -83,7 +83,7 @@ const (
 //
 //	cfzt_cloudflare_api_requests_total{operation,status}       HTTP requests sent; status is 2xx, 4xx, 5xx… or "error" (no response)
 //	cfzt_cloudflare_api_retries_total{operation,reason}        idempotent requests sent again; reason is rate_limited, server_error or transport_error
-//	cfzt_cloudflare_rate_limit_waits_total{reason}             requests that waited for, or were refused by, the shared budget
+//	cfzt_cloudflare_rate_limit_waits_total{reason}             requests that waited for, or were refused by, the shared budget; reason is window, retry_after or rejected
 //	cfzt_cloudflare_rate_limit_wait_seconds_total{reason}      time spent in those waits
 //	cfzt_cloudflare_rate_limit_remaining{account}              requests left in Cloudflare's window, as its latest response reported
 //	cfzt_cloudflare_cache_hits_total{cache}                    reads served without an API call
