@@ -84,10 +84,19 @@ func (f *Fault) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*f = Fault(v.plain)
-	for _, d := range []struct {
-		s   string
-		dst *time.Duration
-	}{{v.faultJSON.RetryAfter, &f.RetryAfter}, {v.faultJSON.Latency, &f.Latency}} {
+	return parseDurations(durationField{v.faultJSON.RetryAfter, &f.RetryAfter}, durationField{v.faultJSON.Latency, &f.Latency})
+}
+
+// A durationField is a duration the admin API takes as a string such as
+// "250ms", and where it goes once parsed.
+type durationField struct {
+	s   string
+	dst *time.Duration
+}
+
+// parseDurations parses every field that is set into its destination.
+func parseDurations(fields ...durationField) error {
+	for _, d := range fields {
 		if d.s == "" {
 			continue
 		}

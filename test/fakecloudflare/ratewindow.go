@@ -84,20 +84,7 @@ func (rw *RateWindow) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*rw = RateWindow{Limit: v.Limit}
-	for _, d := range []struct {
-		s   string
-		dst *time.Duration
-	}{{v.Window, &rw.Window}, {v.Block, &rw.Block}} {
-		if d.s == "" {
-			continue
-		}
-		p, err := time.ParseDuration(d.s)
-		if err != nil {
-			return errors.Wrapf(err, "cannot parse duration %q", d.s)
-		}
-		*d.dst = p
-	}
-	return nil
+	return parseDurations(durationField{v.Window, &rw.Window}, durationField{v.Block, &rw.Block})
 }
 
 func (rw RateWindow) check() error {
