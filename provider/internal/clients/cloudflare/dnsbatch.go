@@ -322,9 +322,8 @@ func (c *client) postDNSBatch(ctx context.Context, zoneID string, group []*dnsWr
 
 // applyDNSBatch hands each writer its record and keeps the zone's cached
 // list in step, in one update for the whole batch. A result that does not
-// answer every write, in order, leaves what happened unknown: the list is
-// dropped and every writer gets an error, so that the next find reads
-// afresh.
+// answer every write leaves what happened unknown: the list is dropped and
+// every writer gets an error, so that the next find reads afresh.
 func (c *client) applyDNSBatch(zoneID string, q *dnsQueue, group []*dnsWrite, res dnsBatchResult) {
 	var creates []*dnsWrite
 	deleted := map[string]bool{}
@@ -335,19 +334,14 @@ func (c *client) applyDNSBatch(zoneID string, q *dnsQueue, group []*dnsWrite, re
 			creates = append(creates, w)
 		}
 	}
-	made := make([]DNSRecord, 0, len(res.Posts))
-	ok := len(res.Posts) == len(creates) && len(res.Deletes) == len(deleted)
-	for i, raw := range res.Posts {
-		r := raw.record(zoneID)
-		ok = ok && r.ID != "" && answers(creates[i].create, r)
-		made = append(made, r)
-	}
+	made, ok := matchCreates(zoneID, creates, res.Posts)
+	ok = ok && len(res.Deletes) == len(deleted)
 	for _, raw := range res.Deletes {
 		ok = ok && deleted[raw.ID]
 	}
 	if !ok {
 		c.records.invalidate(zoneID)
-		err := errors.New("cannot read the result of a DNS batch: it does not answer each change in turn")
+		err := errors.New("cannot read the result of a DNS batch: it does not answer each change")
 		for _, w := range group {
 			c.finishDNS(q, w, DNSRecord{}, w.wrap(err))
 		}
@@ -365,6 +359,42 @@ func (c *client) applyDNSBatch(zoneID string, q *dnsQueue, group []*dnsWrite, re
 			c.finishDNS(q, w, DNSRecord{}, nil)
 		}
 	}
+}
+
+// matchCreates pairs each create with the record the batch made for it:
+// the one in its place, as Cloudflare runs posts in the order sent and its
+// result lists them so, or else, should the result be in another order, the
+// one of its type, name and ownership comment, which no other create of the
+// batch has (a create of the same name, type and owner joins the one
+// queued). ok is false when a create has no record.
+func matchCreates(zoneID string, creates []*dnsWrite, posts []dnsRecordJSON) (made []DNSRecord, ok bool) {
+	if len(posts) != len(creates) {
+		return nil, false
+	}
+	made = make([]DNSRecord, len(creates))
+	used := make([]bool, len(posts))
+	var rest []int
+	for i, raw := range posts {
+		if r := raw.record(zoneID); r.ID != "" && answers(creates[i].create, r) {
+			made[i], used[i] = r, true
+			continue
+		}
+		rest = append(rest, i)
+	}
+	for _, i := range rest {
+		j := -1
+		for k, raw := range posts {
+			if !used[k] && raw.ID != "" && answers(creates[i].create, raw.record(zoneID)) {
+				j = k
+				break
+			}
+		}
+		if j < 0 {
+			return nil, false
+		}
+		made[i], used[j] = posts[j].record(zoneID), true
+	}
+	return made, true
 }
 
 // answers reports whether got is the record a create of want made: its

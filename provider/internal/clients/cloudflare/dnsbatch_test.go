@@ -22,11 +22,13 @@ import (
 )
 
 // batchSpy stands in front of the fake: it notes the size of every DNS batch
-// the client sends and, while lose is set, lets the fake do a batch and then
-// drops the connection before the reply reaches the client.
+// the client sends; while lose is set, it lets the fake do a batch and then
+// drops the connection before the reply reaches the client; with rewrite,
+// it changes the result of every batch the fake did.
 type batchSpy struct {
-	f    *fakecloudflare.Server
-	lose atomic.Bool
+	f       *fakecloudflare.Server
+	lose    atomic.Bool
+	rewrite func(result map[string][]any)
 
 	mu    sync.Mutex
 	sizes []int // deletes+posts of each batch, in the order sent
@@ -56,7 +58,27 @@ func (s *batchSpy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.f.ServeHTTP(httptest.NewRecorder(), r)
 		panic(http.ErrAbortHandler) // The reply is lost on the way back.
 	}
-	s.f.ServeHTTP(w, r)
+	if s.rewrite == nil {
+		s.f.ServeHTTP(w, r)
+		return
+	}
+	rec := httptest.NewRecorder()
+	s.f.ServeHTTP(rec, r)
+	var env map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &env); err != nil {
+		panic(err)
+	}
+	if result, ok := env["result"].(map[string]any); ok && rec.Code == http.StatusOK {
+		lists := map[string][]any{}
+		for k, v := range result {
+			lists[k], _ = v.([]any)
+		}
+		s.rewrite(lists)
+		env["result"] = lists
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(rec.Code)
+	encode(w, env)
 }
 
 func (s *batchSpy) batches() []int {
@@ -435,5 +457,77 @@ func TestDNSBatchRefusedForEveryWrite(t *testing.T) {
 	}
 	if diff := cmp.Diff(map[string]int{}, f.WriteCounts()); diff != "" {
 		t.Errorf("writes: -want, +got:\n%s", diff)
+	}
+}
+
+func TestDNSBatchResult(t *testing.T) {
+	cases := map[string]struct {
+		reason  string
+		rewrite func(result map[string][]any)
+		// made is whether each caller gets its own record; else each
+		// gets an error and the list is read afresh.
+		made bool
+	}{
+		"InOrder": {
+			reason: "Each caller gets the record in its place in the result.",
+			made:   true,
+		},
+		"OtherOrder": {
+			reason:  "A result in another order is matched by type, name and ownership comment.",
+			rewrite: func(r map[string][]any) { slices.Reverse(r["posts"]) },
+			made:    true,
+		},
+		"OneMissing": {
+			reason:  "A result that does not answer every create leaves the outcome unknown: each caller gets an error, and the list is dropped.",
+			rewrite: func(r map[string][]any) { r["posts"] = r["posts"][1:] },
+		},
+		"OneForeign": {
+			reason: "A result whose record is not one the batch asked for leaves the outcome unknown.",
+			rewrite: func(r map[string][]any) {
+				r["posts"][0].(map[string]any)["comment"] = "managed-by: cfzt someone/else"
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			f, spy, c, clk := newBatchFake(t, dnsSeed(), 300*time.Millisecond)
+			spy.rewrite = tc.rewrite
+			ctx := context.Background()
+			rs := routeRecords(4, "example.com")
+			for _, r := range rs {
+				if _, err := c.FindDNSRecord(ctx, testZone, r.Name, r.Type, r.Owner); !IsNotFound(err) {
+					t.Fatalf("FindDNSRecord(%s): want not found, got %v", r.Name, err)
+				}
+			}
+			got, errs := createAll(c, testZone, rs)
+			own, failed := 0, 0
+			for i, r := range got {
+				switch {
+				case errs[i] != nil:
+					failed++
+				case r.ID != "" && r.Name == rs[i].Name && r.OwnedBy(rs[i].Owner):
+					own++
+				}
+			}
+			want := [2]int{0, len(rs)}
+			if tc.made {
+				want = [2]int{len(rs), 0}
+			}
+			if diff := cmp.Diff(want, [2]int{own, failed}); diff != "" {
+				t.Errorf("\n%s\n[callers with their own record, callers with an error]: -want, +got:\n%s", tc.reason, diff)
+			}
+			spy.rewrite = nil
+			lists := ops(f, fakecloudflare.OpDNSRecordsList)
+			clk.Advance(time.Second)
+			for _, r := range rs {
+				if _, err := c.FindDNSRecord(ctx, testZone, r.Name, r.Type, r.Owner); err != nil {
+					t.Errorf("\n%s\nFindDNSRecord(%s) after the batch: %v", tc.reason, r.Name, err)
+				}
+			}
+			read := ops(f, fakecloudflare.OpDNSRecordsList) - lists
+			if diff := cmp.Diff(!tc.made, read == 1); diff != "" {
+				t.Errorf("\n%s\nlist read afresh after the batch: -want, +got:\n%s", tc.reason, diff)
+			}
+		})
 	}
 }
