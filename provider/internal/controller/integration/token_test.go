@@ -122,7 +122,11 @@ func TestServiceTokenLifecycle(t *testing.T) {
 
 // TestServiceTokenLostCreate adopts a token a create whose reply was lost
 // left behind, rotating it to obtain the secret, rather than creating a
-// second one.
+// second one. The token is made in Cloudflare behind the client's back, and
+// the ServiceToken is left as the provider that sent the create and stopped
+// leaves it (external-create-pending, no external name): finds trust the
+// shared cache, and only that annotation tells the next Observe to read the
+// tokens afresh.
 func TestServiceTokenLostCreate(t *testing.T) {
 	h := setup(t)
 	const name = "cfzt-token-lost.example.com"
@@ -131,7 +135,7 @@ func TestServiceTokenLostCreate(t *testing.T) {
 	}
 	orphan := h.tokensNamed(name)[0]
 	st := serviceToken("token-lost", name)
-	h.create(t, st)
+	h.createIncomplete(t, st)
 	h.waitReady(t, st)
 	tok := h.checkCredentials(t, st, name)
 	if tok.ID != orphan.ID || tok.ClientSecret == orphan.ClientSecret {
