@@ -50,9 +50,11 @@ func (c *cache[V]) get(ctx context.Context, key string, fetch func(ctx context.C
 		c.metrics.cacheHits.WithLabelValues(c.name).Inc()
 		return e.value, nil
 	}
-	if ok && !since.IsZero() && !e.fetched.After(since) {
-		// Read before the caller's create may have happened: neither it
-		// nor a read already under way may answer.
+	if !since.IsZero() {
+		// A cached list read before the caller's create may have
+		// happened cannot answer, nor can a read already under way,
+		// which may have started before it too: a new generation makes
+		// this caller start its own read.
 		c.gens[key]++
 		delete(c.entries, key)
 	}
