@@ -170,3 +170,34 @@ func TestCacheCallerCancel(t *testing.T) {
 		t.Errorf("get after the cancelled caller: -want, +got:\n%s", diff)
 	}
 }
+
+func TestCacheFreshSinceStartsItsOwnRead(t *testing.T) {
+	clk := newFakeClock()
+	c := newCache[int]("test", time.Minute, clk, NewMetrics())
+	inFetch := make(chan struct{})
+	release := make(chan struct{})
+	done := make(chan int)
+	go func() {
+		// A read under way that started before the create.
+		v, _ := c.get(context.Background(), "k", func(context.Context) (int, error) {
+			close(inFetch)
+			<-release
+			return 1, nil
+		})
+		done <- v
+	}()
+	<-inFetch
+	created := clk.Now()
+	clk.Advance(time.Second)
+	v, err := c.get(FreshSince(context.Background(), created), "k", func(context.Context) (int, error) { return 2, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	if diff := cmp.Diff(2, v); diff != "" {
+		t.Errorf("a reader that must see the create joined a read that started before it: -want, +got:\n%s", diff)
+	}
+	if diff := cmp.Diff(1, <-done); diff != "" {
+		t.Errorf("the earlier reader's own result: -want, +got:\n%s", diff)
+	}
+}
