@@ -119,15 +119,8 @@ func refreshServiceToken(sdk *cf.Client, accountID string) request {
 	return byID(opServiceTokensRefresh, sdk.ZeroTrust.Access.ServiceTokens.Refresh, zero_trust.AccessServiceTokenRefreshParams{AccountID: cf.F(accountID)})
 }
 
-// FindServiceToken lists the tokens afresh, unlike the other finds: a
-// second token would be a second live secret, and the integration tests
-// still make one through the shared cache when tests run side by side.
 func (c *client) FindServiceToken(ctx context.Context, name string) (ServiceToken, error) {
-	ts, err := c.tokens.fresh(ctx)
-	if err != nil {
-		return ServiceToken{}, err
-	}
-	return findByName(ts, c.tokens.kind, name, c.tokens.nameOf)
+	return c.tokens.find(ctx, name)
 }
 
 func (c *client) GetServiceToken(ctx context.Context, tokenID string) (ServiceToken, error) {

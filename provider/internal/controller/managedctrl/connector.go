@@ -55,11 +55,17 @@ func Connector[T Managed](src ClientSource, newExternal func(mg T, cf cloudflare
 			return nil, err
 		}
 		e := newExternal(mg, cf)
+		// Connect runs before the reconciler marks a create of this
+		// reconcile pending, so mg still says whether the last one's
+		// result is unknown.
+		fresh := freshAfterUnknownCreate(mg)
 		return managed.TypedExternalClientFns[T]{
 			ObserveFn: func(ctx context.Context, mg T) (managed.ExternalObservation, error) {
-				return e.Observe(freshAfterUnknownCreate(ctx, mg), mg)
+				return e.Observe(fresh(ctx), mg)
 			},
-			CreateFn:     e.Create,
+			CreateFn: func(ctx context.Context, mg T) (managed.ExternalCreation, error) {
+				return e.Create(fresh(ctx), mg)
+			},
 			UpdateFn:     e.Update,
 			DeleteFn:     e.Delete,
 			DisconnectFn: func(context.Context) error { return nil },
@@ -67,17 +73,19 @@ func Connector[T Managed](src ClientSource, newExternal func(mg T, cf cloudflare
 	}
 }
 
-// freshAfterUnknownCreate returns ctx asking for Cloudflare lists read after
-// mg's last create when that create's result was never recorded: the
-// provider stopped between sending it and writing the external name. Every
-// other find trusts the client's shared cache, which holds every object this
-// process made. Only Observe asks: by Create, the reconciler has marked a new
-// create pending, and Observe has just read what Create finds.
-func freshAfterUnknownCreate(ctx context.Context, mg resource.Managed) context.Context {
+// freshAfterUnknownCreate returns what this reconcile's Observe and Create
+// do to their context: ask for Cloudflare lists read after mg's last create
+// when that create's result was never recorded (the provider stopped between
+// sending it and writing the external name), and nothing otherwise. Every
+// other find trusts the client's shared cache, which holds every object
+// this process made. Both calls ask, as a kind may look for its object in
+// either.
+func freshAfterUnknownCreate(mg resource.Managed) func(context.Context) context.Context {
 	if !meta.ExternalCreateIncomplete(mg) {
-		return ctx
+		return func(ctx context.Context) context.Context { return ctx }
 	}
 	// The annotation keeps whole seconds: a list read within the second of
 	// the create may predate it.
-	return cloudflare.FreshSince(ctx, meta.GetExternalCreatePending(mg).Add(time.Second))
+	since := meta.GetExternalCreatePending(mg).Add(time.Second)
+	return func(ctx context.Context) context.Context { return cloudflare.FreshSince(ctx, since) }
 }
