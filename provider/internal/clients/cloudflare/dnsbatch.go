@@ -1,7 +1,6 @@
 package cloudflare
 
 import (
-	"cmp"
 	"context"
 	"net/http"
 	"slices"
@@ -53,40 +52,25 @@ func (w *dnsWrite) wrap(err error) error {
 	return errors.Wrapf(err, "cannot create DNS record %q", w.create.Name)
 }
 
-// A dnsQueue holds the writes waiting for one zone. At most one batch is in
-// flight per queue; writes that arrive meanwhile go in the next.
+// A dnsQueue holds the writes waiting for one zone, and the writes waiting
+// or in flight by key, which a caller asking for the same write joins.
 type dnsQueue struct {
-	mu      sync.Mutex
-	pending []*dnsWrite
-	// writes are the writes waiting or in flight, by key.
-	writes  map[string]*dnsWrite
-	running bool
+	commitQueue[*dnsWrite]
+
+	mu     sync.Mutex
+	writes map[string]*dnsWrite
 }
 
 // dnsQueues are a client's queues, one per zone, and the batch limit of
 // each zone the client has seen in a zones list.
 type dnsQueues struct {
+	perKey[dnsQueue]
 	// linger is the wait of a batch's first write; zero means
 	// defaultDNSLinger. Tests set it.
 	linger time.Duration
 
 	mu     sync.Mutex
-	queues map[string]*dnsQueue
 	limits map[string]int
-}
-
-func (d *dnsQueues) get(zoneID string) *dnsQueue {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.queues == nil {
-		d.queues = map[string]*dnsQueue{}
-	}
-	q, ok := d.queues[zoneID]
-	if !ok {
-		q = &dnsQueue{writes: map[string]*dnsWrite{}}
-		d.queues[zoneID] = q
-	}
-	return q
 }
 
 // learnLimits remembers the batch limit of every zone of a zones list.
@@ -132,15 +116,17 @@ func (c *client) writeDNS(ctx context.Context, zoneID string, w *dnsWrite) (*dns
 	w.queued = c.clock.Now()
 	w.done = make(chan struct{})
 	q := c.dnsQueues.get(zoneID)
+	lead := false
 	q.mu.Lock()
 	if same, ok := q.writes[w.key]; ok {
 		w = same
 	} else {
+		if q.writes == nil {
+			q.writes = map[string]*dnsWrite{}
+		}
 		q.writes[w.key] = w
-		q.pending = append(q.pending, w)
+		lead = q.add(w)
 	}
-	lead := !q.running
-	q.running = true
 	q.mu.Unlock()
 	if lead {
 		// The commit runs for every writer that joins it: not bound to
@@ -160,20 +146,8 @@ func (c *client) writeDNS(ctx context.Context, zoneID string, w *dnsWrite) (*dns
 // together; each later batch takes what queued while the one before was in
 // flight, up to the zone's limit.
 func (c *client) commitDNS(ctx context.Context, zoneID string, q *dnsQueue) {
-	t := time.NewTimer(cmp.Or(c.dnsQueues.linger, defaultDNSLinger))
-	<-t.C
-	for {
-		limit := c.dnsBatchLimit(ctx, zoneID)
-		q.mu.Lock()
-		n := min(len(q.pending), limit)
-		if n == 0 {
-			q.running = false
-			q.mu.Unlock()
-			return
-		}
-		group := slices.Clone(q.pending[:n])
-		q.pending = slices.Delete(q.pending, 0, n)
-		q.mu.Unlock()
+	linger(c.dnsQueues.linger, defaultDNSLinger)
+	for group := q.take(c.dnsBatchLimit(ctx, zoneID)); len(group) > 0; group = q.take(c.dnsBatchLimit(ctx, zoneID)) {
 		c.commitDNSGroup(ctx, zoneID, q, group)
 	}
 }

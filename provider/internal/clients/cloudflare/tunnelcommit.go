@@ -1,9 +1,7 @@
 package cloudflare
 
 import (
-	"cmp"
 	"context"
-	"sync"
 	"time"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
@@ -36,35 +34,12 @@ type tunnelResult struct {
 	err error
 }
 
-// A tunnelQueue holds the changes waiting for one tunnel. At most one
-// commit runs per queue; changes that arrive while it runs go in the next.
-type tunnelQueue struct {
-	mu      sync.Mutex
-	pending []*tunnelWrite
-	running bool
-}
-
-// tunnelQueues are a client's queues, one per tunnel.
+// tunnelQueues are a client's queues of changes, one per tunnel.
 type tunnelQueues struct {
-	mu     sync.Mutex
-	queues map[string]*tunnelQueue
+	perKey[commitQueue[*tunnelWrite]]
 	// linger is the wait of an idle tunnel's first change; zero means
 	// defaultTunnelLinger, a negative value none. Tests set it.
 	linger time.Duration
-}
-
-func (t *tunnelQueues) get(tunnelID string) *tunnelQueue {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.queues == nil {
-		t.queues = map[string]*tunnelQueue{}
-	}
-	q, ok := t.queues[tunnelID]
-	if !ok {
-		q = &tunnelQueue{}
-		t.queues[tunnelID] = q
-	}
-	return q
 }
 
 // UpdateTunnelIngress queues the change and waits for the commit that
@@ -75,12 +50,7 @@ func (t *tunnelQueues) get(tunnelID string) *tunnelQueue {
 func (c *client) UpdateTunnelIngress(ctx context.Context, tunnelID string, mutate func(rules []IngressRule) []IngressRule) (TunnelConfiguration, error) {
 	w := &tunnelWrite{mutate: mutate, done: make(chan tunnelResult, 1)}
 	q := c.tunnelQueues.get(tunnelID)
-	q.mu.Lock()
-	q.pending = append(q.pending, w)
-	lead := !q.running
-	q.running = true
-	q.mu.Unlock()
-	if lead {
+	if q.add(w) {
 		go c.commitTunnel(context.WithoutCancel(ctx), tunnelID, q)
 	}
 	select {
@@ -96,27 +66,11 @@ func (c *client) UpdateTunnelIngress(ctx context.Context, tunnelID string, mutat
 // commitTunnel commits the queue's changes, group by group, until none is
 // left. A change another writer undid goes again in the next group, up to
 // the client's attempts.
-func (c *client) commitTunnel(ctx context.Context, tunnelID string, q *tunnelQueue) {
-	if d := cmp.Or(c.tunnelQueues.linger, defaultTunnelLinger); d > 0 {
-		t := time.NewTimer(d)
-		<-t.C
-	}
-	for {
-		q.mu.Lock()
-		group := q.pending
-		q.pending = nil
-		if len(group) == 0 {
-			q.running = false
-			q.mu.Unlock()
-			return
-		}
-		q.mu.Unlock()
-
-		retry := c.commitGroup(ctx, tunnelID, group)
-		if len(retry) > 0 {
-			q.mu.Lock()
-			q.pending = append(retry, q.pending...)
-			q.mu.Unlock()
+func (c *client) commitTunnel(ctx context.Context, tunnelID string, q *commitQueue[*tunnelWrite]) {
+	linger(c.tunnelQueues.linger, defaultTunnelLinger)
+	for group := q.take(0); len(group) > 0; group = q.take(0) {
+		if retry := c.commitGroup(ctx, tunnelID, group); len(retry) > 0 {
+			q.requeue(retry)
 		}
 	}
 }
