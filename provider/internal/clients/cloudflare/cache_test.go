@@ -109,18 +109,7 @@ func TestCacheReaders(t *testing.T) {
 func TestCacheDropsReadThatRacedAWrite(t *testing.T) {
 	clk := newFakeClock()
 	c := newCache[int]("test", time.Minute, clk, NewMetrics())
-	inFetch := make(chan struct{})
-	release := make(chan struct{})
-	done := make(chan int)
-	go func() {
-		v, _ := c.get(context.Background(), "k", func(context.Context) (int, error) {
-			close(inFetch)
-			<-release
-			return 1, nil
-		})
-		done <- v
-	}()
-	<-inFetch
+	release, done := readUnderWay(c, 1)
 	c.invalidate("k") // a write whose outcome is unknown
 	close(release)
 	if diff := cmp.Diff(1, <-done); diff != "" {
@@ -174,19 +163,8 @@ func TestCacheCallerCancel(t *testing.T) {
 func TestCacheFreshSinceStartsItsOwnRead(t *testing.T) {
 	clk := newFakeClock()
 	c := newCache[int]("test", time.Minute, clk, NewMetrics())
-	inFetch := make(chan struct{})
-	release := make(chan struct{})
-	done := make(chan int)
-	go func() {
-		// A read under way that started before the create.
-		v, _ := c.get(context.Background(), "k", func(context.Context) (int, error) {
-			close(inFetch)
-			<-release
-			return 1, nil
-		})
-		done <- v
-	}()
-	<-inFetch
+	// A read under way that started before the create.
+	release, done := readUnderWay(c, 1)
 	created := clk.Now()
 	clk.Advance(time.Second)
 	v, err := c.get(FreshSince(context.Background(), created), "k", func(context.Context) (int, error) { return 2, nil })
@@ -200,4 +178,22 @@ func TestCacheFreshSinceStartsItsOwnRead(t *testing.T) {
 	if diff := cmp.Diff(1, <-done); diff != "" {
 		t.Errorf("the earlier reader's own result: -want, +got:\n%s", diff)
 	}
+}
+
+// readUnderWay starts a read of key "k" whose fetch returns v once release
+// is closed, and returns when the fetch has started; done gets what the
+// read returned.
+func readUnderWay(c *cache[int], v int) (release chan struct{}, done chan int) {
+	inFetch := make(chan struct{})
+	release, done = make(chan struct{}), make(chan int)
+	go func() {
+		got, _ := c.get(context.Background(), "k", func(context.Context) (int, error) {
+			close(inFetch)
+			<-release
+			return v, nil
+		})
+		done <- got
+	}()
+	<-inFetch
+	return release, done
 }
