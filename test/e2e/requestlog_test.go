@@ -263,11 +263,7 @@ func (rec *recorder) replay() replay {
 	}
 
 	for _, r := range rec.requests() {
-		o := r.Object
-		if o == nil {
-			continue
-		}
-		if r.Operation == fakecloudflare.OpTunnelConfigPut {
+		if o := r.Object; o != nil && r.Operation == fakecloudflare.OpTunnelConfigPut {
 			seen := map[string]bool{}
 			for _, h := range o.Hostnames {
 				if seen[h] {
@@ -282,28 +278,33 @@ func (rec *recorder) replay() replay {
 			}
 			continue
 		}
-		kind := objectKinds[r.Operation]
-		if kind == "" {
-			continue
-		}
-		if what, ok := theirs[o.ID]; ok {
-			out.foreign = append(out.foreign, fmt.Sprintf("request #%d (%s %s) wrote someone else's %s", r.Seq, r.Method, r.Operation, what))
-		}
-		switch {
-		case creates[r.Operation]:
-			out.creates[kind]++
-			for id, name := range live[kind] {
-				if name == o.Name && id != o.ID {
-					out.twice = append(out.twice, fmt.Sprintf("request #%d created %s %q (%s) while %s (created by request #%d) had that name", r.Seq, kind, o.Name, o.ID, id, created[id]))
-				}
+		// A DNS batch writes many records; each counts as its single
+		// endpoint's write would.
+		for _, w := range r.Writes() {
+			kind := objectKinds[w.Operation]
+			if kind == "" {
+				continue
 			}
-			live[kind][o.ID] = o.Name
-			created[o.ID] = r.Seq
-		case deletes[r.Operation]:
-			delete(live[kind], o.ID)
-		default:
-			if o.Name != "" {
+			o := w.Object
+			if what, ok := theirs[o.ID]; ok {
+				out.foreign = append(out.foreign, fmt.Sprintf("request #%d (%s %s) wrote someone else's %s", r.Seq, r.Method, w.Operation, what))
+			}
+			switch {
+			case creates[w.Operation]:
+				out.creates[kind]++
+				for id, name := range live[kind] {
+					if name == o.Name && id != o.ID {
+						out.twice = append(out.twice, fmt.Sprintf("request #%d created %s %q (%s) while %s (created by request #%d) had that name", r.Seq, kind, o.Name, o.ID, id, created[id]))
+					}
+				}
 				live[kind][o.ID] = o.Name
+				created[o.ID] = r.Seq
+			case deletes[w.Operation]:
+				delete(live[kind], o.ID)
+			default:
+				if o.Name != "" {
+					live[kind][o.ID] = o.Name
+				}
 			}
 		}
 	}

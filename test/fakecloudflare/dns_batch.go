@@ -71,24 +71,27 @@ func (s *Server) batchDNSRecords(c *call) (reply, error) {
 		return reply{}, badRequest(codeInvalidRequest, "The batch holds %d changes; the zone's plan allows at most %d in one batch.", n, z.batchLimit())
 	}
 	undo := s.recordsSavepoint()
-	out, err := s.runBatch(c, in)
+	out, writes, err := s.runBatch(c, in)
 	if err != nil {
 		undo()
 		return reply{}, err
 	}
-	return reply{result: out}, nil
+	return reply{result: out, writes: writes}, nil
 }
 
 // runBatch runs each change of the batch through its single endpoint, in
-// Cloudflare's order, and stops at the first failure.
-func (s *Server) runBatch(c *call, in batchInput) (map[string]any, error) {
+// Cloudflare's order, and stops at the first failure. It returns the result
+// and, for the request log, each record it wrote.
+func (s *Server) runBatch(c *call, in batchInput) (map[string]any, []Write, error) {
 	out := map[string]any{}
+	var writes []Write
 	steps := []struct {
 		key   string
+		op    string
 		items []json.RawMessage
 		run   func(sub *call) (any, error)
 	}{
-		{"deletes", in.Deletes, func(sub *call) (any, error) {
+		{"deletes", OpDNSRecordDelete, in.Deletes, func(sub *call) (any, error) {
 			// The result holds the deleted record as it was; the single
 			// endpoint returns only its id.
 			r, _, err := s.dnsRecord(sub)
@@ -99,26 +102,39 @@ func (s *Server) runBatch(c *call, in batchInput) (map[string]any, error) {
 			_, err = s.deleteDNSRecord(sub)
 			return was, err
 		}},
-		{"patches", in.Patches, s.resultOf((*Server).patchDNSRecord)},
-		{"puts", in.Puts, s.resultOf((*Server).updateDNSRecord)},
-		{"posts", in.Posts, s.resultOf((*Server).createDNSRecord)},
+		{"patches", OpDNSRecordPatch, in.Patches, s.resultOf((*Server).patchDNSRecord)},
+		{"puts", OpDNSRecordUpdate, in.Puts, s.resultOf((*Server).updateDNSRecord)},
+		{"posts", OpDNSRecordCreate, in.Posts, s.resultOf((*Server).createDNSRecord)},
 	}
 	for _, step := range steps {
 		results := make([]any, 0, len(step.items))
 		for _, item := range step.items {
 			sub, err := c.batchElement(step.key, item)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			r, err := step.run(sub)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			results = append(results, r)
+			writes = append(writes, batchWrite(step.op, r))
 		}
 		out[step.key] = results
 	}
-	return out, nil
+	return out, writes, nil
+}
+
+// batchWrite names the record of one step's result as the request log
+// names a single endpoint's: a deleted record by its ID alone.
+func batchWrite(op string, result any) Write {
+	m, _ := result.(map[string]any)
+	w := Write{Operation: op}
+	w.Object.ID, _ = m["id"].(string)
+	if op != OpDNSRecordDelete {
+		w.Object.Name, _ = m["name"].(string)
+	}
+	return w
 }
 
 // resultOf adapts a single record endpoint to a batch step.

@@ -438,13 +438,14 @@ func TestDNSBatchSDK(t *testing.T) {
 }
 
 // TestDNSBatchCounted shows that a batch is one operation in the write
-// counter and the request log, so that a bench counts it, and that a refused
-// batch writes nothing.
+// counter and the request log, so that a bench counts it, that the log names
+// each record it wrote, in the order it wrote them, so that a test can follow
+// every record, and that a refused batch writes nothing.
 func TestDNSBatchCounted(t *testing.T) {
 	f, url := start(t, testSeed())
 	c := client(t, url, tokenAcct)
 	path := "zones/" + zoneCom + "/dns_records/batch"
-	body := map[string]any{"posts": posts("n", 3)}
+	body := map[string]any{"posts": posts("n", 2), "deletes": []any{map[string]any{"id": recMail}}}
 	if err := c.Execute(context.Background(), http.MethodPost, path, body, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -467,6 +468,27 @@ func TestDNSBatchCounted(t *testing.T) {
 		{Operation: fake.OpDNSRecordsBatch, Status: http.StatusOK},
 		{Operation: fake.OpDNSRecordsBatch, Status: http.StatusBadRequest},
 	}, got)
+
+	// Each write of the batch, as the single endpoints would log it:
+	// the delete first, by ID alone, then each post as a create.
+	var writes []fake.Write
+	for _, r := range f.Requests() {
+		writes = append(writes, r.Writes()...)
+	}
+	st := f.Snapshot()
+	for i, w := range writes {
+		if w.Operation == fake.OpDNSRecordCreate {
+			if !slices.ContainsFunc(st.DNSRecords, func(r fake.DNSRecord) bool { return r.ID == w.Object.ID && r.Name == w.Object.Name }) {
+				t.Errorf("Writes()[%d] names %+v, which the state does not hold", i, w.Object)
+			}
+			writes[i].Object.ID = ""
+		}
+	}
+	diff(t, "Writes() names the batch's records in the order it wrote them; the refused batch none.", "writes", []fake.Write{
+		{Operation: fake.OpDNSRecordDelete, Object: fake.ObjectRef{ID: recMail}},
+		{Operation: fake.OpDNSRecordCreate, Object: fake.ObjectRef{Name: "n0.example.com"}},
+		{Operation: fake.OpDNSRecordCreate, Object: fake.ObjectRef{Name: "n1.example.com"}},
+	}, writes)
 }
 
 // TestDNSBatchSchemaCheck shows that the check the batch tests rely on

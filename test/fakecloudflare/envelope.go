@@ -84,6 +84,8 @@ type reply struct {
 	result   any
 	info     *resultInfo
 	messages []message
+	// writes is what a DNS batch wrote, for the request log.
+	writes []Write
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

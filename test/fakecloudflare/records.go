@@ -24,8 +24,30 @@ type RequestRecord struct {
 	// Fault is the ID of the fault that answered or delayed the request.
 	Fault int `json:"fault,omitempty"`
 	// Object is the object a successful write created, changed or
-	// deleted; nil for reads and failures.
+	// deleted; nil for reads and failures, and for a DNS batch, which
+	// writes many.
 	Object *ObjectRef `json:"object,omitempty"`
+	// Batch is what a successful DNS batch wrote, record by record, in the
+	// order it wrote them.
+	Batch []Write `json:"batch,omitempty"`
+}
+
+// A Write is one object's write: the operation of the endpoint that writes
+// that object alone, and the object.
+type Write struct {
+	Operation string    `json:"operation"`
+	Object    ObjectRef `json:"object"`
+}
+
+// Writes returns the objects a successful write wrote, one by one: a DNS
+// batch's records each under its single endpoint's operation (a batch's
+// post as OpDNSRecordCreate), any other write's object under its own
+// operation. It is empty for reads and failures.
+func (r RequestRecord) Writes() []Write {
+	if r.Object == nil {
+		return r.Batch
+	}
+	return []Write{{Operation: r.Operation, Object: *r.Object}}
 }
 
 // An ObjectRef names the object of a write, so that a test can follow every
@@ -102,7 +124,7 @@ func (s *Server) written(rec RequestRecord) *ObjectRef {
 		}
 		return nil
 	case OpDNSRecordsBatch:
-		// A batch writes many records; one reference cannot name them.
+		// A batch writes many records; Batch names them.
 		return nil
 	case OpTunnelConfigPut, OpServiceTokenRefresh, OpServiceTokenRotate:
 		// .../{id}/configurations, .../{id}/refresh, .../{id}/rotate

@@ -345,6 +345,7 @@ func (s *Server) api(rt route) http.Handler {
 		rec.Status = respond(w, rep, err)
 		if err == nil && isWrite(r.Method) {
 			s.writes[rt.op]++
+			rec.Batch = rep.writes
 		}
 		s.record(rec)
 	})
