@@ -168,7 +168,8 @@ func TestAccessAppWrites(t *testing.T) {
 		t.Errorf("type: -want, +got:\n%s", diff)
 	}
 
-	// Found after the create; a find lists afresh, as it guards a create.
+	// Found after the create. No list was cached before it, so the find
+	// reads one, which holds the new application.
 	if a, err := c.FindAccessApp(ctx, "new.example.com", "cfzt-new.example.com"); err != nil || a.ID != created.ID {
 		t.Errorf("FindAccessApp after create: got %v, %v", a.ID, err)
 	}
@@ -227,8 +228,9 @@ func TestCreateAccessAppSentOnce(t *testing.T) {
 	if diff := cmp.Diff(1, ops(f, fakecloudflare.OpAccessAppCreate)); diff != "" {
 		t.Errorf("creates sent: -want, +got:\n%s", diff)
 	}
-	// Each find lists afresh, so the find after a failed create sees an
-	// application that create may have made.
+	// A 503 leaves the create's result unknown, so it drops the cached
+	// list and the next find lists again: it sees an application that
+	// create may have made.
 	_, _ = c.FindAccessApp(context.Background(), "new.example.com", "cfzt-new.example.com")
 	if diff := cmp.Diff(2, ops(f, fakecloudflare.OpAccessAppsList)); diff != "" {
 		t.Errorf("lists: -want, +got:\n%s", diff)

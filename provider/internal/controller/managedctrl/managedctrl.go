@@ -85,9 +85,10 @@ func options[T resource.Managed](mgr ctrl.Manager, o controller.Options, name st
 		// Every kind's spec has managementPolicies; without this a
 		// non-default one is refused rather than honoured.
 		managed.WithManagementPolicies(),
-		// Reads after our own writes are consistent (the client updates
-		// its cache, and a find before a create lists afresh), so a
-		// missing object is missing: no grace period that would keep an
+		// Reads after our own writes are consistent (every write goes
+		// through to the shared cache, and after a create whose result
+		// is unknown a find reads a list newer than it; see connector.go),
+		// so a missing object is missing: no grace period that would keep an
 		// object deleted in the dashboard within 30 s of its creation
 		// from being created again until then. A kind may ask for one
 		// in extra.
