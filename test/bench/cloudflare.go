@@ -20,7 +20,7 @@ const (
 	tunnelID  = "6ff42ae2-765d-4adf-8112-31c55c1551ef"
 )
 
-// collectEvery is how often a recorder reads the fake's request log, which
+// collectEvery is how often the bench reads the fake's request log, which
 // keeps only its last 10,000 requests.
 const collectEvery = 250 * time.Millisecond
 
@@ -47,108 +47,13 @@ func (c *Calls) add(r fakecloudflare.RequestRecord) {
 	}
 }
 
-// A recorder keeps every request the fake answers from its start on, read
-// from the fake's log before the log drops it.
-type recorder struct {
-	cf *fakecloudflare.Server
-
-	mu   sync.Mutex
-	log  []fakecloudflare.RequestRecord
-	last int // the Seq of the last request kept
-	lost int // requests the log dropped before they were read
-
-	stop chan struct{}
-	done chan struct{}
-}
-
-// newRecorder starts reading the fake's log; close stops it.
-func newRecorder(cf *fakecloudflare.Server) *recorder {
-	rec := &recorder{cf: cf, stop: make(chan struct{}), done: make(chan struct{})}
-	if l := cf.Requests(); len(l) > 0 {
-		rec.last = l[len(l)-1].Seq
-	}
-	go func() {
-		defer close(rec.done)
-		t := time.NewTicker(collectEvery)
-		defer t.Stop()
-		for {
-			rec.collect()
-			select {
-			case <-rec.stop:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return rec
-}
-
-func (rec *recorder) close() {
-	select {
-	case <-rec.stop:
-	default:
-		close(rec.stop)
-	}
-	<-rec.done
-}
-
-// collect keeps the requests answered since the last read.
-func (rec *recorder) collect() {
-	l := rec.cf.Requests()
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	for _, r := range l {
-		if r.Seq <= rec.last {
-			continue
-		}
-		rec.lost += r.Seq - rec.last - 1
-		rec.log = append(rec.log, r)
-		rec.last = r.Seq
-	}
-}
-
-// mark returns the Seq of the last request answered so far, which starts or
-// ends a phase.
-func (rec *recorder) mark() int {
-	rec.collect()
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	return rec.last
-}
-
-// count sums up the requests after Seq from up to and including Seq to.
-func (rec *recorder) count(from, to int) Calls {
-	rec.collect()
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
+// count sums up requests.
+func count(rs []fakecloudflare.RequestRecord) Calls {
 	c := Calls{ByOperation: map[string]int{}}
-	for _, r := range rec.log {
-		if r.Seq > from && r.Seq <= to {
-			c.add(r)
-		}
+	for _, r := range rs {
+		c.add(r)
 	}
 	return c
-}
-
-// requests returns the requests after Seq from up to and including Seq to.
-func (rec *recorder) requests(from, to int) []fakecloudflare.RequestRecord {
-	rec.collect()
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	var out []fakecloudflare.RequestRecord
-	for _, r := range rec.log {
-		if r.Seq > from && r.Seq <= to {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// dropped returns how many requests the log dropped unread.
-func (rec *recorder) dropped() int {
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	return rec.lost
 }
 
 // Names of a route's Cloudflare objects, as the function names them.

@@ -253,8 +253,8 @@ func RunProvider(ctx context.Context, o Options, n int, v Variant) (Result, erro
 		return res, err
 	}
 
-	rec := newRecorder(e.cf)
-	defer rec.close()
+	rec := fakecloudflare.NewRecorder(e.cf, collectEvery, nil)
+	defer rec.Close()
 	routes := newRoutes("r", n)
 	hosts := hostnames(routes)
 	ctx, cancel := context.WithCancel(ctx)
@@ -287,10 +287,10 @@ func RunProvider(ctx context.Context, o Options, n int, v Variant) (Result, erro
 
 // measure provisions the routes with create, then measures steady state
 // and drift repair, filling in res.
-func measure(ctx context.Context, o Options, res *Result, cf *fakecloudflare.Server, rec *recorder, hosts []string, v Variant, create func(*presence) error) error {
+func measure(ctx context.Context, o Options, res *Result, cf *fakecloudflare.Server, rec *fakecloudflare.Recorder, hosts []string, v Variant, create func(*presence) error) error {
 	p := newPresence(cf, v)
 	o.progressf("%s: creating %d routes (%s)", res.Scenario, len(hosts), v.Describe())
-	start := rec.mark()
+	start := rec.Mark()
 	t0 := time.Now()
 	if err := create(p); err != nil {
 		return err
@@ -299,14 +299,14 @@ func measure(ctx context.Context, o Options, res *Result, cf *fakecloudflare.Ser
 	res.Present = p.wait(pctx, hosts, tick)
 	cancel()
 	res.Wall = time.Since(t0)
-	end := rec.mark()
-	res.Provision = rec.count(start, end)
-	res.provisioned = rec.requests(start, end)
+	end := rec.Mark()
+	res.provisioned = rec.Requests(start, end)
+	res.Provision = count(res.provisioned)
 	res.Latencies = p.latencies(hosts)
 	o.progressf("%d of %d routes present after %s, %d calls", res.Present, len(hosts), res.Wall.Round(time.Second), res.Provision.Total)
 	defer func() {
-		all := rec.count(start, rec.mark())
-		res.Total, res.RateLimited, res.Lost = all.Total, all.RateLimited, rec.dropped()
+		all := count(rec.Requests(start, rec.Mark()))
+		res.Total, res.RateLimited, res.Lost = all.Total, all.RateLimited, rec.Lost()
 		res.final = cf.Snapshot()
 	}()
 	if res.Present < len(hosts) {
@@ -319,11 +319,11 @@ func measure(ctx context.Context, o Options, res *Result, cf *fakecloudflare.Ser
 		if err := sleep(ctx, o.Settle); err != nil {
 			return err
 		}
-		from, t := rec.mark(), time.Now()
+		from, t := rec.Mark(), time.Now()
 		if err := sleep(ctx, o.Steady); err != nil {
 			return err
 		}
-		res.Steady, res.SteadyWindow = rec.count(from, rec.mark()), time.Since(t)
+		res.Steady, res.SteadyWindow = count(rec.Requests(from, rec.Mark())), time.Since(t)
 	}
 
 	if !o.SkipDrift {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/test/e2e/stack"
+	"github.com/cfzt/cfzt/test/fakecloudflare"
 )
 
 // Defaults of the full stack part.
@@ -86,8 +87,8 @@ func RunStack(ctx context.Context, o Options, so StackOptions) ([]Result, error)
 	if err := resetPeakMemory(); err != nil {
 		return nil, err
 	}
-	rec := newRecorder(s.Cloudflare())
-	defer rec.close()
+	rec := fakecloudflare.NewRecorder(s.Cloudflare(), collectEvery, nil)
+	defer rec.Close()
 
 	phases := []struct {
 		name   string

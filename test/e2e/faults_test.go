@@ -316,7 +316,7 @@ func TestFaultCampaign(t *testing.T) {
 	}
 	hold := s.HoldReplies(isCreate, chaosCreateHold)
 	defer hold.Release()
-	markCreate := rec.mark()
+	markCreate := rec.Mark()
 	began := time.Now()
 	applyRoutes(t, s, routes)
 	crashes := runChaos(t, s, hold, began, events)
@@ -333,7 +333,7 @@ func TestFaultCampaign(t *testing.T) {
 		cf.RemoveFault(id)
 	}
 	faultsStopped := time.Now()
-	markFaults := rec.mark()
+	markFaults := rec.Mark()
 	published, err := countPublished(t.Context(), s, routes)
 	if err != nil {
 		t.Fatal(err)
@@ -342,7 +342,7 @@ func TestFaultCampaign(t *testing.T) {
 		faultsStopped.Sub(began).Round(100*time.Millisecond), published, len(routes), fired, matched, crashes)
 
 	recovered := waitPublished(t, s, routes, sz.recover, fmt.Sprintf("all %d routes published after the faults stopped", len(routes)))
-	markPublished := rec.mark()
+	markPublished := rec.Mark()
 	createCount := rec.count(markCreate, markPublished)
 	recoverCount := rec.count(markFaults, markPublished)
 	t.Logf("published: %s after the faults stopped, %s after the routes were applied; %s in all, %s after the faults stopped",
@@ -358,7 +358,7 @@ func TestFaultCampaign(t *testing.T) {
 			changed = append(changed, r)
 		}
 	}
-	markRename := rec.mark()
+	markRename := rec.Mark()
 	applyRoutes(t, s, changed)
 	renamed := waitPublished(t, s, routes, sz.recover, fmt.Sprintf("all %d routes published after %d were renamed or switched mode", len(routes), len(changed)))
 	if err := within(s, s.DriftWindow()+30*time.Second, func(context.Context) error {
@@ -371,14 +371,14 @@ func TestFaultCampaign(t *testing.T) {
 	}); err != nil {
 		t.Errorf("after the renames:\n%v", err)
 	}
-	renameCount := rec.count(markRename, rec.mark())
+	renameCount := rec.count(markRename, rec.Mark())
 	checkUntouched(t, rec, "AfterRename")
 	conds()
 
 	// Delete them all.
-	markDelete := rec.mark()
+	markDelete := rec.Mark()
 	deleted := deleteRoutes(t, s, routes, sz.recover)
-	deleteCount := rec.count(markDelete, rec.mark())
+	deleteCount := rec.count(markDelete, rec.Mark())
 	left := rec.leftovers()
 	if len(left) > 0 {
 		t.Errorf("after the routes were deleted Cloudflare still holds:\n%s", strings.Join(left, "\n"))

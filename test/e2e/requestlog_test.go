@@ -27,16 +27,12 @@ const collectInterval = time.Second
 // start on, and the secret of every service token the fake held at one of
 // its reads, once a second: so also of tokens deleted since.
 type recorder struct {
+	*fakecloudflare.Recorder
 	cf    *fakecloudflare.Server
 	start fakecloudflare.Seed // the fake's state when the recorder started
 
 	mu      sync.Mutex
-	log     []fakecloudflare.RequestRecord
-	last    int // the Seq of the last request kept
 	secrets map[string]string
-
-	stop chan struct{}
-	done chan struct{}
 }
 
 // record starts a recorder of the stack's fake Cloudflare API; it stops at
@@ -50,50 +46,19 @@ func record(t *testing.T, s *stack.Stack) *recorder {
 // end of the test.
 func newRecorder(t *testing.T, cf *fakecloudflare.Server) *recorder {
 	t.Helper()
-	rec := &recorder{cf: cf, secrets: map[string]string{}, stop: make(chan struct{}), done: make(chan struct{})}
-	rec.start = cf.Snapshot()
-	if l := cf.Requests(); len(l) > 0 {
-		rec.last = l[len(l)-1].Seq
-	}
-	go func() {
-		defer close(rec.done)
-		for {
-			rec.collect()
-			select {
-			case <-rec.stop:
-				return
-			case <-time.After(collectInterval):
-			}
-		}
-	}()
-	t.Cleanup(rec.close)
+	rec := &recorder{cf: cf, secrets: map[string]string{}, start: cf.Snapshot()}
+	rec.Recorder = fakecloudflare.NewRecorder(cf, collectInterval, rec.keepSecrets)
+	t.Cleanup(rec.Close)
 	return rec
 }
 
-func (rec *recorder) close() {
-	select {
-	case <-rec.stop:
-	default:
-		close(rec.stop)
-	}
-	<-rec.done
-}
-
-// collect keeps the requests answered since the last call and the secrets
-// of the service tokens the fake holds now.
-func (rec *recorder) collect() {
-	l := rec.cf.Requests()
+// keepSecrets keeps the secrets of the service tokens the fake holds now.
+// Every secret a token has had is kept: a rotated-away secret must not show
+// either.
+func (rec *recorder) keepSecrets() {
 	snap := rec.cf.Snapshot()
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	for _, r := range l {
-		if r.Seq > rec.last {
-			rec.log = append(rec.log, r)
-			rec.last = r.Seq
-		}
-	}
-	// Every secret a token has had is kept: a rotated-away secret must not
-	// show either.
 	for _, tok := range snap.ServiceTokens {
 		for _, s := range []string{tok.ClientSecret, tok.PreviousClientSecret} {
 			if s != "" {
@@ -105,28 +70,10 @@ func (rec *recorder) collect() {
 	}
 }
 
-// requests returns the requests kept so far, after reading the fake's log
-// once more.
-func (rec *recorder) requests() []fakecloudflare.RequestRecord {
-	rec.collect()
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	return slices.Clone(rec.log)
-}
-
-// mark returns the Seq of the last request the fake answered, to count the
-// requests of a phase.
-func (rec *recorder) mark() int {
-	rec.collect()
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	return rec.last
-}
-
 // secretValues returns what must never be shown, by what it is: the
 // tenant's API tokens and every service token's client secret.
 func (rec *recorder) secretValues() map[string]string {
-	rec.collect()
+	rec.Mark() // reads the log and the secrets once more
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	out := maps.Clone(rec.secrets)
@@ -145,7 +92,7 @@ type requestCount struct {
 // count sums up the requests after Seq from and up to Seq to (0: all).
 func (rec *recorder) count(from, to int) requestCount {
 	c := requestCount{byOperation: map[string]int{}}
-	for _, r := range rec.requests() {
+	for _, r := range rec.Requests(0, 0) {
 		if r.Seq <= from || (to > 0 && r.Seq > to) {
 			continue
 		}
@@ -226,6 +173,9 @@ type replay struct {
 	foreign []string
 	// rules are the tunnel configurations that routed one hostname twice.
 	rules []string
+	// lost counts the requests the fake's log dropped before they were
+	// read: the replay does not know them.
+	lost int
 }
 
 // replay follows every object through the log, from the recorder's starting
@@ -262,7 +212,7 @@ func (rec *recorder) replay() replay {
 		}
 	}
 
-	for _, r := range rec.requests() {
+	for _, r := range rec.Requests(0, 0) {
 		if o := r.Object; o != nil && r.Operation == fakecloudflare.OpTunnelConfigPut {
 			seen := map[string]bool{}
 			for _, h := range o.Hostnames {
@@ -308,6 +258,7 @@ func (rec *recorder) replay() replay {
 			}
 		}
 	}
+	out.lost = rec.Lost()
 	return out
 }
 
@@ -315,6 +266,9 @@ func (rec *recorder) replay() replay {
 // else's object and every tunnel configuration that routes a hostname twice.
 func checkReplay(t *testing.T, rp replay) {
 	t.Helper()
+	if rp.lost > 0 {
+		t.Errorf("the fake's log dropped %d requests before they were read: the replay below misses them", rp.lost)
+	}
 	for _, d := range rp.twice {
 		t.Errorf("created twice: %s", d)
 	}
