@@ -60,8 +60,14 @@ type external struct {
 // create was lost), a record of someone else in the way is a conflict.
 func (e *external) Observe(ctx context.Context, cr *v1alpha1.DNSRecord) (managed.ExternalObservation, error) {
 	p := cr.Spec.ForProvider
+	id, was := meta.GetExternalName(cr), cr.Status.AtProvider.ZoneID
 	zoneID, err := e.findZone(ctx, p)
 	if cloudflare.IsNotFound(err) && meta.WasDeleted(cr) {
+		if id != "" && was != "" {
+			// The hostname has no zone now, but the record we made
+			// is in the zone it was in, unless that zone is gone too.
+			return e.moved(ctx, cr, was, id)
+		}
 		// Without its zone the record is gone too.
 		return managed.ExternalObservation{ResourceExists: false}, nil
 	}
@@ -69,7 +75,6 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.DNSRecord) (managed
 		return managed.ExternalObservation{}, e.zoneError(ctx, p, err)
 	}
 
-	id := meta.GetExternalName(cr)
 	if id == "" {
 		r, err := e.client.FindDNSRecord(ctx, zoneID, p.Name, p.Type, p.Owner)
 		if isFree(err) || (err != nil && meta.WasDeleted(cr)) {
@@ -89,6 +94,9 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.DNSRecord) (managed
 	}
 
 	r, err := e.client.GetDNSRecord(ctx, zoneID, id)
+	if cloudflare.IsNotFound(err) && was != "" && was != zoneID {
+		return e.moved(ctx, cr, was, id)
+	}
 	if cloudflare.IsNotFound(err) {
 		return managed.ExternalObservation{ResourceExists: false}, nil
 	}
@@ -186,6 +194,28 @@ func (e *external) Delete(ctx context.Context, cr *v1alpha1.DNSRecord) (managed.
 		return managed.ExternalDelete{}, nil
 	}
 	return managed.ExternalDelete{}, errors.Wrapf(err, "cannot delete DNS record %s %s (ID %s)", p.Type, p.Name, id)
+}
+
+// moved handles a record that is not in its hostname's zone but in the zone
+// the status says it was in: the hostname moved to another zone (a route
+// renamed from app.example.com to app.example.org, or a new zone pinned). A
+// record cannot move with it, so moved deletes ours from the zone it was in
+// and reports it missing, so that Create makes it in the new zone, or the
+// finalizer goes if the DNSRecord is being deleted. A record in the old zone
+// that is gone or no longer ours is let go. A crash in between is safe:
+// until the new record's ID is stored, the external name and status still
+// name the old zone's record, whose delete is then already done, and Create
+// adopts a record it made before.
+func (e *external) moved(ctx context.Context, cr *v1alpha1.DNSRecord, was, id string) (managed.ExternalObservation, error) {
+	p := cr.Spec.ForProvider
+	err := e.client.DeleteDNSRecord(ctx, was, id, p.Owner)
+	var ne *cloudflare.NotOwnedError
+	if err != nil && !cloudflare.IsNotFound(err) && !errors.As(err, &ne) {
+		return managed.ExternalObservation{}, errors.Wrapf(err, "cannot delete DNS record %s (ID %s) from zone %s, which %s is no longer in", p.Type, id, was, p.Name)
+	}
+	meta.SetExternalName(cr, "")
+	cr.Status.AtProvider = v1alpha1.DNSRecordObservation{}
+	return managed.ExternalObservation{ResourceExists: false}, nil
 }
 
 // zoneID returns the record's zone, or an error that explains why there is

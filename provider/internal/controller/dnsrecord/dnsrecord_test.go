@@ -21,11 +21,13 @@ import (
 )
 
 const (
-	zoneID   = "0b7e3f9a2c4d4e6f8a1b3c5d7e9f1a2b"
-	recordID = "c0ffee00c0ffee00c0ffee00c0ffee00"
-	name     = "app.example.com"
-	target   = "6ff42ae2-765d-4adf-8112-31c55c1551ef.cfargotunnel.com"
-	owner    = "apps/app"
+	zoneID = "0b7e3f9a2c4d4e6f8a1b3c5d7e9f1a2b"
+	// oldZoneID is the zone a record was in before its hostname moved.
+	oldZoneID = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
+	recordID  = "c0ffee00c0ffee00c0ffee00c0ffee00"
+	name      = "app.example.com"
+	target    = "6ff42ae2-765d-4adf-8112-31c55c1551ef.cfargotunnel.com"
+	owner     = "apps/app"
 )
 
 var (
@@ -139,6 +141,16 @@ func find(r cloudflare.DNSRecord, err error) func(context.Context, string, strin
 			return cloudflare.DNSRecord{}, errors.Errorf("wrong find %s %s %s %s", z, n, typ, o)
 		}
 		return r, err
+	}
+}
+
+// deleteIn is a delete that expects our record in zone and answers err.
+func deleteIn(zone string, err error) func(context.Context, string, string, string) error {
+	return func(_ context.Context, z, id, o string) error {
+		if z != zone || id != recordID || o != owner {
+			return errors.Errorf("wrong delete: zone %s, record %s, owner %s", z, id, o)
+		}
+		return err
 	}
 }
 
@@ -338,6 +350,45 @@ func TestObserve(t *testing.T) {
 			client: &fake.MockClient{MockZoneForHostname: zoneMissing},
 			cr:     dnsRecord(withExternalName(recordID), withDeleted()),
 			want:   want{o: managed.ExternalObservation{ResourceExists: false}, cr: dnsRecord(withExternalName(recordID), withDeleted())},
+		},
+		"MovedToAnotherZone": {
+			reason: "A hostname moved to another zone: our record is deleted from the zone it was in and reported missing, so that Create makes it in the new zone.",
+			client: &fake.MockClient{MockZoneForHostname: zoneFound, MockGetDNSRecord: get(cloudflare.DNSRecord{}, errNotFound), MockDeleteDNSRecord: deleteIn(oldZoneID, nil)},
+			cr:     dnsRecord(withExternalName(recordID), withAtProvider(v1alpha1.DNSRecordObservation{ZoneID: oldZoneID, Content: target})),
+			want:   want{o: managed.ExternalObservation{ResourceExists: false}, cr: dnsRecord(withExternalName(""))},
+		},
+		"MovedAlready": {
+			reason: "A record found in its hostname's zone is observed there, whatever zone the status still names: the status of a record just moved may lag.",
+			client: &fake.MockClient{MockZoneForHostname: zoneFound, MockGetDNSRecord: get(ours(), nil)},
+			cr:     dnsRecord(withExternalName(recordID), withAtProvider(v1alpha1.DNSRecordObservation{ZoneID: oldZoneID})),
+			want: want{
+				o:  managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true},
+				cr: dnsRecord(withExternalName(recordID), withAtProvider(observed), withConditions(xpv2.Available())),
+			},
+		},
+		"MovedOldRecordGone": {
+			reason: "A moved hostname whose old record is already gone (a crash after its delete) goes on to Create.",
+			client: &fake.MockClient{MockZoneForHostname: zoneFound, MockGetDNSRecord: get(cloudflare.DNSRecord{}, errNotFound), MockDeleteDNSRecord: deleteIn(oldZoneID, errNotFound)},
+			cr:     dnsRecord(withExternalName(recordID), withAtProvider(v1alpha1.DNSRecordObservation{ZoneID: oldZoneID})),
+			want:   want{o: managed.ExternalObservation{ResourceExists: false}, cr: dnsRecord(withExternalName(""))},
+		},
+		"MovedOldRecordNotOurs": {
+			reason: "A moved hostname's old record that someone else marked since is let go, not deleted.",
+			client: &fake.MockClient{MockZoneForHostname: zoneFound, MockGetDNSRecord: get(cloudflare.DNSRecord{}, errNotFound), MockDeleteDNSRecord: deleteIn(oldZoneID, errNotOwned)},
+			cr:     dnsRecord(withExternalName(recordID), withAtProvider(v1alpha1.DNSRecordObservation{ZoneID: oldZoneID})),
+			want:   want{o: managed.ExternalObservation{ResourceExists: false}, cr: dnsRecord(withExternalName(""))},
+		},
+		"MovedDeleteFailed": {
+			reason: "A failed delete of a moved hostname's old record keeps its ID and zone, to try again.",
+			client: &fake.MockClient{MockZoneForHostname: zoneFound, MockGetDNSRecord: get(cloudflare.DNSRecord{}, errNotFound), MockDeleteDNSRecord: deleteIn(oldZoneID, errBoom)},
+			cr:     dnsRecord(withExternalName(recordID), withAtProvider(v1alpha1.DNSRecordObservation{ZoneID: oldZoneID})),
+			want:   want{cr: dnsRecord(withExternalName(recordID), withAtProvider(v1alpha1.DNSRecordObservation{ZoneID: oldZoneID})), err: errBoom},
+		},
+		"MovedOutOfTheAccountWhileDeleting": {
+			reason: "A deleted DNSRecord whose hostname is in none of the account's zones now deletes its record from the zone it was in.",
+			client: &fake.MockClient{MockZoneForHostname: zoneMissing, MockDeleteDNSRecord: deleteIn(oldZoneID, nil)},
+			cr:     dnsRecord(withExternalName(recordID), withDeleted(), withAtProvider(v1alpha1.DNSRecordObservation{ZoneID: oldZoneID})),
+			want:   want{o: managed.ExternalObservation{ResourceExists: false}, cr: dnsRecord(withExternalName(""), withDeleted())},
 		},
 		"PinnedZone": {
 			reason: "A pinned zone is used without looking the hostname up.",

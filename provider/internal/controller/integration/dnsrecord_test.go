@@ -30,7 +30,8 @@ func dnsRecord(name, hostname, owner string) *v1alpha1.DNSRecord {
 
 // TestDNSRecordLifecycle creates a record, leaves it alone while nothing
 // changes, repairs dashboard edits, recreates it when deleted in the
-// dashboard, and deletes it.
+// dashboard, moves it when its hostname moves to another zone, and deletes
+// it.
 func TestDNSRecordLifecycle(t *testing.T) {
 	h := setup(t)
 	const host, owner = "dns-lifecycle.example.com", "apps/dns-lifecycle"
@@ -89,9 +90,33 @@ func TestDNSRecordLifecycle(t *testing.T) {
 		})
 	})
 
+	// A route renamed into another zone: its record cannot move, so it
+	// is deleted from example.com and made in example.org.
+	const moved = "dns-lifecycle.example.org"
+	t.Run("RenamedToAnotherZone", func(t *testing.T) {
+		if err := h.get(t, cr); err != nil {
+			t.Fatal(err)
+		}
+		was := cr.Status.AtProvider.ZoneID
+		cr.Spec.ForProvider.Name = moved
+		if err := h.kube.Update(t.Context(), cr); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "the record's move to "+moved, func() (bool, error) {
+			if err := h.get(t, cr); err != nil {
+				return false, err
+			}
+			old, rs := h.dnsRecords(host), h.dnsRecords(moved)
+			return len(old) == 0 && len(rs) == 1 && rs[0].ZoneID != was && rs[0].Comment == cloudflare.OwnershipComment(owner) &&
+					cr.GetAnnotations()["crossplane.io/external-name"] == rs[0].ID && cr.Status.AtProvider.ZoneID == rs[0].ZoneID,
+				fmt.Errorf("records of %s: %+v, of %s: %+v, external name %q, status zone %q", host, old, moved, rs, cr.GetAnnotations()["crossplane.io/external-name"], cr.Status.AtProvider.ZoneID)
+		})
+		h.checkSeedIntact(t)
+	})
+
 	t.Run("DeleteRemovesTheRecord", func(t *testing.T) {
 		h.deleteAndWait(t, cr)
-		if rs := h.dnsRecords(host); len(rs) != 0 {
+		if rs := append(h.dnsRecords(host), h.dnsRecords(moved)...); len(rs) != 0 {
 			t.Errorf("the record survived its DNSRecord: %+v", rs)
 		}
 		h.checkSeedIntact(t)
