@@ -17,6 +17,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
@@ -87,6 +88,11 @@ func (c *CLI) Run() error {
 	if err != nil {
 		return errors.Wrap(err, "cannot get the Kubernetes API configuration (set KUBECONFIG outside a cluster)")
 	}
+	// The API server warns on every write of a managed resource that
+	// crossplane-runtime's finalizer name has no path; renaming it would
+	// strand the finalizer of every existing resource. Each warning is
+	// logged once, not thousands of times at 1,000 routes.
+	cfg.WarningHandlerWithContext = ctrllog.NewKubeAPIWarningLogger(ctrllog.KubeAPIWarningLoggerOptions{Deduplicate: true})
 
 	s := runtime.NewScheme()
 	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, extv1.AddToScheme, apis.AddToScheme, httproute.AddToScheme} {
