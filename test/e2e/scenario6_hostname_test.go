@@ -58,7 +58,7 @@ spec:
 // and every other object as it was: no rule,
 // record, application, policy or token of the old hostname is left, the
 // old rule in particular, which would keep routing the old hostname to the
-// origin.
+// origin. A second rename moves the route into another zone of the account.
 func TestRenameHostname(t *testing.T) {
 	s := fullStack(t)
 	publishHomelab(t, s)
@@ -114,6 +114,40 @@ func TestRenameHostname(t *testing.T) {
 		}
 		return nil
 	})
+
+	// Into another zone of the account: a DNS record cannot move between
+	// zones, so the route gets a new one in example.org and the one in
+	// example.com is deleted; the account's objects are still changed in
+	// place.
+	const otherZoneHost = "store.example.org"
+	annotateRoute(t, s, ns, name, map[string]string{v1alpha1.AnnotationHostname: otherZoneHost})
+	eventually(t, s, "the route to move to "+otherZoneHost+" and nothing of "+newHost+" to be left", func(ctx context.Context) error {
+		cl := newUnstructured(v1alpha1.ClaimKind)
+		if err := c.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, cl); err != nil {
+			return err
+		}
+		if st, reason, msg := condition(cl, v1alpha1.TypePublished); st != "True" {
+			return &conditionError{v1alpha1.TypePublished, st, reason, msg}
+		}
+		return checkOnly(others, cf.Snapshot(), otherZoneHost, newHost)
+	})
+	across := cf.Snapshot()
+	if before, after := recordZone(moved, newHost), recordZone(across, otherZoneHost); before == after {
+		t.Errorf("the DNS record of %s should be in another zone than that of %s, both are in %s", otherZoneHost, newHost, before)
+	}
+	if appID(across, "cfzt-"+otherZoneHost) != appID(moved, "cfzt-"+newHost) || tokenID(across, "cfzt-"+otherZoneHost) != tokenID(moved, "cfzt-"+newHost) {
+		t.Errorf("the Access application and the service token should be changed in place across zones too")
+	}
+}
+
+// recordZone returns the zone of the DNS record named hostname.
+func recordZone(snap fakecloudflare.Seed, hostname string) string {
+	for _, r := range snap.DNSRecords {
+		if r.Name == hostname {
+			return r.ZoneID
+		}
+	}
+	return ""
 }
 
 // zoneRouteFull publishes a hostname in a zone the account does not have,
