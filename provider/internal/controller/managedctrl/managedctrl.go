@@ -7,7 +7,6 @@ package managedctrl
 import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
@@ -49,14 +48,15 @@ func Setup[T resource.Managed](mgr ctrl.Manager, o controller.Options, gvk schem
 	if !ok {
 		return errors.Errorf("the scheme's %s is a %T, not the managed resource its controller reconciles", gvk.Kind, ro)
 	}
-	opts := options(mgr, o, name, c, extra...)
+	bw := &budgetWaits{}
+	opts := options(mgr, o, name, noteBudgetWaits(c, bw), extra...)
 	if o.MetricOptions != nil {
 		opts = append(opts, managed.WithMetricRecorder(o.MetricOptions.MRMetrics))
 		if err := addStateRecorder(mgr, o, gvk); err != nil {
 			return err
 		}
 	}
-	var r reconcile.Reconciler = managed.NewReconciler(mgr, resource.ManagedKind(gvk), opts...)
+	r := bw.reconciler(managed.NewReconciler(mgr, resource.ManagedKind(gvk), opts...))
 	if o.GlobalRateLimiter != nil {
 		r = ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter)
 	}
