@@ -77,17 +77,7 @@ func TestRenameHostname(t *testing.T) {
 	})
 	first := cf.Snapshot()
 
-	annotateRoute(t, s, ns, name, map[string]string{v1alpha1.AnnotationHostname: newHost})
-	eventually(t, s, "the route to move to "+newHost+" and nothing of "+oldHost+" to be left", func(ctx context.Context) error {
-		cl := newUnstructured(v1alpha1.ClaimKind)
-		if err := c.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, cl); err != nil {
-			return err
-		}
-		if st, reason, msg := condition(cl, v1alpha1.TypePublished); st != "True" {
-			return &conditionError{v1alpha1.TypePublished, st, reason, msg}
-		}
-		return checkOnly(others, cf.Snapshot(), newHost, oldHost)
-	})
+	moveRoute(t, s, ns, name, others, oldHost, newHost)
 
 	// How the route's objects followed, for the record: the rule moved in
 	// one write; the others were changed in place, keeping their IDs, so
@@ -120,17 +110,7 @@ func TestRenameHostname(t *testing.T) {
 	// example.com is deleted; the account's objects are still changed in
 	// place.
 	const otherZoneHost = "store.example.org"
-	annotateRoute(t, s, ns, name, map[string]string{v1alpha1.AnnotationHostname: otherZoneHost})
-	eventually(t, s, "the route to move to "+otherZoneHost+" and nothing of "+newHost+" to be left", func(ctx context.Context) error {
-		cl := newUnstructured(v1alpha1.ClaimKind)
-		if err := c.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, cl); err != nil {
-			return err
-		}
-		if st, reason, msg := condition(cl, v1alpha1.TypePublished); st != "True" {
-			return &conditionError{v1alpha1.TypePublished, st, reason, msg}
-		}
-		return checkOnly(others, cf.Snapshot(), otherZoneHost, newHost)
-	})
+	moveRoute(t, s, ns, name, others, newHost, otherZoneHost)
 	across := cf.Snapshot()
 	if before, after := recordZone(moved, newHost), recordZone(across, otherZoneHost); before == after {
 		t.Errorf("the DNS record of %s should be in another zone than that of %s, both are in %s", otherZoneHost, newHost, before)
@@ -138,6 +118,24 @@ func TestRenameHostname(t *testing.T) {
 	if appID(across, "cfzt-"+otherZoneHost) != appID(moved, "cfzt-"+newHost) || tokenID(across, "cfzt-"+otherZoneHost) != tokenID(moved, "cfzt-"+newHost) {
 		t.Errorf("the Access application and the service token should be changed in place across zones too")
 	}
+}
+
+// moveRoute changes the hostname of the route ns/name from "from" to "to"
+// and waits until it is Published again and Cloudflare holds only the
+// objects of others and the route's objects for "to", nothing of "from".
+func moveRoute(t *testing.T, s *stack.Stack, ns, name string, others fakecloudflare.Seed, from, to string) {
+	t.Helper()
+	annotateRoute(t, s, ns, name, map[string]string{v1alpha1.AnnotationHostname: to})
+	eventually(t, s, "the route to move to "+to+" and nothing of "+from+" to be left", func(ctx context.Context) error {
+		cl := newUnstructured(v1alpha1.ClaimKind)
+		if err := s.Client().Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, cl); err != nil {
+			return err
+		}
+		if st, reason, msg := condition(cl, v1alpha1.TypePublished); st != "True" {
+			return &conditionError{v1alpha1.TypePublished, st, reason, msg}
+		}
+		return checkOnly(others, s.Cloudflare().Snapshot(), to, from)
+	})
 }
 
 // recordZone returns the zone of the DNS record named hostname.

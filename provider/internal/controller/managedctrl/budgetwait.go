@@ -80,26 +80,27 @@ func noteBudgetWaits[T resource.Managed](c managed.TypedExternalConnector[T], b 
 		}
 		return managed.TypedExternalClientFns[T]{
 			ObserveFn: func(ctx context.Context, mg T) (managed.ExternalObservation, error) {
-				o, err := e.Observe(ctx, mg)
-				b.note(mg, err)
-				return o, err
+				return noted[managed.ExternalObservation](b, mg)(e.Observe(ctx, mg))
 			},
 			CreateFn: func(ctx context.Context, mg T) (managed.ExternalCreation, error) {
-				c, err := e.Create(ctx, mg)
-				b.note(mg, err)
-				return c, err
+				return noted[managed.ExternalCreation](b, mg)(e.Create(ctx, mg))
 			},
 			UpdateFn: func(ctx context.Context, mg T) (managed.ExternalUpdate, error) {
-				u, err := e.Update(ctx, mg)
-				b.note(mg, err)
-				return u, err
+				return noted[managed.ExternalUpdate](b, mg)(e.Update(ctx, mg))
 			},
 			DeleteFn: func(ctx context.Context, mg T) (managed.ExternalDelete, error) {
-				d, err := e.Delete(ctx, mg)
-				b.note(mg, err)
-				return d, err
+				return noted[managed.ExternalDelete](b, mg)(e.Delete(ctx, mg))
 			},
 			DisconnectFn: e.Disconnect,
 		}, nil
 	})
+}
+
+// noted returns what an external client's call returned, after noting in b
+// whether the budget refused it.
+func noted[R any](b *budgetWaits, mg resource.Managed) func(R, error) (R, error) {
+	return func(r R, err error) (R, error) {
+		b.note(mg, err)
+		return r, err
+	}
 }
