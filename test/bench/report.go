@@ -119,7 +119,7 @@ func (rp Report) header(b *strings.Builder) {
 	fmt.Fprintf(b, "- Cores: %d (runtime.NumCPU)\n", c.CPUs)
 	fmt.Fprintf(b, "- Provider part: the provider binary built from the tree, `--poll-interval=%s --cache-ttl=%s`, its defaults otherwise, against the fake Cloudflare API on a real kube-apiserver and etcd; a fresh control plane, fake and provider per row\n", c.PollInterval, c.CacheTTL)
 	if c.StackPollInterval > 0 {
-		fmt.Fprintf(b, "- Full stack part: Crossplane core, the packages of `make xpkg`, the function and the provider (`--debug`) of test/e2e/stack with poll interval %s and cache TTL %s; its two rows run one after the other on the same processes, so the second row's peak memory covers both\n", c.StackPollInterval, c.StackCacheTTL)
+		fmt.Fprintf(b, "- Full stack part: Crossplane core, the packages of `make xpkg`, the function and the provider (`--debug`) of test/e2e/stack with poll interval %s and cache TTL %s; its two rows run one after the other on the same processes, the second once the first's calls have left the rate window, so the second row's peak memory covers both\n", c.StackPollInterval, c.StackCacheTTL)
 	}
 	var policies []string
 	for _, r := range rp.Results {
