@@ -137,10 +137,10 @@ func (e *external) Observe(ctx context.Context, mg *v1alpha1.ServiceToken) (mana
 // Proceeding after a create whose result is unknown is therefore safe: the
 // name (cfzt-<hostname>) is one only we give, and the find reads a list of
 // the account's tokens newer than that create (managedctrl.Connector asks
-// for one), so the token that create made is found and adopted, and its connection Secret gets a secret that works, the rotated
-// one; a token of any other name is never looked at; two of that name are a
-// conflict rather than a reason for a third; and one is created only when
-// there is none.
+// for one), so the token that create made is found and adopted, and its
+// connection Secret gets a secret that works, the rotated one; a token of
+// any other name is never looked at; two of that name are a conflict rather
+// than a reason for a third; and one is created only when there is none.
 func (e *external) Create(ctx context.Context, mg *v1alpha1.ServiceToken) (managed.ExternalCreation, error) {
 	p := mg.Spec.ForProvider
 	t, created, err := managedctrl.FindOrCreate(ctx,
