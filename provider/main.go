@@ -64,6 +64,7 @@ type CLI struct {
 	MetricsAddress          string        `help:"Address of the Prometheus metrics endpoint." default:":8080" name:"metrics-bind-address"`
 	PollStateMetric         time.Duration `help:"How often the managed resource state metrics (exists, ready, synced) are counted." default:"5s" name:"poll-state-metric"`
 	HealthAddress           string        `help:"Address of the health probes." default:":8081" name:"health-probe-bind-address"`
+	PprofAddress            string        `help:"Address of Go's pprof endpoints (heap, goroutines, CPU), to find where memory or time goes; off when empty. They reveal the process's memory, so bind them to localhost." name:"pprof-bind-address"`
 }
 
 func main() {
@@ -108,6 +109,7 @@ func (c *CLI) Run() error {
 		LeaderElectionResourceLock: "leases",
 		Metrics:                    metricsserver.Options{BindAddress: c.MetricsAddress},
 		HealthProbeBindAddress:     c.HealthAddress,
+		PprofBindAddress:           c.PprofAddress,
 		Cache: cache.Options{
 			SyncPeriod: &c.SyncInterval,
 			// Nothing reads managedFields, and at thousands of managed
