@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/cloudflare/cloudflare-go/v4"
 	"github.com/cloudflare/cloudflare-go/v4/dns"
@@ -134,7 +135,8 @@ func TestDashboardEdits(t *testing.T) {
 }
 
 func TestAdminState(t *testing.T) {
-	f, url := start(t, testSeed())
+	at := time.Date(2026, time.March, 4, 5, 6, 7, 8e6, time.UTC)
+	f, url := start(t, testSeed(), fake.WithClock(func() time.Time { return at }))
 	cf := client(t, url, tokenAcct)
 	ctx := context.Background()
 	if _, err := cf.DNS.Records.New(ctx, dns.RecordNewParams{ZoneID: cloudflare.F(zoneCom), Body: cname("app.example.com", "")}); err != nil {
@@ -158,8 +160,8 @@ func TestAdminState(t *testing.T) {
 		t.Fatal(err)
 	}
 	created := state.DNSRecords[len(state.DNSRecords)-1]
-	diff(t, "The request log has the create and names the record.", "log", []fake.RequestRecord{{
-		Seq: 1, Method: http.MethodPost, Path: "/zones/" + zoneCom + "/dns_records", Operation: fake.OpDNSRecordCreate, Status: 200,
+	diff(t, "The request log has the create, when it was answered, and names the record.", "log", []fake.RequestRecord{{
+		Seq: 1, At: at, Method: http.MethodPost, Path: "/zones/" + zoneCom + "/dns_records", Operation: fake.OpDNSRecordCreate, Status: 200,
 		Object: &fake.ObjectRef{ID: created.ID, Name: "app.example.com"},
 	}}, log)
 

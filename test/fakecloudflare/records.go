@@ -3,6 +3,7 @@ package fakecloudflare
 import (
 	"maps"
 	"strings"
+	"time"
 )
 
 // maxLog is how many requests the log keeps; the oldest go first, so that a
@@ -12,8 +13,13 @@ const maxLog = 10000
 // A RequestRecord is one request the fake answered under /client/v4.
 type RequestRecord struct {
 	// Seq numbers requests from 1 in the order they were answered.
-	Seq    int    `json:"seq"`
-	Method string `json:"method"`
+	Seq int `json:"seq"`
+	// At is when the fake answered the request, in UTC on its clock (the
+	// wall clock to the millisecond unless WithClock): for a write, when
+	// it took effect, so that a test can tell how long after its cause
+	// each write came.
+	At     time.Time `json:"at"`
+	Method string    `json:"method"`
 	// Path is below /client/v4, such as /zones/<id>/dns_records.
 	Path  string `json:"path"`
 	Query string `json:"query,omitempty"`
@@ -64,8 +70,9 @@ type ObjectRef struct {
 	Hostnames []string `json:"hostnames,omitempty"`
 }
 
-// record logs a request. The caller holds the lock.
+// record logs a request as answered now. The caller holds the lock.
 func (s *Server) record(rec RequestRecord) {
+	rec.At = s.now()
 	if isWrite(rec.Method) && rec.Status >= 200 && rec.Status < 300 {
 		rec.Object = s.written(rec)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
 	fake "github.com/cfzt/cfzt/test/fakecloudflare"
 )
@@ -62,5 +63,30 @@ func TestRequestLogObjects(t *testing.T) {
 		{ID: tunnelRemote, Name: "home", Hostnames: []string{"legacy.example.com", "web.example.com"}},
 		nil,
 		{ID: id},
+	}, got)
+}
+
+// TestRequestLogTimes shows that each request in the log carries the time
+// the fake answered it on its clock: reads, writes and faults alike.
+func TestRequestLogTimes(t *testing.T) {
+	t0 := time.Date(2026, time.March, 4, 5, 6, 7, 0, time.UTC)
+	now := t0
+	f, url := start(t, testSeed(), fake.WithClock(func() time.Time { return now }))
+	api := url + fake.APIPrefix
+	h := bearer(tokenAcct)
+
+	get(t, api+"/zones", h)
+	now = now.Add(1500 * time.Millisecond)
+	do(t, http.MethodPost, api+"/zones/"+zoneCom+"/dns_records", h, map[string]any{"type": "A", "name": "app.example.com", "content": "192.0.2.1"})
+	now = now.Add(time.Minute)
+	addFault(t, f, fake.Fault{Status: http.StatusInternalServerError, Times: 1})
+	get(t, api+"/zones", h)
+
+	var got []time.Time
+	for _, r := range f.Requests() {
+		got = append(got, r.At)
+	}
+	diff(t, "Each request is logged with the time it was answered.", "times by request", []time.Time{
+		t0, t0.Add(1500 * time.Millisecond), t0.Add(time.Minute + 1500*time.Millisecond),
 	}, got)
 }
