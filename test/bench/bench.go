@@ -163,6 +163,9 @@ type Result struct {
 	// Latencies are, per present route, the time from its create to all of
 	// its Cloudflare objects being present.
 	Latencies []time.Duration
+	// Steps are, for full routes, how long after its create each of a
+	// route's objects was first written, step by step.
+	Steps []Step
 
 	// Steady counts the calls of the steady state window, which lasted
 	// SteadyWindow; zero when not measured.

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -58,6 +59,7 @@ func TestBench(t *testing.T) {
 	hosts := hostnames(newRoutes("r", benchRoutes))
 	checkCreatedOnce(t, res, hosts)
 	checkFinal(t, res, hosts)
+	checkSteps(t, res)
 
 	// The report counts what the fake answered.
 	total := 0
@@ -89,6 +91,25 @@ func TestBench(t *testing.T) {
 	}
 	if got := strings.Join(procs, ", "); got != selfName+", etcd, kube-apiserver, provider" {
 		t.Errorf("peak resident sets of %s, want the bench, etcd, kube-apiserver and the provider", got)
+	}
+}
+
+// checkSteps checks that the request log shows every step of every route,
+// each after the route's create.
+func checkSteps(t *testing.T, res Result) {
+	t.Helper()
+	if len(res.Steps) != len(fullSteps) {
+		t.Fatalf("%d steps, want %d", len(res.Steps), len(fullSteps))
+	}
+	for _, s := range res.Steps {
+		if s.Missing != 0 || len(s.Since) != res.Routes || len(s.Wait) != res.Routes {
+			t.Errorf("step %s: %d routes missing, %d times since the create and %d since what it waits for, want all %d routes", s.Name, s.Missing, len(s.Since), len(s.Wait), res.Routes)
+		}
+		for _, d := range append(slices.Clone(s.Since), s.Wait...) {
+			if d < 0 {
+				t.Errorf("step %s: %s, before what it waits for", s.Name, d)
+			}
+		}
 	}
 }
 

@@ -219,6 +219,14 @@ func (p *presence) latencies(hostnames []string) []time.Duration {
 	return out
 }
 
+// times returns copies of each route's create and of when it was first
+// present, by hostname.
+func (p *presence) times() (created, present map[string]time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return maps.Clone(p.created), maps.Clone(p.presentAt)
+}
+
 // driftEdit is one change made in the dashboard and how to tell it was
 // repaired.
 type driftEdit struct {

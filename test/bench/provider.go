@@ -303,6 +303,10 @@ func measure(ctx context.Context, o Options, res *Result, cf *fakecloudflare.Ser
 	res.provisioned = rec.Requests(start, end)
 	res.Provision = count(res.provisioned)
 	res.Latencies = p.latencies(hosts)
+	if v == Full {
+		created, present := p.times()
+		res.Steps = routeSteps(hosts, created, present, res.provisioned)
+	}
 	o.progressf("%d of %d routes present after %s, %d calls", res.Present, len(hosts), res.Wall.Round(time.Second), res.Provision.Total)
 	defer func() {
 		all := count(rec.Requests(start, rec.Mark()))

@@ -91,8 +91,8 @@ func (d Drift) String() string {
 }
 
 // Markdown returns the report: a header, the table of scenarios, the calls
-// by operation while provisioning and in steady state, and the done-when
-// checks.
+// by operation while provisioning and in steady state, where the time of
+// the full stack's routes goes, and the done-when checks.
 func (rp Report) Markdown() string {
 	var b strings.Builder
 	rp.header(&b)
@@ -103,6 +103,7 @@ func (rp Report) Markdown() string {
 	rp.byOperation(&b, "Calls per minute by operation in steady state", func(r Result) (map[string]int, float64, bool) {
 		return r.Steady.ByOperation, r.SteadyWindow.Minutes(), r.SteadyWindow > 0
 	}, "%.1f")
+	rp.steps(&b)
 	rp.checks(&b)
 	return b.String()
 }
@@ -428,4 +429,63 @@ func (rp Report) providerMemory() check {
 	}
 	c.measured, c.met = strings.Join(m, ", "), verdict(ok)
 	return c
+}
+
+// steps writes the table of where the time of the full stack's routes
+// goes: per step, the p50 and p99 from the routes' create and from what
+// each step waits for.
+func (rp Report) steps(b *strings.Builder) {
+	var cols []Result
+	for _, r := range rp.Results {
+		if r.Part != PartProvider && len(r.Steps) > 0 {
+			cols = append(cols, r)
+		}
+	}
+	if len(cols) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "## Where the time goes in the full stack\n\n")
+	fmt.Fprintf(b, "Per route, from its HTTPRoute create to the first successful Cloudflare write of each of its objects (a DNS record in a DNS batch, a tunnel rule in a write of the tunnel's configuration), and to the bench seeing all of them present; and from the last step each one waits for. p50 and p99 over the routes.\n\n")
+	fmt.Fprintf(b, "| Step | Waits for |")
+	for _, r := range cols {
+		fmt.Fprintf(b, " %s: p50 | p99 | after what it waits for: p50 | p99 |", r.Scenario)
+	}
+	fmt.Fprintf(b, "\n|---|---|%s\n", strings.Repeat("--:|", 4*len(cols)))
+	for i, s := range cols[0].Steps {
+		after := "the create"
+		if len(s.After) > 0 {
+			after = strings.Join(s.After, ", ")
+		}
+		fmt.Fprintf(b, "| %s | %s |", s.Name, after)
+		for _, r := range cols {
+			if i >= len(r.Steps) || r.Steps[i].Name != s.Name {
+				fmt.Fprintf(b, " — | — | — | — |")
+				continue
+			}
+			st := r.Steps[i]
+			fmt.Fprintf(b, " %s | %s | %s | %s |", optSeconds(st.Since, 50), optSeconds(st.Since, 99), optSeconds(st.Wait, 50), optSeconds(st.Wait, 99))
+		}
+		fmt.Fprintln(b)
+	}
+	fmt.Fprintln(b)
+	for _, r := range cols {
+		for _, s := range r.Steps {
+			if s.Missing > 0 {
+				fmt.Fprintf(b, "- %s: %d of %d routes lack %s\n", r.Scenario, s.Missing, r.Routes, s.Name)
+			}
+		}
+	}
+	if slices.ContainsFunc(cols, func(r Result) bool {
+		return slices.ContainsFunc(r.Steps, func(s Step) bool { return s.Missing > 0 })
+	}) {
+		fmt.Fprintln(b)
+	}
+}
+
+// optSeconds formats the p-th percentile of ds, a dash when ds is empty.
+func optSeconds(ds []time.Duration, p float64) string {
+	if len(ds) == 0 {
+		return "—"
+	}
+	return seconds(percentile(ds, p))
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/cfzt/cfzt/test/fakecloudflare"
 )
 
 func TestPercentile(t *testing.T) {
@@ -248,5 +250,119 @@ func TestReportTables(t *testing.T) {
 		if !strings.Contains(md, want) {
 			t.Errorf("Report.Markdown() lacks %q:\n%s", want, md)
 		}
+	}
+}
+
+func TestRouteSteps(t *testing.T) {
+	t0 := time.Date(2026, time.March, 4, 5, 6, 7, 0, time.UTC)
+	at := func(secs int) time.Time { return t0.Add(time.Duration(secs) * time.Second) }
+	s := func(secs ...int) []time.Duration {
+		out := make([]time.Duration, len(secs))
+		for i, n := range secs {
+			out[i] = time.Duration(n) * time.Second
+		}
+		return out
+	}
+	a, b, c := "a.example.com", "b.example.com", "c.example.com"
+	write := func(secs int, op, name string) fakecloudflare.RequestRecord {
+		return fakecloudflare.RequestRecord{At: at(secs), Method: "POST", Operation: op, Status: 200, Object: &fakecloudflare.ObjectRef{ID: "id-" + name, Name: name}}
+	}
+	tunnel := func(secs int, id string, hosts ...string) fakecloudflare.RequestRecord {
+		return fakecloudflare.RequestRecord{At: at(secs), Method: "PUT", Operation: fakecloudflare.OpTunnelConfigPut, Status: 200, Object: &fakecloudflare.ObjectRef{ID: id, Name: "home", Hostnames: hosts}}
+	}
+	log := []fakecloudflare.RequestRecord{
+		{At: at(1), Method: "GET", Operation: "zones-get", Status: 200},
+		// A create that failed writes nothing.
+		{At: at(1), Method: "POST", Operation: fakecloudflare.OpServiceTokenCreate, Status: 500},
+		write(2, fakecloudflare.OpServiceTokenCreate, appName(a)),
+		write(2, fakecloudflare.OpAccessPolicyCreate, allowPolicyName(b)),
+		write(3, fakecloudflare.OpAccessPolicyCreate, allowPolicyName(a)),
+		// Another tunnel's configuration is not the tunnel's.
+		tunnel(3, "another-tunnel", b),
+		{At: at(4), Method: "POST", Operation: fakecloudflare.OpDNSRecordsBatch, Status: 200, Batch: []fakecloudflare.Write{
+			{Operation: fakecloudflare.OpDNSRecordCreate, Object: fakecloudflare.ObjectRef{ID: "r1", Name: a}},
+			{Operation: fakecloudflare.OpDNSRecordCreate, Object: fakecloudflare.ObjectRef{ID: "r2", Name: b}},
+		}},
+		write(5, fakecloudflare.OpAccessPolicyCreate, tokenPolicyName(a)),
+		write(6, fakecloudflare.OpServiceTokenCreate, appName(b)),
+		write(7, fakecloudflare.OpServiceTokenCreate, appName(c)),
+		write(9, fakecloudflare.OpAccessAppCreate, appName(a)),
+		tunnel(12, tunnelID, a),
+		// Only the first write of an object counts.
+		write(20, fakecloudflare.OpAccessAppCreate, appName(a)),
+		tunnel(30, tunnelID, a, b),
+	}
+	// b's token policy and app were never created; c was never created
+	// itself, whatever the log holds of it.
+	created := map[string]time.Time{a: at(0), b: at(1)}
+	present := map[string]time.Time{a: at(13)}
+
+	want := []Step{
+		{Name: StepServiceToken, Since: s(2, 5), Wait: s(2, 5)},
+		{Name: StepAllowPolicy, Since: s(3, 1), Wait: s(3, 1)},
+		{Name: StepDNSRecord, Since: s(4, 3), Wait: s(4, 3)},
+		{Name: StepTokenPolicy, After: []string{StepServiceToken}, Since: s(5), Wait: s(3), Missing: 1},
+		{Name: StepApp, After: []string{StepAllowPolicy, StepTokenPolicy}, Since: s(9), Wait: s(4), Missing: 1},
+		// b's rule was written, but not after an app: it has no wait.
+		{Name: StepTunnelRule, After: []string{StepApp}, Since: s(12, 29), Wait: s(3)},
+		{Name: StepPresent, After: []string{StepTunnelRule, StepDNSRecord}, Since: s(13), Wait: s(1), Missing: 1},
+	}
+	got := routeSteps([]string{a, b, c}, created, present, log)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("routeSteps(...): -want, +got:\n%s", diff)
+	}
+}
+
+func TestReportSteps(t *testing.T) {
+	s := func(secs ...float64) []time.Duration {
+		out := make([]time.Duration, len(secs))
+		for i, n := range secs {
+			out[i] = time.Duration(n * float64(time.Second))
+		}
+		return out
+	}
+	steps := func(scale float64) []Step {
+		out := make([]Step, len(fullSteps))
+		for i, d := range fullSteps {
+			n := scale * float64(i+1)
+			out[i] = Step{Name: d.name, After: d.after, Since: s(n, 2*n, 3*n), Wait: s(n/2, n, 150)}
+		}
+		out[4].Missing = 2
+		return out
+	}
+	prov := provider(Full, 10, 38, 10*time.Second, 30, 40*time.Second, 60<<20)
+	prov.Steps = steps(100)
+	burst := Result{Scenario: "stack, 100 at once", Part: PartStackBurst, Variant: Full, Routes: 3, Present: 3, Steps: steps(1)}
+	trickle := Result{Scenario: "stack, 20 one every 2s", Part: PartStackTrickle, Variant: Full, Routes: 3, Present: 3, Steps: steps(2)}
+	md := Report{Config: Config{PollInterval: time.Minute, CacheTTL: 15 * time.Second}, Results: []Result{prov, burst, trickle}}.Markdown()
+
+	_, table, ok := strings.Cut(md, "## Where the time goes in the full stack\n")
+	if !ok {
+		t.Fatalf("Report.Markdown() has no table of where the time goes:\n%s", md)
+	}
+	table, _, _ = strings.Cut(table, "## Done-when")
+	for _, want := range []string{
+		"| Step | Waits for | stack, 100 at once: p50 | p99 | after what it waits for: p50 | p99 | stack, 20 one every 2s: p50 | p99 | after what it waits for: p50 | p99 |\n" +
+			"|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n" +
+			"| service token created | the create | 2.0 s | 3.0 s | 1.0 s | 2m 30s | 4.0 s | 6.0 s | 2.0 s | 2m 30s |\n",
+		"| Access app created | allow policy created, token policy created | 10.0 s | 15.0 s | 5.0 s | 2m 30s | 20.0 s | 30.0 s | 10.0 s | 2m 30s |\n",
+		"| all present | tunnel rule written, DNS record created | 14.0 s | 21.0 s | 7.0 s | 2m 30s | 28.0 s | 42.0 s | 14.0 s | 2m 30s |\n\n",
+		"- stack, 100 at once: 2 of 3 routes lack Access app created\n",
+		"- stack, 20 one every 2s: 2 of 3 routes lack Access app created\n",
+	} {
+		if !strings.Contains(table, want) {
+			t.Errorf("the table of where the time goes lacks %q:\n%s", want, table)
+		}
+	}
+	if strings.Contains(table, "provider, full") || strings.Contains(table, "200.0 s") {
+		t.Errorf("the table of where the time goes shows the provider part, which has no HTTPRoutes:\n%s", table)
+	}
+	if got := strings.Count(table, "\n| "); got != 1+len(fullSteps) {
+		t.Errorf("the table of where the time goes has %d rows, want a header and one per step: %d", got, 1+len(fullSteps))
+	}
+
+	md = Report{Config: Config{PollInterval: time.Minute, CacheTTL: 15 * time.Second}, Results: []Result{prov}}.Markdown()
+	if strings.Contains(md, "Where the time goes") {
+		t.Errorf("Report.Markdown() without a full stack row has a table of where the time goes:\n%s", md)
 	}
 }
