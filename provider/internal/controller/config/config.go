@@ -31,7 +31,9 @@ func Setup(mgr ctrl.Manager, o controller.Options) error {
 		Usage:     v1alpha1.ProviderConfigUsageGroupVersionKind,
 		UsageList: v1alpha1.ProviderConfigUsageListGroupVersionKind,
 	}
-	r := providerconfig.NewReconciler(mgr, of,
+	// The reconciler lists every usage of the ProviderConfig on each
+	// usage's change, and only counts them.
+	r := providerconfig.NewReconciler(managedctrl.SharedListsManager(mgr), of,
 		providerconfig.WithLogger(o.Logger.WithValues("controller", name)),
 		providerconfig.WithRecorder(event.NewAPIRecorder(mgr.GetEventRecorderFor(name)))) //nolint:staticcheck // crossplane-runtime's recorder takes the old events API.
 

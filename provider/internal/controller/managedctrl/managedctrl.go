@@ -120,6 +120,6 @@ func addStateRecorder(mgr ctrl.Manager, o controller.Options, gvk schema.GroupVe
 	if !ok {
 		return errors.Errorf("%sList is not a list of managed resources", gvk.Kind)
 	}
-	r := statemetrics.NewMRStateRecorder(mgr.GetClient(), o.Logger, o.MetricOptions.MRStateMetrics, ml, o.MetricOptions.PollStateMetricInterval)
+	r := statemetrics.NewMRStateRecorder(SharedLists(mgr.GetClient()), o.Logger, o.MetricOptions.MRStateMetrics, ml, o.MetricOptions.PollStateMetricInterval)
 	return errors.Wrapf(mgr.Add(r), "cannot add the %s state metrics", gvk.Kind)
 }
