@@ -42,6 +42,9 @@ type Reconciler struct {
 	log    logging.Logger
 	memory *memory
 	now    func() time.Time
+
+	// hostnames keeps two workers from deciding one hostname at once.
+	hostnames hostnameLocks
 }
 
 // Reconcile brings the claim of one HTTPRoute in line with the route.
@@ -79,6 +82,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		log.Debug("Waiting for the garbage collector to delete the claim of an earlier route of this name")
 		return reconcile.Result{RequeueAfter: staleClaimWait}, nil
 	}
+
+	held := ""
+	if existing != nil {
+		held = claimHostname(&existing.Unstructured)
+	}
+	unlock := r.hostnames.lock(v1alpha1.RouteHostname(route.GetAnnotations()), held)
+	defer unlock()
 
 	in, ref, err := r.admit(ctx, route, existing, rel)
 	if err != nil {
