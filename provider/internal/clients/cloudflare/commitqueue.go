@@ -1,45 +1,9 @@
 package cloudflare
 
 import (
-	"context"
 	"sync"
 	"time"
 )
-
-// commitMargin is what a group commit leaves of its writers' time: for its
-// last calls, and for each writer to record the outcome before its
-// reconcile ends.
-const commitMargin = 10 * time.Second
-
-// patience returns until when, by now on the client's clock, a writer whose
-// call has ctx can wait for its group commit; zero when ctx has no deadline.
-func patience(ctx context.Context, now time.Time) time.Time {
-	dl, ok := ctx.Deadline()
-	if !ok {
-		return time.Time{}
-	}
-	return now.Add(time.Until(dl) - commitMargin)
-}
-
-// groupPatience returns ctx marked so that the group commit's calls wait
-// for the rate window until the least patient writer's patience (see
-// waitUntil), or ctx when a writer has none.
-func groupPatience[W any](ctx context.Context, group []W, until func(W) time.Time) context.Context {
-	var least time.Time
-	for _, w := range group {
-		u := until(w)
-		if u.IsZero() {
-			return ctx
-		}
-		if least.IsZero() || u.Before(least) {
-			least = u
-		}
-	}
-	if least.IsZero() {
-		return ctx
-	}
-	return waitUntil(ctx, least)
-}
 
 // A commitQueue holds the writes waiting for one shared object, a tunnel's
 // configuration or a zone's records. At most one commit runs per queue:

@@ -29,8 +29,6 @@ const defaultDNSLinger = 500 * time.Millisecond
 type dnsWrite struct {
 	key    string
 	queued time.Time
-	// until is how long the writer that queued it can wait (patience).
-	until time.Time
 
 	// A create: the record asked for and its body.
 	create DNSRecord
@@ -116,7 +114,6 @@ func (c *client) dnsBatchLimit(ctx context.Context, zoneID string) int {
 // that asks for it again meanwhile joins it.
 func (c *client) writeDNS(ctx context.Context, zoneID string, w *dnsWrite) (*dnsWrite, error) {
 	w.queued = c.clock.Now()
-	w.until = patience(ctx, w.queued)
 	w.done = make(chan struct{})
 	q := c.dnsQueues.get(zoneID)
 	lead := false
@@ -160,7 +157,6 @@ func (c *client) commitDNS(ctx context.Context, zoneID string, q *dnsQueue) {
 func (c *client) commitDNSGroup(ctx context.Context, zoneID string, q *dnsQueue, group []*dnsWrite) {
 	ctx, cancel := context.WithTimeout(ctx, commitTimeout)
 	defer cancel()
-	ctx = groupPatience(ctx, group, func(w *dnsWrite) time.Time { return w.until })
 	slices.SortStableFunc(group, func(a, b *dnsWrite) int {
 		return boolRank(!a.isDelete()) - boolRank(!b.isDelete())
 	})

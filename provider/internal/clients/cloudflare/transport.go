@@ -67,7 +67,7 @@ func (b *budget) wait(ctx context.Context) (ticket, error) {
 		if paused <= 0 {
 			break
 		}
-		if paused > b.maxWaitFor(ctx, now) {
+		if paused > b.maxWait {
 			b.metrics.wait(waitRejected, 0)
 			return 0, &RateLimitedError{RetryAfter: paused}
 		}
@@ -83,7 +83,7 @@ func (b *budget) wait(ctx context.Context) (ticket, error) {
 	}
 	now := b.clock.Now()
 	b.mu.Lock()
-	t, at, d, ok := b.window.admit(now, b.maxWaitFor(ctx, now))
+	t, at, d, ok := b.window.admit(now, b.maxWait)
 	b.mu.Unlock()
 	if !ok {
 		b.metrics.wait(waitRejected, 0)
@@ -100,27 +100,6 @@ func (b *budget) wait(ctx context.Context) (ticket, error) {
 		return 0, err
 	}
 	return t, nil
-}
-
-// maxWaitFor is the longest a call for ctx may wait at now: maxWait, or
-// longer for a group commit whose writers all wait longer (WaitUntil).
-func (b *budget) maxWaitFor(ctx context.Context, now time.Time) time.Duration {
-	until, ok := ctx.Value(waitUntilKey{}).(time.Time)
-	if !ok {
-		return b.maxWait
-	}
-	return max(b.maxWait, until.Sub(now))
-}
-
-type waitUntilKey struct{}
-
-// waitUntil returns ctx marked so that its calls may wait for the budget
-// until the given time, by the budget's clock, rather than only maxWait.
-// A group commit calls for every writer in the group; failing it fast when
-// Cloudflare's window is full would send them all away to come back one by
-// one, each to a smaller group, while they can all still wait.
-func waitUntil(ctx context.Context, t time.Time) context.Context {
-	return context.WithValue(ctx, waitUntilKey{}, t)
 }
 
 // observe takes Cloudflare's count of the user's requests from the response
@@ -229,7 +208,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				d = t.backoffFor(attempt)
 			}
 			t.budget.pause(d)
-			if last || d > t.budget.maxWaitFor(ctx, t.clock.Now()) {
+			if last || d > t.budget.maxWait {
 				return res, nil
 			}
 			t.metrics.retries.WithLabelValues(op, "rate_limited").Inc()
@@ -241,7 +220,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if !ok {
 				d = t.backoffFor(attempt)
 			}
-			if d > t.budget.maxWaitFor(ctx, t.clock.Now()) {
+			if d > t.budget.maxWait {
 				return res, nil
 			}
 			delay = d

@@ -26,9 +26,7 @@ type tunnelWrite struct {
 	// attempts is how many commits have written this change and seen
 	// another writer undo it.
 	attempts int
-	// until is how long the writer can wait (patience).
-	until time.Time
-	done  chan tunnelResult
+	done     chan tunnelResult
 }
 
 type tunnelResult struct {
@@ -50,7 +48,7 @@ type tunnelQueues struct {
 // however many routes wait, so that publishing N routes at once costs a few
 // calls rather than 3N.
 func (c *client) UpdateTunnelIngress(ctx context.Context, tunnelID string, mutate func(rules []IngressRule) []IngressRule) (TunnelConfiguration, error) {
-	w := &tunnelWrite{mutate: mutate, until: patience(ctx, c.clock.Now()), done: make(chan tunnelResult, 1)}
+	w := &tunnelWrite{mutate: mutate, done: make(chan tunnelResult, 1)}
 	q := c.tunnelQueues.get(tunnelID)
 	if q.add(w) {
 		go c.commitTunnel(context.WithoutCancel(ctx), tunnelID, q)
@@ -85,7 +83,6 @@ func (c *client) commitTunnel(ctx context.Context, tunnelID string, q *commitQue
 func (c *client) commitGroup(ctx context.Context, tunnelID string, group []*tunnelWrite) (retry []*tunnelWrite) {
 	ctx, cancel := context.WithTimeout(ctx, commitTimeout)
 	defer cancel()
-	ctx = groupPatience(ctx, group, func(w *tunnelWrite) time.Time { return w.until })
 	fail := func(err error) []*tunnelWrite {
 		c.tunnels.invalidate(tunnelID)
 		for _, w := range group {
