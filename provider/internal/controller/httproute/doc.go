@@ -13,8 +13,8 @@
 // Template kinds to be served; the claim kind exists only once the
 // Configuration's XRD is established, so a provider started before it calls
 // SetupGated with the provider's CRD gate, which runs Setup when all four
-// are served. The controller runs ten workers; the ownership of one
-// hostname is decided one route at a time. It reads claims, routes, Tenants and
+// are served. The controller runs one worker, so that hostname ownership is
+// decided one route at a time, and reads claims, routes, Tenants and
 // Templates from the manager's cache and state ConfigMaps from a cache of
 // the operator namespace only.
 //

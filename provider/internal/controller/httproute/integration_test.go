@@ -67,7 +67,6 @@ func TestIntegration(t *testing.T) {
 	t.Run("WriteBackWithoutLoop", h.writeBackWithoutLoop)
 	t.Run("TemplateChangeReachesOnlyItsRoutes", h.templateChange)
 	t.Run("HostnameConflict", h.hostnameConflict)
-	t.Run("HostnameRace", h.hostnameRace)
 	t.Run("TenantFences", h.tenantFences)
 	t.Run("CrossNamespaceTenantRefused", h.crossNamespaceTenant)
 	t.Run("MissingTenantWaits", h.missingTenant)
@@ -515,46 +514,6 @@ func (h *harness) hostnameConflict(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.claimIn(t, "conflict-b", "second", nil)
-}
-
-// hostnameRace creates routes that all ask for one hostname together with
-// routes of their own hostnames, for the controller's workers to reconcile at
-// once: every route of its own hostname is published, and exactly one of
-// the others.
-func (h *harness) hostnameRace(t *testing.T) {
-	const ns, contenders, others = "race", 8, 12
-	h.namespace(ns)
-	for i := range contenders {
-		h.newRoute(t, ns, fmt.Sprintf("same-%d", i), "race.example.com")
-		h.newRoute(t, ns, fmt.Sprintf("own-%d", i), fmt.Sprintf("own-%d.race.example.com", i))
-	}
-	for i := contenders; i < others; i++ {
-		h.newRoute(t, ns, fmt.Sprintf("own-%d", i), fmt.Sprintf("own-%d.race.example.com", i))
-	}
-	for i := range others {
-		h.claimIn(t, ns, fmt.Sprintf("own-%d", i), nil)
-	}
-	claims := func() (int, error) {
-		n := 0
-		for i := range contenders {
-			c, err := h.claim(ns, fmt.Sprintf("same-%d", i))
-			if err != nil {
-				return 0, err
-			}
-			if c != nil {
-				n++
-			}
-		}
-		return n, nil
-	}
-	eventually(t, "a claim of race.example.com", func() (bool, error) {
-		n, err := claims()
-		return n > 0, err
-	})
-	consistently(t, "one claim of race.example.com", func() (bool, error) {
-		n, err := claims()
-		return n == 1, err
-	})
 }
 
 func (h *harness) tenantFences(t *testing.T) {

@@ -42,9 +42,6 @@ type Reconciler struct {
 	log    logging.Logger
 	memory *memory
 	now    func() time.Time
-
-	// hostnames keeps two workers from deciding one hostname at once.
-	hostnames hostnameLocks
 }
 
 // Reconcile brings the claim of one HTTPRoute in line with the route.
@@ -82,13 +79,6 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		log.Debug("Waiting for the garbage collector to delete the claim of an earlier route of this name")
 		return reconcile.Result{RequeueAfter: staleClaimWait}, nil
 	}
-
-	held := ""
-	if existing != nil {
-		held = claimHostname(&existing.Unstructured)
-	}
-	unlock := r.hostnames.lock(v1alpha1.RouteHostname(route.GetAnnotations()), held)
-	defer unlock()
 
 	in, ref, err := r.admit(ctx, route, existing, rel)
 	if err != nil {

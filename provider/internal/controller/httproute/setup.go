@@ -33,13 +33,6 @@ const (
 	DefaultSweepInterval     = 300 * time.Second
 )
 
-// routeWorkers is how many routes the controller reconciles at once. Each
-// reconcile is a few writes to the API server; with one worker, 100 routes
-// created together waited in line 38 s at the median and 141 s at most for
-// their claims. The claims of one hostname are still decided one at a time
-// (hostnameLocks).
-const routeWorkers = 10
-
 // ControllerName names the controller, its event source and its logger.
 const ControllerName = "route"
 
@@ -169,7 +162,8 @@ func Setup(mgr ctrl.Manager, o Options) error {
 
 	err = ctrl.NewControllerManagedBy(mgr).
 		Named(ControllerName).
-		WithOptions(controller.Options{MaxConcurrentReconciles: routeWorkers}).
+		// One worker: hostname ownership is decided one route at a time.
+		WithOptions(controller.Options{MaxConcurrentReconciles: 1}).
 		For(&gatewayv1.HTTPRoute{}, builder.WithPredicates(routePredicate())).
 		Watches(&gatewayv1.HTTPRoute{}, m.peerHandler()).
 		Watches(newClaim().GetUnstructured(), m.claimHandler()).
