@@ -247,9 +247,15 @@ func TestReportTables(t *testing.T) {
 		"| `zones-get` | 2.80 |\n",
 		"| `zones-get` | 30.0 |\n",
 	} {
-		if !strings.Contains(md, want) {
-			t.Errorf("Report.Markdown() lacks %q:\n%s", want, md)
-		}
+		wantIn(t, "Report.Markdown()", md, want)
+	}
+}
+
+// wantIn reports an error when text, from where, lacks want.
+func wantIn(t *testing.T, where, text, want string) {
+	t.Helper()
+	if !strings.Contains(text, want) {
+		t.Errorf("%s lacks %q:\n%s", where, want, text)
 	}
 }
 
@@ -350,9 +356,7 @@ func TestReportSteps(t *testing.T) {
 		"- stack, 100 at once: 2 of 3 routes lack Access app created\n",
 		"- stack, 20 one every 2s: 2 of 3 routes lack Access app created\n",
 	} {
-		if !strings.Contains(table, want) {
-			t.Errorf("the table of where the time goes lacks %q:\n%s", want, table)
-		}
+		wantIn(t, "the table of where the time goes", table, want)
 	}
 	if strings.Contains(table, "provider, full") || strings.Contains(table, "200.0 s") {
 		t.Errorf("the table of where the time goes shows the provider part, which has no HTTPRoutes:\n%s", table)

@@ -67,6 +67,7 @@ func TestIntegration(t *testing.T) {
 	t.Run("WriteBackWithoutLoop", h.writeBackWithoutLoop)
 	t.Run("TemplateChangeReachesOnlyItsRoutes", h.templateChange)
 	t.Run("HostnameConflict", h.hostnameConflict)
+	t.Run("OneClaimPerHostnameInABurst", h.oneClaimPerHostname)
 	t.Run("TenantFences", h.tenantFences)
 	t.Run("CrossNamespaceTenantRefused", h.crossNamespaceTenant)
 	t.Run("MissingTenantWaits", h.missingTenant)
@@ -514,6 +515,40 @@ func (h *harness) hostnameConflict(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.claimIn(t, "conflict-b", "second", nil)
+}
+
+// oneClaimPerHostname creates routes for one hostname all at once: the
+// controller decides them one right after the other, while its cache may
+// show neither the claim just written for one of them nor every route, and
+// still no second claim is written.
+func (h *harness) oneClaimPerHostname(t *testing.T) {
+	const hostname, n = "burst.example.com", 8
+	for i := range n {
+		h.namespace(fmt.Sprintf("burst-%d", i))
+	}
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		r := route("route", inNamespace(fmt.Sprintf("burst-%d", i)), published(hostname), withBackend("web", 8080))
+		wg.Go(func() { errs[i] = h.kube.Create(t.Context(), r) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	claims := func() (int, error) {
+		l := newClaimList()
+		err := h.kube.List(t.Context(), l, client.MatchingLabels{LabelHostnameHash: hostnameHash(hostname)})
+		return len(l.Items), err
+	}
+	eventually(t, "a claim of "+hostname, func() (bool, error) {
+		n, err := claims()
+		return n > 0, err
+	})
+	consistently(t, "one claim of "+hostname, func() (bool, error) {
+		n, err := claims()
+		return n == 1, err
+	})
 }
 
 func (h *harness) tenantFences(t *testing.T) {
