@@ -16,9 +16,7 @@
 // are served. The controller runs one worker, so that hostname ownership is
 // decided one route at a time, and reads claims, routes, Tenants and
 // Templates from the manager's cache and state ConfigMaps from a cache of
-// the operator namespace only. It remembers the claims it applied until the
-// cache shows them, so that a decision made before the cache caught up
-// still counts them without a read from the API server.
+// the operator namespace only.
 //
 // # What it does
 //

@@ -248,14 +248,13 @@ func (r *recorder) reasons() []event.Reason {
 
 func newTestReconciler(kube client.Client, rec event.Recorder) *Reconciler {
 	return &Reconciler{
-		kube:    kube,
-		live:    kube,
-		written: newWrittenClaims(),
-		lookup:  lookup{kube: kube, operatorNamespace: opNS},
-		state:   stateWriter{configMaps: kube, kube: kube, namespace: opNS},
-		record:  rec,
-		log:     logging.NewNopLogger(),
-		memory:  newMemory(),
-		now:     func() time.Time { return epoch.Add(time.Hour) },
+		kube:   kube,
+		live:   kube,
+		lookup: lookup{kube: kube, operatorNamespace: opNS},
+		state:  stateWriter{configMaps: kube, kube: kube, namespace: opNS},
+		record: rec,
+		log:    logging.NewNopLogger(),
+		memory: newMemory(),
+		now:    func() time.Time { return epoch.Add(time.Hour) },
 	}
 }

@@ -101,7 +101,6 @@ func routePredicate() predicate.Predicate {
 // the routes concerned.
 type mapper struct {
 	kube              client.Reader
-	written           *writtenClaims
 	operatorNamespace string
 	log               logging.Logger
 }
@@ -207,7 +206,6 @@ func (m mapper) claimHandler() handler.EventHandler {
 			if !ok {
 				continue
 			}
-			m.written.seen(u)
 			route := claimRoute(u)
 			q.Add(reconcile.Request{NamespacedName: route})
 			addAll(q, m.hostnamePeers(ctx, route, claimHostname(u)))

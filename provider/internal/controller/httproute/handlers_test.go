@@ -94,7 +94,7 @@ func TestMapDependencies(t *testing.T) {
 		route("lab", withAnnotations(v1alpha1.AnnotationEnabled, "true", v1alpha1.AnnotationTenant, "lab", v1alpha1.AnnotationHostname, "lab.example.com")),
 		route("off", withAnnotations(v1alpha1.AnnotationEnabled, "false", v1alpha1.AnnotationTenant, "home", v1alpha1.AnnotationHostname, "off.example.com")),
 	)
-	m := mapper{kube: kube, written: newWrittenClaims(), operatorNamespace: opNS, log: logging.NewNopLogger()}
+	m := mapper{kube: kube, operatorNamespace: opNS, log: logging.NewNopLogger()}
 
 	cases := map[string]struct {
 		reason string
@@ -148,7 +148,7 @@ func TestHostnamePeers(t *testing.T) {
 		route("b", published("same.example.com."), createdAt(epoch.Add(time.Minute))),
 		route("c", published("other.example.com")),
 	)
-	m := mapper{kube: kube, written: newWrittenClaims(), operatorNamespace: opNS, log: logging.NewNopLogger()}
+	m := mapper{kube: kube, operatorNamespace: opNS, log: logging.NewNopLogger()}
 	got := names(m.hostnamePeers(t.Context(), types.NamespacedName{Namespace: appNS, Name: "a"}, "same.example.com", ""))
 	if diff := cmp.Diff([]string{"app/b"}, got); diff != "" {
 		t.Errorf("hostnamePeers(...): the other routes asking for the hostname, in any spelling: -want, +got:\n%s", diff)

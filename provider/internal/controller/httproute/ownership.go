@@ -3,7 +3,6 @@ package httproute
 import (
 	"context"
 	"fmt"
-	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -70,46 +69,47 @@ func hostnameConflict(hostname string, owner types.NamespacedName) *refusal {
 }
 
 // hostnameOwner returns the route that owns the route's hostname; see the
-// function of the same name for the rule. When claims the cache does not
-// show yet count, it also returns when to decide again: such a claim may be
-// deleted before the cache ever shows it, and then no event would tell.
-func (r *Reconciler) hostnameOwner(ctx context.Context, route *gatewayv1.HTTPRoute, existing *claim.Unstructured, rel claimRelation) (types.NamespacedName, time.Duration, error) {
+// function of the same name for the rule.
+func (r *Reconciler) hostnameOwner(ctx context.Context, route *gatewayv1.HTTPRoute, existing *claim.Unstructured, rel claimRelation) (types.NamespacedName, error) {
 	self := types.NamespacedName{Namespace: route.GetNamespace(), Name: route.GetName()}
 	hostname := v1alpha1.RouteHostname(route.GetAnnotations())
 	selfHolds := (rel == claimOwned || rel == claimAdoptable) && claimHostname(&existing.Unstructured) == hostname
 
 	claims := newClaimList()
 	if err := r.kube.List(ctx, claims, client.MatchingFields{indexClaimHostname: hostname}); err != nil {
-		return self, 0, errors.Wrapf(err, "cannot list claims of hostname %q", hostname)
+		return self, errors.Wrapf(err, "cannot list claims of hostname %q", hostname)
+	}
+	items := claims.Items
+	if !selfHolds {
+		// About to write a claim with this hostname: ask the API server too,
+		// so that a claim created a moment ago for another route, which the
+		// cache does not show yet, still counts.
+		fresh := newClaimList()
+		if err := r.live.List(ctx, fresh, client.MatchingLabels{LabelHostnameHash: hostnameHash(hostname)}); err != nil {
+			return self, errors.Wrapf(err, "cannot list claims of hostname %q", hostname)
+		}
+		items = append(items, fresh.Items...)
 	}
 
 	// A claim being deleted still holds its hostname until it is gone: its
 	// Cloudflare objects are still being removed.
 	var holders []contender
-	for i := range claims.Items {
-		c := &claims.Items[i]
+	for i := range items {
+		c := &items[i]
 		if c.GetNamespace() == self.Namespace && c.GetName() == self.Name || claimHostname(c) != hostname {
 			continue
 		}
 		holders = append(holders, contender{Route: claimRoute(c), Since: c.GetCreationTimestamp()})
-	}
-	// Claims written a moment ago for other routes, which the cache does
-	// not show yet, hold the hostname too.
-	written, recheck := r.written.holders(hostname, claims.Items, r.now())
-	for _, c := range written {
-		if c.Route != self {
-			holders = append(holders, c)
-		}
 	}
 
 	var newcomers []contender
 	if len(holders) == 0 && !selfHolds {
 		var err error
 		if newcomers, err = r.newcomers(ctx, route, hostname); err != nil {
-			return self, 0, err
+			return self, err
 		}
 	}
-	return hostnameOwner(contender{Route: self, Since: route.GetCreationTimestamp()}, selfHolds, holders, newcomers), recheck, nil
+	return hostnameOwner(contender{Route: self, Since: route.GetCreationTimestamp()}, selfHolds, holders, newcomers), nil
 }
 
 // newcomers returns the other routes asking for hostname that would be

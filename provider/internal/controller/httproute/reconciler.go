@@ -33,11 +33,8 @@ type Reconciler struct {
 	kube client.Client
 
 	// live reads from the API server, bypassing the cache, where a stale
-	// read could delete a claim whose route exists.
+	// read could let two claims take one hostname.
 	live client.Reader
-
-	// written holds the claims applied that the cache may not show yet.
-	written *writtenClaims
 
 	lookup lookup
 	state  stateWriter
@@ -57,7 +54,6 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 			return reconcile.Result{}, errors.Wrapf(err, "cannot get HTTPRoute %s", req.NamespacedName)
 		}
 		r.memory.forget(req.NamespacedName)
-		r.written.forget(req.NamespacedName)
 		return reconcile.Result{}, r.deleteOrphanClaim(ctx, req.NamespacedName)
 	}
 
@@ -96,11 +92,10 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		if ref.Unpublish {
 			return reconcile.Result{}, r.unpublish(ctx, route, existing, rel)
 		}
-		res := reconcile.Result{RequeueAfter: ref.RecheckAfter}
 		if rel == claimOwned {
-			return res, r.writeBackResults(ctx, route, existing)
+			return reconcile.Result{}, r.writeBackResults(ctx, route, existing)
 		}
-		return res, nil
+		return reconcile.Result{}, nil
 	}
 	r.memory.admitted(req.NamespacedName, route.GetUID())
 	w := in.deprecated()
@@ -129,8 +124,6 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		client.FieldOwner(fieldManagerClaim), client.ForceOwnership); err != nil {
 		return reconcile.Result{}, errors.Wrapf(err, "cannot apply claim %s", req.NamespacedName)
 	}
-	r.written.add(v1alpha1.RouteHostname(route.GetAnnotations()), &desired.Unstructured,
-		contender{Route: req.NamespacedName, Since: desired.GetCreationTimestamp()}, r.now())
 	log.Debug("Applied claim", "inputsHash", hash)
 	if rel == claimOwned {
 		// The status is the composite's; applying the spec did not change it.
@@ -179,14 +172,12 @@ func (r *Reconciler) admit(ctx context.Context, route *gatewayv1.HTTPRoute, exis
 	if rel == claimForeign {
 		return in, claimNameTaken(route.GetNamespace(), route.GetName()), nil
 	}
-	owner, recheck, err := r.hostnameOwner(ctx, route, existing, rel)
+	owner, err := r.hostnameOwner(ctx, route, existing, rel)
 	if err != nil {
 		return in, nil, err
 	}
 	if self := (types.NamespacedName{Namespace: route.GetNamespace(), Name: route.GetName()}); owner != self {
-		ref := hostnameConflict(a[v1alpha1.AnnotationHostname], owner)
-		ref.RecheckAfter = recheck
-		return in, ref, nil
+		return in, hostnameConflict(a[v1alpha1.AnnotationHostname], owner), nil
 	}
 	return in, nil, nil
 }
@@ -200,7 +191,6 @@ func (r *Reconciler) unpublish(ctx context.Context, route *gatewayv1.HTTPRoute, 
 			if err != nil && !kerrors.IsNotFound(err) {
 				return errors.Wrapf(err, "cannot delete claim %s/%s", existing.GetNamespace(), existing.GetName())
 			}
-			r.written.forget(types.NamespacedName{Namespace: existing.GetNamespace(), Name: existing.GetName()})
 			r.record.Event(route, event.Normal(ReasonUnpublished, fmt.Sprintf(
 				"Deleted ZeroTrustRoute %s/%s; what it published for %s is being removed from Cloudflare",
 				existing.GetNamespace(), existing.GetName(), claimHostname(&existing.Unstructured))))

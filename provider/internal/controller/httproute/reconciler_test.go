@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -101,9 +100,8 @@ func TestReconcile(t *testing.T) {
 		reason string
 		objs   []client.Object
 		kube   client.Client // Overrides the fake built from objs.
-		// written sets up the claims the reconciler remembers writing.
-		written func(w *writtenClaims)
-		want    want
+		live   client.Reader // Overrides the fake as the uncached reader.
+		want   want
 	}{
 		"CreatesClaim": {
 			reason: "A published route gets a claim with its input annotations, backendRef and inputs hash.",
@@ -250,30 +248,14 @@ func TestReconcile(t *testing.T) {
 				writes: writes{},
 			},
 		},
-		"WrittenClaimNotCached": {
-			reason: "A claim just applied for another route, which the cache does not show yet, holds its hostname; " +
-				"the route is decided again when that claim no longer counts.",
-			objs: []client.Object{www, home},
-			written: func(w *writtenClaims) {
-				w.add("www.example.com", writtenClaimOf("quick", "quick-uid"), contender{Route: types.NamespacedName{Namespace: otherNS, Name: "quick"}},
-					epoch.Add(time.Hour-10*time.Second))
-			},
+		"LiveClaimNotCached": {
+			reason: "A claim the API server has but the cache does not show yet still holds its hostname.",
+			objs:   []client.Object{www, home},
+			live: newFakeClient(nil,
+				ownedClaim(route("quick", inNamespace(otherNS), published("www.example.com")), "h")),
 			want: want{
-				result: reconcile.Result{RequeueAfter: writtenClaimTTL - 10*time.Second},
 				events: []event.Reason{ReasonHostnameConflict},
 				writes: writes{},
-			},
-		},
-		"WrittenClaimExpired": {
-			reason: "A claim applied longer than the TTL ago that the cache never showed no longer holds its hostname.",
-			objs:   []client.Object{www, home},
-			written: func(w *writtenClaims) {
-				w.add("www.example.com", writtenClaimOf("quick", "quick-uid"), contender{Route: types.NamespacedName{Namespace: otherNS, Name: "quick"}},
-					epoch.Add(time.Hour-writtenClaimTTL))
-			},
-			want: want{
-				claim:  new(claimSpec(www, homeHash)),
-				writes: writes{"apply ZeroTrustRoute": 1},
 			},
 		},
 		"Adopts": {
@@ -376,8 +358,8 @@ func TestReconcile(t *testing.T) {
 			}
 			rec := &recorder{}
 			r := newTestReconciler(kube, rec)
-			if tc.written != nil {
-				tc.written(r.written)
+			if tc.live != nil {
+				r.live = tc.live
 			}
 
 			res, err := r.Reconcile(t.Context(), reconcile.Request{NamespacedName: nn})

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
 
@@ -36,9 +35,6 @@ type refusal struct {
 	// route) keep what is already published, so that no data is lost while
 	// the user fixes the input.
 	Unpublish bool
-
-	// RecheckAfter, when set, is when to decide again without an event.
-	RecheckAfter time.Duration
 }
 
 func (r *refusal) event() event.Event {

@@ -147,20 +147,18 @@ func Setup(mgr ctrl.Manager, o Options) error {
 	}
 
 	l := lookup{kube: kube, operatorNamespace: o.OperatorNamespace}
-	written := newWrittenClaims()
 	r := &Reconciler{
-		kube:    kube,
-		live:    mgr.GetAPIReader(),
-		written: written,
-		lookup:  l,
-		state:   stateWriter{configMaps: configMaps, kube: kube, namespace: o.OperatorNamespace},
+		kube:   kube,
+		live:   mgr.GetAPIReader(),
+		lookup: l,
+		state:  stateWriter{configMaps: configMaps, kube: kube, namespace: o.OperatorNamespace},
 		//nolint:staticcheck // SA1019: crossplane-runtime's event.Recorder wraps the core/v1 recorder.
 		record: event.NewAPIRecorder(mgr.GetEventRecorderFor(ControllerName)),
 		log:    log,
 		memory: newMemory(),
 		now:    time.Now,
 	}
-	m := mapper{kube: kube, written: written, operatorNamespace: o.OperatorNamespace, log: log}
+	m := mapper{kube: kube, operatorNamespace: o.OperatorNamespace, log: log}
 
 	err = ctrl.NewControllerManagedBy(mgr).
 		Named(ControllerName).
