@@ -1,12 +1,9 @@
 package v1alpha1
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
-	extv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	"sigs.k8s.io/yaml"
+	"github.com/cfzt/cfzt/test/kubeenv"
 )
 
 // TestDateColumnsArePast checks the printer columns of the generated CRDs:
@@ -14,19 +11,11 @@ import (
 // come (a service token's expiry) as <invalid>. Only the creation time is
 // sure to be past.
 func TestDateColumnsArePast(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("..", "..", "package", "provider", "crds", "*.yaml"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no CRDs found: %v", err)
+	crds, err := kubeenv.ReadCRDs("package/provider/crds")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		crd := &extv1.CustomResourceDefinition{}
-		if err := yaml.Unmarshal(b, crd); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+	for _, crd := range crds {
 		for _, v := range crd.Spec.Versions {
 			for _, c := range v.AdditionalPrinterColumns {
 				if c.Type == "date" && c.JSONPath != ".metadata.creationTimestamp" {

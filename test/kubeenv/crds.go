@@ -23,7 +23,7 @@ import (
 // directory (a package's testdata), then at the repository root
 // (package/provider/crds).
 func (e *Env) InstallCRDs(ctx context.Context, dirs ...string) error {
-	crds, err := readCRDs(dirs...)
+	crds, err := ReadCRDs(dirs...)
 	if err != nil {
 		return err
 	}
@@ -78,9 +78,10 @@ func established(crd *extv1.CustomResourceDefinition) bool {
 	return false
 }
 
-// readCRDs decodes every YAML or JSON document in the files under dirs. Each
-// dir must hold at least one CustomResourceDefinition, and nothing else.
-func readCRDs(dirs ...string) ([]*extv1.CustomResourceDefinition, error) {
+// ReadCRDs decodes every YAML or JSON document in the files under dirs,
+// looked up as InstallCRDs looks them up. Each dir must hold at least one
+// CustomResourceDefinition, and nothing else.
+func ReadCRDs(dirs ...string) ([]*extv1.CustomResourceDefinition, error) {
 	var crds []*extv1.CustomResourceDefinition
 	for _, dir := range dirs {
 		dir = resolve(dir)

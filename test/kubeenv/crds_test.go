@@ -62,23 +62,23 @@ func TestReadCRDs(t *testing.T) {
 				}
 			}
 
-			crds, err := readCRDs(dir)
+			crds, err := ReadCRDs(dir)
 			var names []string
 			for _, c := range crds {
 				names = append(names, c.GetName())
 			}
 			if diff := cmp.Diff(tc.want.names, names); diff != "" {
-				t.Errorf("\n%s\nreadCRDs(...): -want names, +got names:\n%s", tc.reason, diff)
+				t.Errorf("\n%s\nReadCRDs(...): -want names, +got names:\n%s", tc.reason, diff)
 			}
 			if diff := cmp.Diff(tc.want.err, err, cmpopts.EquateErrors()); diff != "" {
-				t.Errorf("\n%s\nreadCRDs(...): -want error, +got error:\n%s", tc.reason, diff)
+				t.Errorf("\n%s\nReadCRDs(...): -want error, +got error:\n%s", tc.reason, diff)
 			}
 		})
 	}
 }
 
 func TestReadCRDsMissingDir(t *testing.T) {
-	if _, err := readCRDs(filepath.Join(t.TempDir(), "absent")); err == nil {
-		t.Error("readCRDs of a missing directory should return an error")
+	if _, err := ReadCRDs(filepath.Join(t.TempDir(), "absent")); err == nil {
+		t.Error("ReadCRDs of a missing directory should return an error")
 	}
 }

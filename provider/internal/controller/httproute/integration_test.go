@@ -176,9 +176,16 @@ func (h *harness) create(o client.Object) {
 // newRoute creates a route as a user would.
 func (h *harness) newRoute(t *testing.T, ns, name, hostname string, mods ...routeMod) *gatewayv1.HTTPRoute {
 	t.Helper()
+	r := userRoute(ns, name, hostname, mods...)
+	h.create(r)
+	return r
+}
+
+// userRoute returns a route as a user would write it, asking to be
+// published at hostname.
+func userRoute(ns, name, hostname string, mods ...routeMod) *gatewayv1.HTTPRoute {
 	r := route(name, append([]routeMod{inNamespace(ns), published(hostname), withBackend("web", 8080)}, mods...)...)
 	r.Spec.ParentRefs = []gatewayv1.ParentReference{{Name: "gateway"}}
-	h.create(r)
 	return r
 }
 
@@ -529,7 +536,7 @@ func (h *harness) oneClaimPerHostname(t *testing.T) {
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		r := route("route", inNamespace(fmt.Sprintf("burst-%d", i)), published(hostname), withBackend("web", 8080))
+		r := userRoute(fmt.Sprintf("burst-%d", i), "route", hostname)
 		wg.Go(func() { errs[i] = h.kube.Create(t.Context(), r) })
 	}
 	wg.Wait()
