@@ -172,6 +172,12 @@ type Result struct {
 	Steady       Calls
 	SteadyWindow time.Duration
 
+	// KubeProvision and KubeSteady count the requests the kube-apiserver
+	// answered while provisioning and in the steady state window, by verb
+	// and resource ("PUT dnsrecords/status"), watches left out.
+	KubeProvision map[string]int
+	KubeSteady    map[string]int
+
 	// Drift is the repair of each drift made in the dashboard.
 	Drift []Drift
 

@@ -273,7 +273,11 @@ func RunProvider(ctx context.Context, o Options, n int, v Variant) (Result, erro
 		}
 	}
 
-	err = measure(ctx, o, &res, e.cf, rec, hosts, v, func(p *presence) error {
+	kube, err := kubeRequestsOf(e.env.Config())
+	if err != nil {
+		return res, err
+	}
+	err = measure(ctx, o, &res, e.cf, rec, kube, hosts, v, func(p *presence) error {
 		return createRoutes(ctx, e.kube, routes, v, p, createWorkers)
 	})
 	if mem, merr := peakMemory(); merr == nil {
@@ -287,9 +291,13 @@ func RunProvider(ctx context.Context, o Options, n int, v Variant) (Result, erro
 
 // measure provisions the routes with create, then measures steady state
 // and drift repair, filling in res.
-func measure(ctx context.Context, o Options, res *Result, cf *fakecloudflare.Server, rec *fakecloudflare.Recorder, hosts []string, v Variant, create func(*presence) error) error {
+func measure(ctx context.Context, o Options, res *Result, cf *fakecloudflare.Server, rec *fakecloudflare.Recorder, kube kubeRequests, hosts []string, v Variant, create func(*presence) error) error {
 	p := newPresence(cf, v)
 	o.progressf("%s: creating %d routes (%s)", res.Scenario, len(hosts), v.Describe())
+	kubeStart, err := kube(ctx)
+	if err != nil {
+		return err
+	}
 	start := rec.Mark()
 	t0 := time.Now()
 	if err := create(p); err != nil {
@@ -300,6 +308,11 @@ func measure(ctx context.Context, o Options, res *Result, cf *fakecloudflare.Ser
 	cancel()
 	res.Wall = time.Since(t0)
 	end := rec.Mark()
+	kubeEnd, err := kube(ctx)
+	if err != nil {
+		return err
+	}
+	res.KubeProvision = since(kubeStart, kubeEnd)
 	res.provisioned = rec.Requests(start, end)
 	res.Provision = count(res.provisioned)
 	res.Latencies = p.latencies(hosts)
@@ -323,11 +336,20 @@ func measure(ctx context.Context, o Options, res *Result, cf *fakecloudflare.Ser
 		if err := sleep(ctx, o.Settle); err != nil {
 			return err
 		}
+		kubeFrom, err := kube(ctx)
+		if err != nil {
+			return err
+		}
 		from, t := rec.Mark(), time.Now()
 		if err := sleep(ctx, o.Steady); err != nil {
 			return err
 		}
 		res.Steady, res.SteadyWindow = count(rec.Requests(from, rec.Mark())), time.Since(t)
+		kubeTo, err := kube(ctx)
+		if err != nil {
+			return err
+		}
+		res.KubeSteady = since(kubeFrom, kubeTo)
 	}
 
 	if !o.SkipDrift {

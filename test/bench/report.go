@@ -99,10 +99,16 @@ func (rp Report) Markdown() string {
 	rp.scenarios(&b)
 	rp.byOperation(&b, "Calls per route by operation while provisioning", func(r Result) (map[string]int, float64, bool) {
 		return r.Provision.ByOperation, float64(r.Routes), r.Provision.Total > 0
-	}, "%.2f")
+	}, "%.2f", 0)
 	rp.byOperation(&b, "Calls per minute by operation in steady state", func(r Result) (map[string]int, float64, bool) {
 		return r.Steady.ByOperation, r.SteadyWindow.Minutes(), r.SteadyWindow > 0
-	}, "%.1f")
+	}, "%.1f", 0)
+	rp.byOperation(&b, "Kubernetes API requests per route while provisioning, those of at least 1 per route", func(r Result) (map[string]int, float64, bool) {
+		return r.KubeProvision, float64(r.Routes), len(r.KubeProvision) > 0
+	}, "%.1f", 1)
+	rp.byOperation(&b, "Kubernetes API requests per minute in steady state, those of at least 1 a minute", func(r Result) (map[string]int, float64, bool) {
+		return r.KubeSteady, r.SteadyWindow.Minutes(), r.SteadyWindow > 0 && r.KubeSteady != nil
+	}, "%.1f", 1)
 	rp.steps(&b)
 	rp.checks(&b)
 	return b.String()
@@ -145,12 +151,18 @@ func (rp Report) header(b *strings.Builder) {
 
 func (rp Report) scenarios(b *strings.Builder) {
 	fmt.Fprintf(b, "## Scenarios\n\n")
-	fmt.Fprintf(b, "| Scenario | Routes | Present | Calls/route provisioning | Wall | Rate floor | p50 | p99 | Steady calls/min | Drift: %s | Drift: %s | Drift: %s | 429s | Provider RSS | Other RSS |\n", DriftDNS, DriftTunnel, DriftApp)
-	fmt.Fprintf(b, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
+	fmt.Fprintf(b, "| Scenario | Routes | Present | Calls/route provisioning | Wall | Rate floor | p50 | p99 | Steady calls/min | Drift: %s | Drift: %s | Drift: %s | 429s | Kubernetes API requests/route provisioning | Kubernetes API requests/min steady | Provider RSS | Other RSS |\n", DriftDNS, DriftTunnel, DriftApp)
+	fmt.Fprintf(b, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, r := range rp.Results {
-		steady := "—"
+		steady, kubeSteady, kubeProvision := "—", "—", "—"
 		if r.SteadyWindow > 0 {
 			steady = fmt.Sprintf("%.1f", perMinute(r.Steady.Total, r.SteadyWindow))
+			if r.KubeSteady != nil {
+				kubeSteady = fmt.Sprintf("%.1f", perMinute(total(r.KubeSteady), r.SteadyWindow))
+			}
+		}
+		if r.KubeProvision != nil {
+			kubeProvision = fmt.Sprintf("%.1f", perRoute(total(r.KubeProvision), r.Routes))
 		}
 		drift := make([]string, 0, 3)
 		for _, what := range []string{DriftDNS, DriftTunnel, DriftApp} {
@@ -169,10 +181,10 @@ func (rp Report) scenarios(b *strings.Builder) {
 			}
 			other = append(other, m.Process+" "+mib(m.Peak))
 		}
-		fmt.Fprintf(b, "| %s | %d | %d | %.2f | %s | %s | %s | %s | %s | %s | %d | %s | %s |\n",
+		fmt.Fprintf(b, "| %s | %d | %d | %.2f | %s | %s | %s | %s | %s | %s | %d | %s | %s | %s | %s |\n",
 			r.Scenario, r.Routes, r.Present, perRoute(r.Provision.Total, r.Routes), seconds(r.Wall), seconds(rateFloor(r.Provision.Total)),
 			seconds(percentile(r.Latencies, 50)), seconds(percentile(r.Latencies, 99)), steady,
-			strings.Join(drift, " | "), r.RateLimited, provider, strings.Join(other, ", "))
+			strings.Join(drift, " | "), r.RateLimited, kubeProvision, kubeSteady, provider, strings.Join(other, ", "))
 	}
 	fmt.Fprintln(b)
 	for _, r := range rp.Results {
@@ -188,8 +200,9 @@ func (rp Report) scenarios(b *strings.Builder) {
 
 // byOperation writes a table of calls by operation, one column per result
 // that has any: of returns the counts, what to divide them by and whether
-// the result has them.
-func (rp Report) byOperation(b *strings.Builder, title string, of func(Result) (map[string]int, float64, bool), format string) {
+// the result has them. An operation is left out when it is under least in
+// every column.
+func (rp Report) byOperation(b *strings.Builder, title string, of func(Result) (map[string]int, float64, bool), format string, least float64) {
 	var cols []Result
 	ops := map[string]bool{}
 	for _, r := range rp.Results {
@@ -198,8 +211,11 @@ func (rp Report) byOperation(b *strings.Builder, title string, of func(Result) (
 			continue
 		}
 		cols = append(cols, r)
-		for op := range counts {
-			ops[op] = true
+		_, div, _ := of(r)
+		for op, n := range counts {
+			if float64(n)/div >= least {
+				ops[op] = true
+			}
 		}
 	}
 	if len(cols) == 0 {

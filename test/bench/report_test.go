@@ -238,16 +238,27 @@ func TestReportChecks(t *testing.T) {
 func TestReportTables(t *testing.T) {
 	r := provider(Full, 10, 38, 10*time.Second, 30, 40*time.Second, 60<<20)
 	r.Provision.ByOperation = map[string]int{"access-applications-add-an-application": 10, "zones-get": 28}
+	r.KubeProvision = map[string]int{"APPLY dnsrecords": 30, "PUT dnsrecords/status": 25, "GET secrets": 9}
+	r.KubeSteady = map[string]int{"PUT dnsrecords/status": 40, "GET secrets": 1}
 	md := Report{Config: Config{PollInterval: time.Minute, CacheTTL: 15 * time.Second, Commit: "abc1234", Dirty: true, CPUs: 2}, Results: []Result{r}}.Markdown()
 	for _, want := range []string{
 		"- Commit: `abc1234` with uncommitted changes in the working tree\n",
 		"- Cores: 2 (runtime.NumCPU)\n",
-		"| provider, full | 10 | 10 | 3.80 | 10.0 s | 9.5 s | 10.0 s | 10.0 s | 30.0 | 40.0 s | — | — | 0 | 60 | bench (fake Cloudflare) 50 |\n",
+		"| provider, full | 10 | 10 | 3.80 | 10.0 s | 9.5 s | 10.0 s | 10.0 s | 30.0 | 40.0 s | — | — | 0 | 6.4 | 20.5 | 60 | bench (fake Cloudflare) 50 |\n",
 		"| `access-applications-add-an-application` | 1.00 |\n",
 		"| `zones-get` | 2.80 |\n",
 		"| `zones-get` | 30.0 |\n",
+		"| `APPLY dnsrecords` | 3.0 |\n",
+		"| `PUT dnsrecords/status` | 2.5 |\n",
+		"| `PUT dnsrecords/status` | 20.0 |\n",
 	} {
 		wantIn(t, "Report.Markdown()", md, want)
+	}
+	// Under 1 per route, or 1 a minute, a request is left out.
+	for _, lacks := range []string{"| `GET secrets` |"} {
+		if strings.Contains(md, lacks) {
+			t.Errorf("Report.Markdown() has %q, under its table's least:\n%s", lacks, md)
+		}
 	}
 }
 

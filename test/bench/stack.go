@@ -89,6 +89,10 @@ func RunStack(ctx context.Context, o Options, so StackOptions) ([]Result, error)
 	}
 	rec := fakecloudflare.NewRecorder(s.Cloudflare(), collectEvery, nil)
 	defer rec.Close()
+	kube, err := kubeRequestsOf(s.Config())
+	if err != nil {
+		return nil, err
+	}
 
 	phases := []struct {
 		name   string
@@ -113,7 +117,7 @@ func RunStack(ctx context.Context, o Options, so StackOptions) ([]Result, error)
 		res := Result{Scenario: ph.name, Part: ph.part, Variant: Full, Routes: len(ph.routes), RateLimitPolicy: policy}
 		o := o
 		o.SkipSteady, o.SkipDrift = true, true
-		err := measure(ctx, o, &res, s.Cloudflare(), rec, hostnames(ph.routes), Full, func(p *presence) error {
+		err := measure(ctx, o, &res, s.Cloudflare(), rec, kube, hostnames(ph.routes), Full, func(p *presence) error {
 			if ph.every == 0 {
 				return createHTTPRoutes(ctx, s.Client(), ph.routes, p, createWorkers)
 			}

@@ -52,6 +52,9 @@ const (
 	// EnvPackageVersion is the tag the packages are pushed with; it must
 	// satisfy the Configuration's dependency constraints.
 	EnvPackageVersion = "E2E_XPKG_VERSION"
+	// EnvKeepLogs names a directory Stop copies every process log into
+	// before it removes the stack's files, for reading after a run.
+	EnvKeepLogs = "E2E_KEEP_LOGS"
 )
 
 // Defaults.
@@ -96,6 +99,10 @@ type Options struct {
 	// CloudflareSeed is the fake Cloudflare API's starting state. Default
 	// examples/fake-cloudflare/seed.yaml.
 	CloudflareSeed string
+
+	// KeepLogs is a directory Stop copies every process log into; default
+	// $E2E_KEEP_LOGS, else none.
+	KeepLogs string
 }
 
 // A Stack is the running product. Its methods are safe for concurrent use.
@@ -206,6 +213,9 @@ func (s *Stack) Stop() error {
 			s.registry.stop()
 		}
 		var errs []error
+		if s.o.KeepLogs != "" {
+			errs = append(errs, s.keepLogs())
+		}
 		if s.env != nil {
 			errs = append(errs, s.env.Stop())
 		}
@@ -275,6 +285,28 @@ func (s *Stack) LogFiles() ([]string, error) {
 // Exited returns an error for each process of the stack that is no longer
 // running, nil while all run.
 func (s *Stack) Exited() error { return s.procs.Exited() }
+
+// keepLogs copies the process logs into Options.KeepLogs, overwriting the
+// logs of an earlier run there.
+func (s *Stack) keepLogs() error {
+	files, err := s.LogFiles()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(s.o.KeepLogs, 0o750); err != nil {
+		return errors.Wrapf(err, "cannot create %s", s.o.KeepLogs)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f) //nolint:gosec // A log the stack wrote.
+		if err != nil {
+			return errors.Wrapf(err, "cannot read %s", f)
+		}
+		if err := os.WriteFile(filepath.Join(s.o.KeepLogs, filepath.Base(f)), b, 0o600); err != nil { //nolint:gosec // A directory the person running the stack named.
+			return errors.Wrapf(err, "cannot keep %s", f)
+		}
+	}
+	return nil
+}
 
 func (s *Stack) up(ctx, loopCtx context.Context) error {
 	fnBin, provBin, err := s.packagedBinaries()
@@ -349,6 +381,9 @@ func (o Options) withDefaults(root string) Options {
 	}
 	if o.PackageVersion == "" {
 		o.PackageVersion = defaultPackageVersion
+	}
+	if o.KeepLogs == "" {
+		o.KeepLogs = os.Getenv(EnvKeepLogs)
 	}
 	if o.PollInterval == 0 {
 		o.PollInterval = defaultPollInterval
