@@ -82,7 +82,8 @@ type TunnelRouteParameters struct {
 
 // TunnelRouteObservation is the observed ingress rule.
 type TunnelRouteObservation struct {
-	// ConfigVersion of the tunnel configuration last seen.
+	// ConfigVersion of the tunnel configuration in which the rule was
+	// first seen as it is now: it does not follow writes to other rules.
 	// +optional
 	ConfigVersion int64 `json:"configVersion,omitempty"`
 

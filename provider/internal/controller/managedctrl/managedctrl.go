@@ -56,7 +56,7 @@ func Setup[T resource.Managed](mgr ctrl.Manager, o controller.Options, gvk schem
 			return err
 		}
 	}
-	r := bw.reconciler(managed.NewReconciler(mgr, resource.ManagedKind(gvk), opts...))
+	r := bw.reconciler(managed.NewReconciler(quietManager(mgr), resource.ManagedKind(gvk), opts...))
 	if o.GlobalRateLimiter != nil {
 		r = ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter)
 	}

@@ -13,7 +13,9 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	clientfake "sigs.k8s.io/controller-runtime/pkg/client/fake"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/test"
 
@@ -76,6 +78,50 @@ func TestPublish(t *testing.T) {
 	}
 	if diff := cmp.Diff(rotated, string(s.Data[KeyClientSecret])); diff != "" {
 		t.Errorf("publish without data keeps the secret: -want, +got:\n%s", diff)
+	}
+}
+
+func TestPollWritesNoSecret(t *testing.T) {
+	mg := serviceToken(withExternalName(tokenID))
+	mg.SetUID("uid-1")
+	existing := &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "apps", Name: "cfzt-svctoken-app", Annotations: map[string]string{AnnotationExpiresAt: "2027-01-10T12:00:00Z"}},
+		Data:       full,
+	}
+	existing.SetOwnerReferences([]metav1.OwnerReference{meta.AsController(meta.TypedReferenceTo(mg, v1alpha1.ServiceTokenGroupVersionKind))})
+	s := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(s); err != nil {
+		t.Fatal(err)
+	}
+	if err := v1alpha1.AddToScheme(s); err != nil {
+		t.Fatal(err)
+	}
+	writes := 0
+	kube := clientfake.NewClientBuilder().WithScheme(s).WithObjects(existing).WithInterceptorFuncs(interceptor.Funcs{
+		Create: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.CreateOption) error {
+			writes++
+			return c.Create(ctx, obj, opts...)
+		},
+		Patch: func(ctx context.Context, c client.WithWatch, obj client.Object, p client.Patch, opts ...client.PatchOption) error {
+			writes++
+			return c.Patch(ctx, obj, p, opts...)
+		},
+	}).Build()
+	e := &external{cf: tokenGetter(cloudToken()), secrets: kube, kube: kube, now: clock}
+	o, err := e.Observe(context.Background(), mg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What the managed reconciler does with them after every Observe.
+	published, err := managed.NewAPISecretPublisher(kube, s).PublishConnection(context.Background(), mg, o.ConnectionDetails)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if published || writes != 0 {
+		t.Errorf("a poll of an up to date token publishes its connection Secret: published %t, %d writes; want none", published, writes)
+	}
+	if diff := cmp.Diff(full, getSecret(t, kube).Data); diff != "" {
+		t.Errorf("the connection Secret's data: -want, +got:\n%s", diff)
 	}
 }
 

@@ -84,9 +84,10 @@ type external struct {
 // refreshBefore, makes it out of date too. The connection Secret is
 // checked for the client secret, which Cloudflare never returns again:
 // when it is missing, Update rotates the token to obtain a new one, and its
-// annotations are brought up to date. Observe returns only the client ID as
-// connection details; publishing them merges keys into the Secret, so the
-// client secret published by Create stays.
+// annotations are brought up to date. Observe returns the client ID as
+// connection details, with the client secret the Secret holds when there is
+// one; publishing them merges keys into the Secret, so the client secret
+// published by Create stays.
 func (e *external) Observe(ctx context.Context, mg *v1alpha1.ServiceToken) (managed.ExternalObservation, error) {
 	got, found, err := managedctrl.Get(ctx, mg, "service token", e.cf.GetServiceToken)
 	if err != nil || !found {
@@ -123,6 +124,10 @@ func (e *external) Observe(ctx context.Context, mg *v1alpha1.ServiceToken) (mana
 		if err := e.annotate(ctx, mg, s); err != nil {
 			return managed.ExternalObservation{}, err
 		}
+		// The reconciler publishes the connection details after every
+		// Observe, and writes the Secret unless its data equals them
+		// whole: without the secret it holds, every poll would write it.
+		o.ConnectionDetails[KeyClientSecret] = s.Data[KeyClientSecret]
 	}
 	return o, nil
 }

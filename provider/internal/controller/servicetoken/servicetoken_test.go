@@ -152,12 +152,12 @@ func TestObserve(t *testing.T) {
 			want:   want{mg: serviceToken(withExternalName(tokenID)), err: errBoom},
 		},
 		"UpToDate": {
-			reason:  "A token matching the spec, whose Secret holds its secret, is up to date; only the client ID is returned, so the published secret stays.",
+			reason:  "A token matching the spec, whose Secret holds its secret, is up to date; the client ID and the secret the Secret holds are returned, so that publishing them writes nothing.",
 			get:     get(cloudToken(), nil),
 			secrets: secretWith(full),
 			mg:      serviceToken(withExternalName(tokenID)),
 			want: want{
-				o:  managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true, ConnectionDetails: idOnly},
+				o:  managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true, ConnectionDetails: full},
 				mg: serviceToken(withExternalName(tokenID), withObserved()),
 			},
 		},

@@ -62,7 +62,15 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.TunnelRoute) (manag
 	if err != nil || !found {
 		return managed.ExternalObservation{ResourceExists: false}, err
 	}
-	cr.Status.AtProvider = v1alpha1.TunnelRouteObservation{ConfigVersion: cfg.Version, Service: rule.Service, Hostname: host}
+	seen := v1alpha1.TunnelRouteObservation{ConfigVersion: cfg.Version, Service: rule.Service, Hostname: host}
+	if at := cr.Status.AtProvider; at.ConfigVersion != 0 && at.Service == seen.Service && at.Hostname == seen.Hostname {
+		// The version goes up with every write to the tunnel, for any
+		// rule. Recorded at each poll, it would change the status of
+		// every TunnelRoute of the tunnel each time one route changed,
+		// and have Crossplane reconcile every route's composite.
+		seen.ConfigVersion = at.ConfigVersion
+	}
+	cr.Status.AtProvider = seen
 	cr.SetConditions(xpv2.Available())
 	o := managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: sameHostname(host, p.Hostname) && upToDate(p, rule)}
 	if sameHostname(host, p.Hostname) && meta.GetExternalName(cr) != p.Hostname {

@@ -179,6 +179,15 @@ func TestObserve(t *testing.T) {
 				cr: route(withExternalName(hostname), withConditions(xpv2.Available()), seen(hostname, service)),
 			},
 		},
+		"OtherRulesWritten": {
+			reason: "The version seen with the rule is kept while the rule is unchanged: writes to other rules, which raise the tunnel's version, change no TunnelRoute's status.",
+			client: &fake.MockClient{MockGetTunnelConfiguration: configWith(foreign, ours)},
+			cr:     route(withExternalName(hostname), withAtProvider(v1alpha1.TunnelRouteObservation{ConfigVersion: 3, Service: service, Hostname: hostname})),
+			want: want{
+				o:  managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true},
+				cr: route(withExternalName(hostname), withConditions(xpv2.Available()), withAtProvider(v1alpha1.TunnelRouteObservation{ConfigVersion: 3, Service: service, Hostname: hostname})),
+			},
+		},
 		"UnsetOriginFieldsIgnored": {
 			reason: "Settings the TunnelRoute leaves unset, such as one added in the dashboard, are no drift.",
 			client: &fake.MockClient{MockGetTunnelConfiguration: configWith(cloudflare.IngressRule{
@@ -192,9 +201,9 @@ func TestObserve(t *testing.T) {
 			},
 		},
 		"ServiceDrift": {
-			reason: "Our rule whose service was changed in the dashboard needs an update.",
+			reason: "Our rule whose service was changed in the dashboard needs an update, and is recorded with the version it was seen in.",
 			client: &fake.MockClient{MockGetTunnelConfiguration: configWith(cloudflare.IngressRule{Hostname: hostname, Service: "http://other:80"})},
-			cr:     route(withExternalName(hostname), withRecorded(hostname)),
+			cr:     route(withExternalName(hostname), withAtProvider(v1alpha1.TunnelRouteObservation{ConfigVersion: 3, Service: service, Hostname: hostname})),
 			want: want{
 				o:  managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: false},
 				cr: route(withExternalName(hostname), withConditions(xpv2.Available()), seen(hostname, "http://other:80")),
