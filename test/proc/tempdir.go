@@ -47,3 +47,13 @@ func sweepStale(prefix string) {
 		_ = os.RemoveAll(d)
 	}
 }
+
+// CopyFile copies the file from to the file to, readable by its owner only,
+// such as a log or kubeconfig of a stack kept past its temporary directory.
+func CopyFile(from, to string) error {
+	b, err := os.ReadFile(from) //nolint:gosec // G304: a file the stack wrote.
+	if err != nil {
+		return errors.Wrapf(err, "cannot read %s", from)
+	}
+	return errors.Wrapf(os.WriteFile(to, b, 0o600), "cannot write %s", to) //nolint:gosec // G703: to is where the person running the stack asked for it.
+}

@@ -297,12 +297,8 @@ func (s *Stack) keepLogs() error {
 		return errors.Wrapf(err, "cannot create %s", s.o.KeepLogs)
 	}
 	for _, f := range files {
-		b, err := os.ReadFile(f) //nolint:gosec // A log the stack wrote.
-		if err != nil {
-			return errors.Wrapf(err, "cannot read %s", f)
-		}
-		if err := os.WriteFile(filepath.Join(s.o.KeepLogs, filepath.Base(f)), b, 0o600); err != nil { //nolint:gosec // A directory the person running the stack named.
-			return errors.Wrapf(err, "cannot keep %s", f)
+		if err := proc.CopyFile(f, filepath.Join(s.o.KeepLogs, filepath.Base(f))); err != nil {
+			return err
 		}
 	}
 	return nil

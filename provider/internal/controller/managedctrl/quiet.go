@@ -88,8 +88,8 @@ type quietStatus struct {
 
 // Update writes obj's status unless the API server already holds it.
 func (s quietStatus) Update(ctx context.Context, obj client.Object, opts ...client.SubResourceUpdateOption) error {
-	sum, err := statusSum(obj)
-	if err == nil && s.c.holds(ctx, obj, sum) {
+	sum, sumErr := statusSum(obj)
+	if sumErr == nil && s.c.holds(ctx, obj, sum) {
 		return nil
 	}
 	// A failed update keeps the record of the last one that succeeded:
@@ -97,7 +97,7 @@ func (s quietStatus) Update(ctx context.Context, obj client.Object, opts ...clie
 	if err := s.SubResourceWriter.Update(ctx, obj, opts...); err != nil {
 		return err
 	}
-	if sum, err := statusSum(obj); err == nil {
+	if sumErr == nil {
 		s.c.written.Store(obj.GetUID(), sum)
 	}
 	return nil

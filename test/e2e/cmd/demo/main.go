@@ -37,6 +37,7 @@ import (
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/test/e2e/stack"
 	"github.com/cfzt/cfzt/test/kubeenv"
+	"github.com/cfzt/cfzt/test/proc"
 )
 
 // CLI of the demo.
@@ -95,7 +96,7 @@ func (c *CLI) Run() error {
 	}()
 
 	kubeconfig := filepath.Join(c.StateDir, "kubeconfig")
-	if err := copyFile(s.Kubeconfig(), kubeconfig); err != nil {
+	if err := proc.CopyFile(s.Kubeconfig(), kubeconfig); err != nil {
 		return err
 	}
 	if !c.NoExamples {
@@ -363,14 +364,6 @@ func writePidFile(path string) error {
 		return errors.Wrapf(err, "cannot create %s", filepath.Dir(path))
 	}
 	return errors.Wrapf(os.WriteFile(path, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600), "cannot write %s", path)
-}
-
-func copyFile(from, to string) error {
-	b, err := os.ReadFile(from) //nolint:gosec // G304: the stack's kubeconfig.
-	if err != nil {
-		return errors.Wrapf(err, "cannot read %s", from)
-	}
-	return errors.Wrapf(os.WriteFile(to, b, 0o600), "cannot write %s", to) //nolint:gosec // G703: b is the kubeconfig's content, not a path; to is in the operator's --state-dir.
 }
 
 func orDefault(v any, def string) any {
