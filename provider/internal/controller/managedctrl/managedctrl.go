@@ -5,6 +5,8 @@
 package managedctrl
 
 import (
+	"time"
+
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	ctrl "sigs.k8s.io/controller-runtime"
 
@@ -82,6 +84,9 @@ func options[T resource.Managed](mgr ctrl.Manager, o controller.Options, name st
 		//nolint:staticcheck // SA1019: crossplane-runtime's event.Recorder wraps the core/v1 recorder.
 		managed.WithRecorder(event.NewAPIRecorder(mgr.GetEventRecorderFor(name))),
 		managed.WithPollInterval(o.PollInterval),
+		// One read of the kind's Cloudflare list a poll interval, not
+		// one a cache TTL: see alignedPolls.
+		managed.WithPollIntervalHook(alignedPolls(name, time.Now)),
 		// Every kind's spec has managementPolicies; without this a
 		// non-default one is refused rather than honoured.
 		managed.WithManagementPolicies(),
