@@ -7,6 +7,7 @@ import (
 	"maps"
 	"strings"
 
+	"google.golang.org/protobuf/types/known/durationpb"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
@@ -320,6 +321,9 @@ func render(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionResponse, r merge
 	desired[compose.NameState] = compose.StateConfigMap(r, operatorNS, rec.Data())
 	compose.MarkReady(desired, observed)
 	setPublished(rsp, compose.Publish(desired, held, observed))
+	if compose.AwaitsCreate(held, desired, observed) {
+		rsp.GetMeta().Ttl = durationpb.New(compose.FollowUpTTL)
+	}
 
 	if err := response.SetDesiredComposedResources(rsp, desired); err != nil {
 		return internal(errors.Wrap(err, "cannot set the desired composed resources"))

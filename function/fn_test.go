@@ -19,6 +19,7 @@ import (
 	"github.com/crossplane/function-sdk-go/response"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
+	"github.com/cfzt/cfzt/function/internal/compose"
 	"github.com/cfzt/cfzt/function/internal/state"
 )
 
@@ -238,6 +239,12 @@ func requirements(template string, service bool) *fnv1.Requirements {
 
 func meta() *fnv1.ResponseMeta {
 	return &fnv1.ResponseMeta{Tag: "t", Ttl: durationpb.New(response.DefaultTTL)}
+}
+
+// followUp is the meta of a response that asks to be run again soon: a
+// resource is held back for one being created.
+func followUp() *fnv1.ResponseMeta {
+	return &fnv1.ResponseMeta{Tag: "t", Ttl: durationpb.New(compose.FollowUpTTL)}
 }
 
 // refused returns rsp with the fatal result and the Accepted=False condition
@@ -713,7 +720,7 @@ func TestRunFunction(t *testing.T) {
 				v1alpha1.AnnotationAccessExistingPolicyNames: "Allow Home Users, ADAUTH",
 			}, withExtra(extraResources(nil)), withZoneFound())},
 			want: want{rsp: accepted("AccessApp, DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
-				Meta:         meta(),
+				Meta:         followUp(),
 				Requirements: requirements("", false),
 				Desired: &fnv1.State{
 					Composite: status(`, "tunnelId": "` + tunnelID + `", "zoneId": "` + zoneID + `", "annotationHash": "` + hash(t, map[string]string{
@@ -760,6 +767,68 @@ func TestRunFunction(t *testing.T) {
 				},
 			})},
 		},
+		"TunnelRouteSoonAfterAppCreated": {
+			reason: "An application Cloudflare has just made, not yet observed Ready, holds the tunnel rule back for seconds: the function asks to be run again in FollowUpTTL rather than a minute, in case Crossplane drops the application's change.",
+
+			args: args{req: routeRequest(map[string]string{
+				v1alpha1.AnnotationAccessEnabled:     "true",
+				v1alpha1.AnnotationAccessAllowGroups: "admins",
+				v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
+			}, withExtra(extraResources(nil)), withObserved(map[string]string{
+				"access-app":    `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessApp", "metadata": {"name": "app-x7k2p-a", "annotations": {"crossplane.io/external-name": "app-uuid", "crossplane.io/external-create-pending": "2026-11-30T12:00:00Z", "crossplane.io/external-create-succeeded": "2026-11-30T12:00:01Z"}}}`,
+				"access-policy": `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessPolicy", "metadata": {"name": "app-x7k2p-p", "annotations": {"crossplane.io/external-name": "policy-uuid"}}}`,
+			}))},
+			want: want{rsp: accepted("AccessApp, AccessPolicy, DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
+				Meta:         followUp(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "accessAppId": "app-uuid", "accessPolicyIds": ["policy-uuid"], "annotationHash": "` + hash(t, map[string]string{
+						v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessAllowGroups: "admins", v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
+					}, tunnelID, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"dns-record": cname(pcOp, tunnelID),
+						"access-app": {Resource: resource.MustStructJSON(managed("AccessApp", pcOp,
+							`{`+accessDefaults+`, "policyIds": ["policy-uuid"]}`))},
+						"access-policy": {Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,
+							`{"name": "cfzt-app.example.com-allow", "decision": "allow", "includeGroups": ["admins"], "includeEmails": ["alice@example.com"]}`))},
+						"state": stateConfigMap(stateData(hash(t, map[string]string{
+							v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessAllowGroups: "admins", v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
+						}, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID, "access_app_id": "app-uuid", "access_policy_ids": "policy-uuid"})),
+					},
+				},
+			})},
+		},
+		"TunnelRouteAfterAppCreateFailed": {
+			reason: "An application whose last create failed may wait for minutes: the function asks for no early run.",
+
+			args: args{req: routeRequest(map[string]string{
+				v1alpha1.AnnotationAccessEnabled:     "true",
+				v1alpha1.AnnotationAccessAllowGroups: "admins",
+				v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
+			}, withExtra(extraResources(nil)), withObserved(map[string]string{
+				"access-app":    `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessApp", "metadata": {"name": "app-x7k2p-a", "annotations": {"crossplane.io/external-name": "app-uuid", "crossplane.io/external-create-pending": "2026-11-30T12:00:00Z", "crossplane.io/external-create-failed": "2026-11-30T12:00:01Z"}}}`,
+				"access-policy": `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessPolicy", "metadata": {"name": "app-x7k2p-p", "annotations": {"crossplane.io/external-name": "policy-uuid"}}}`,
+			}))},
+			want: want{rsp: accepted("AccessApp, AccessPolicy, DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "accessAppId": "app-uuid", "accessPolicyIds": ["policy-uuid"], "annotationHash": "` + hash(t, map[string]string{
+						v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessAllowGroups: "admins", v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
+					}, tunnelID, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"dns-record": cname(pcOp, tunnelID),
+						"access-app": {Resource: resource.MustStructJSON(managed("AccessApp", pcOp,
+							`{`+accessDefaults+`, "policyIds": ["policy-uuid"]}`))},
+						"access-policy": {Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,
+							`{"name": "cfzt-app.example.com-allow", "decision": "allow", "includeGroups": ["admins"], "includeEmails": ["alice@example.com"]}`))},
+						"state": stateConfigMap(stateData(hash(t, map[string]string{
+							v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessAllowGroups: "admins", v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
+						}, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID, "access_app_id": "app-uuid", "access_policy_ids": "policy-uuid"})),
+					},
+				},
+			})},
+		},
 		"AccessWaitsForZone": {
 			reason: "A route with Access composes only its DNS record until the record has found its zone, and says it waits for that record alone, as a route without Access does.",
 			args:   args{req: routeRequest(allowAnn, withExtra(extraResources(nil)))},
@@ -779,7 +848,7 @@ func TestRunFunction(t *testing.T) {
 			reason: "Once the zone is found the allow policy is composed, and the application waits for it so that Cloudflare creates the application with the policy rather than updating it; the tunnel rule waits for the application; the route says it waits for all of them.",
 			args:   args{req: routeRequest(allowAnn, withExtra(extraResources(nil)), withZoneFound())},
 			want: want{rsp: accepted("AccessApp, AccessPolicy, DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
-				Meta:         meta(),
+				Meta:         followUp(),
 				Requirements: requirements("", false),
 				Desired: &fnv1.State{
 					Composite: status(`, "tunnelId": "` + tunnelID + `", "zoneId": "` + zoneID + `", "annotationHash": "` + hash(t, allowAnn, tunnelID, nil, nil) + `"`),
@@ -798,7 +867,7 @@ func TestRunFunction(t *testing.T) {
 				"access-policy": `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessPolicy", "metadata": {"name": "app-x7k2p-p", "annotations": {"crossplane.io/external-name": "policy-uuid"}}}`,
 			}), withZoneFound())},
 			want: want{rsp: accepted("AccessApp, AccessPolicy, DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
-				Meta:         meta(),
+				Meta:         followUp(),
 				Requirements: requirements("", false),
 				Desired: &fnv1.State{
 					Composite: status(`, "tunnelId": "` + tunnelID + `", "zoneId": "` + zoneID + `", "accessPolicyIds": ["policy-uuid"], "annotationHash": "` + hash(t, allowAnn, tunnelID, nil, nil) + `"`),
@@ -846,7 +915,7 @@ func TestRunFunction(t *testing.T) {
 					"metadata": {"name": "app-x7k2p-t", "annotations": {"crossplane.io/external-name": "app.example.com"}}}`,
 			}), withZoneFound())},
 			want: want{rsp: accepted("AccessApp, AccessPolicy, DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
-				Meta:         meta(),
+				Meta:         followUp(),
 				Requirements: requirements("", false),
 				Desired: &fnv1.State{
 					Composite: status(`, "tunnelId": "` + tunnelID + `", "zoneId": "` + zoneID + `", "hostnameRouteId": "app.example.com", "annotationHash": "` + hash(t, allowAnn, tunnelID, nil, nil) + `"`),
@@ -891,7 +960,7 @@ func TestRunFunction(t *testing.T) {
 			reason: "A route with Access and a service token gets no token policy until the token exists, since the policy names it by ID, and no application until both its policies exist, nor a tunnel rule before the application; the route still says it waits for all of them.",
 			args:   args{req: routeRequest(tokenAccessAnn, withExtra(extraResources(nil)), withZoneFound())},
 			want: want{rsp: accepted("AccessApp, AccessPolicy, DNSRecord, ServiceToken, TunnelRoute", &fnv1.RunFunctionResponse{
-				Meta:         meta(),
+				Meta:         followUp(),
 				Requirements: requirements("", false),
 				Desired: &fnv1.State{
 					Composite: status(`, "tunnelId": "` + tunnelID + `", "zoneId": "` + zoneID + `", "annotationHash": "` + hash(t, tokenAccessAnn, tunnelID, nil, nil) + `"`),

@@ -1,7 +1,14 @@
 package compose
 
 import (
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
 )
 
 // WaitForPolicies removes the route's Access application from desired, and
@@ -62,4 +69,66 @@ func holdBack(desired map[resource.Name]*resource.DesiredComposed, observed map[
 	}
 	delete(desired, name)
 	return map[resource.Name]*resource.DesiredComposed{name: d}
+}
+
+// FollowUpTTL is how soon Crossplane is asked to run the function again
+// while a held-back resource's prerequisite is being created (see
+// AwaitsCreate), rather than after the response's default minute.
+const FollowUpTTL = 5 * time.Second
+
+// prerequisites are, for each resource a gate above may hold back, the
+// resources whose progress it waits for.
+var prerequisites = map[resource.Name][]resource.Name{
+	NameAccessApp:   {NameAccessPolicy, NameTokenPolicy, NameServiceToken},
+	NameTunnelRoute: {NameAccessApp},
+}
+
+// AwaitsCreate reports whether a resource in held waits for a prerequisite
+// that is being created: desired but not observed yet (Crossplane creates
+// it in this reconcile), or observed with a Cloudflare create under way, or
+// made but not yet observed Ready by the provider. What the gate waits for
+// then follows within seconds, as a change of that managed resource, and
+// would bring the composite's next reconcile.
+//
+// It is asked for nonetheless because Crossplane may drop that change: it
+// guards each composite with a circuit breaker over the watch events that
+// map to it (by default 100 at once, then one a second), and a route
+// published in seconds makes about that many, from its six managed
+// resources' writes and its own. A dropped change would leave the route
+// waiting for the composite's next poll, a minute later. A prerequisite
+// that waits for something else (Cloudflare's rate budget, a conflict)
+// asks for nothing: its next change may be minutes away, and a hundred
+// such routes reconciled every few seconds would load the API server for
+// nothing.
+func AwaitsCreate(held, desired map[resource.Name]*resource.DesiredComposed, observed map[resource.Name]resource.ObservedComposed) bool {
+	for name := range held {
+		for _, p := range prerequisites[name] {
+			if _, ok := desired[p]; !ok {
+				continue
+			}
+			o, ok := observed[p]
+			if !ok || o.Resource == nil || creating(o.Resource) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// creating reports whether the provider's create of mr has started and
+// mr is neither Ready nor failing: crossplane-runtime marks a create pending
+// before it calls Cloudflare, and succeeded, with the external name, or
+// failed after.
+func creating(mr *composed.Unstructured) bool {
+	if mr.GetCondition(xpv2.TypeReady).Status == corev1.ConditionTrue || mr.GetCondition(xpv2.TypeSynced).Status == corev1.ConditionFalse {
+		return false
+	}
+	pending := meta.GetExternalCreatePending(mr)
+	if pending.IsZero() {
+		return false
+	}
+	// The marks have a resolution of a second: a failure in the second
+	// of its create counts as after it.
+	succeeded, failed := meta.GetExternalCreateSucceeded(mr), meta.GetExternalCreateFailed(mr)
+	return failed.IsZero() || failed.Before(pending) || succeeded.After(failed)
 }

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
@@ -241,6 +243,135 @@ func TestWaitForAccess(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("\n%s\nWaitForAccess(...): -want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestAwaitsCreate(t *testing.T) {
+	at := func(s int) time.Time { return time.Date(2026, 11, 30, 12, 0, s, 0, time.UTC) }
+	// mr is an observed managed resource with the create marks that are
+	// not zero, and ready when asked.
+	mr := func(pending, succeeded, failed time.Time, ready bool) resource.ObservedComposed {
+		o := observedWith()
+		if ready {
+			o.Resource.SetConditions(xpv2.Available())
+		}
+		if !pending.IsZero() {
+			meta.SetExternalCreatePending(o.Resource, pending)
+		}
+		if !succeeded.IsZero() {
+			meta.SetExternalCreateSucceeded(o.Resource, succeeded)
+		}
+		if !failed.IsZero() {
+			meta.SetExternalCreateFailed(o.Resource, failed)
+		}
+		return o
+	}
+	var never time.Time
+	d := &resource.DesiredComposed{Resource: composed.New()}
+	appHeld := map[resource.Name]*resource.DesiredComposed{NameAccessApp: d}
+	tunnelHeld := map[resource.Name]*resource.DesiredComposed{NameTunnelRoute: d}
+	withApp := map[resource.Name]*resource.DesiredComposed{NameAccessApp: d, NameDNSRecord: d}
+	withPolicies := map[resource.Name]*resource.DesiredComposed{NameAccessPolicy: d, NameServiceToken: d, NameDNSRecord: d}
+
+	cases := map[string]struct {
+		reason   string
+		held     map[resource.Name]*resource.DesiredComposed
+		desired  map[resource.Name]*resource.DesiredComposed
+		observed map[resource.Name]resource.ObservedComposed
+		want     bool
+	}{
+		"NothingHeld": {
+			reason:   "A route that holds nothing back waits for no create.",
+			desired:  withApp,
+			observed: map[resource.Name]resource.ObservedComposed{NameAccessApp: mr(at(0), never, never, false)},
+		},
+		"AppCreatedNotReady": {
+			reason:   "The tunnel rule waits for an application Cloudflare has made and the provider will observe Ready at once.",
+			held:     tunnelHeld,
+			desired:  withApp,
+			observed: map[resource.Name]resource.ObservedComposed{NameAccessApp: mr(at(0), at(1), never, false)},
+			want:     true,
+		},
+		"AppCreatePending": {
+			reason:   "The tunnel rule waits for an application whose create is under way.",
+			held:     tunnelHeld,
+			desired:  withApp,
+			observed: map[resource.Name]resource.ObservedComposed{NameAccessApp: mr(at(0), never, never, false)},
+			want:     true,
+		},
+		"AppNotObservedYet": {
+			reason:  "The tunnel rule waits for an application Crossplane creates in this reconcile.",
+			held:    tunnelHeld,
+			desired: withApp,
+			want:    true,
+		},
+		"AppCreateFailed": {
+			reason:   "An application whose create failed (a conflict, or Cloudflare's rate budget) may wait minutes: nothing is due.",
+			held:     tunnelHeld,
+			desired:  withApp,
+			observed: map[resource.Name]resource.ObservedComposed{NameAccessApp: mr(at(0), never, at(0), false)},
+		},
+		"AppRetried": {
+			reason:   "A create tried again after a failure is under way.",
+			held:     tunnelHeld,
+			desired:  withApp,
+			observed: map[resource.Name]resource.ObservedComposed{NameAccessApp: mr(at(5), never, at(0), false)},
+			want:     true,
+		},
+		"AppSucceededAfterFailure": {
+			reason:   "An application made on the second try is due to be Ready.",
+			held:     tunnelHeld,
+			desired:  withApp,
+			observed: map[resource.Name]resource.ObservedComposed{NameAccessApp: mr(at(0), at(6), at(3), false)},
+			want:     true,
+		},
+		"AppFailingAfterCreate": {
+			reason:  "An application made but failing since (an error at its observe) may fail for long: nothing is due.",
+			held:    tunnelHeld,
+			desired: withApp,
+			observed: map[resource.Name]resource.ObservedComposed{NameAccessApp: func() resource.ObservedComposed {
+				o := mr(at(0), at(1), never, false)
+				o.Resource.SetConditions(xpv2.ReconcileError(errors.New("boom")))
+				return o
+			}()},
+		},
+		"AppWaitingForItsTurn": {
+			reason:   "An application the provider has not tried to create yet is not being created.",
+			held:     tunnelHeld,
+			desired:  withApp,
+			observed: map[resource.Name]resource.ObservedComposed{NameAccessApp: mr(never, never, never, false)},
+		},
+		"AppHeldToo": {
+			reason:  "A tunnel rule whose application is itself held back waits for nothing of its own.",
+			held:    map[resource.Name]*resource.DesiredComposed{NameTunnelRoute: d, NameAccessApp: d},
+			desired: map[resource.Name]*resource.DesiredComposed{NameDNSRecord: d},
+		},
+		"PolicyCreating": {
+			reason:  "The application waits for its allow policy, made but not yet Ready.",
+			held:    appHeld,
+			desired: withPolicies,
+			observed: map[resource.Name]resource.ObservedComposed{
+				NameAccessPolicy: mr(at(0), at(1), never, false),
+				NameServiceToken: mr(never, never, never, false),
+			},
+			want: true,
+		},
+		"PoliciesReadyTokenQueued": {
+			reason:  "The application waits for a token policy not composed yet, behind a token the provider has not tried to create: nothing is due.",
+			held:    appHeld,
+			desired: withPolicies,
+			observed: map[resource.Name]resource.ObservedComposed{
+				NameAccessPolicy: mr(at(0), at(1), never, true),
+				NameServiceToken: mr(at(0), never, at(0), false),
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := AwaitsCreate(tc.held, tc.desired, tc.observed); got != tc.want {
+				t.Errorf("\n%s\nAwaitsCreate(...): want %t, got %t", tc.reason, tc.want, got)
 			}
 		})
 	}
