@@ -48,7 +48,7 @@ import (
 type CLI struct {
 	Debug                   bool          `help:"Log debug output." short:"d"`
 	LeaderElection          bool          `help:"Elect a leader among replicas." env:"LEADER_ELECTION"`
-	PollInterval            time.Duration `help:"How often each managed resource is compared with Cloudflare." default:"1m"`
+	PollInterval            time.Duration `help:"How often each managed resource is compared with Cloudflare; every resource of a kind at the same moment, so that one read of the kind's list serves them all." default:"1m"`
 	SyncInterval            time.Duration `help:"How often every watched object is reconciled again." default:"1h"`
 	MaxReconcileRate        int           `help:"Most reconciles per second across all controllers. Every managed resource is observed once per poll-interval, so this must exceed their number divided by it: 1,000 routes of 6 managed resources each at a 1-minute poll need 100 per second. Cloudflare calls are limited separately (api-requests), and most reconciles read only shared caches." default:"100"`
 	MaxConcurrentReconciles int           `help:"Reconciles in flight at once per controller. A create of a tunnel rule or DNS record waits half a second for others to share its write to Cloudflare, so one write holds at most this many; most other reconciles read shared caches and take milliseconds." default:"50"`

@@ -6,6 +6,7 @@ import (
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 
 	"github.com/cfzt/cfzt/provider/internal/controller/accessapp"
 	"github.com/cfzt/cfzt/provider/internal/controller/accesspolicy"
@@ -23,14 +24,21 @@ func SetupGated(mgr ctrl.Manager, o controller.Options, conn *config.Connector) 
 	if err := config.Setup(mgr, o); err != nil {
 		return errors.Wrap(err, "cannot set up the ProviderConfig controller")
 	}
-	for _, setup := range []func(ctrl.Manager, controller.Options, managedctrl.ClientSource) error{
+	// Each kind polls its managed resources at its own moment of the poll
+	// interval, the moments evenly spread (managedctrl.PollMoment): at
+	// 1,000 routes each kind's polls are a burst of 1,000 reconciles
+	// (2,000 for the policies), which the reconcile rate limit spreads
+	// over seconds; bursts that overlapped would outlast the cache TTL
+	// and read their lists twice.
+	setups := []func(ctrl.Manager, controller.Options, managedctrl.ClientSource, ...managed.ReconcilerOption) error{
 		tunnelroute.SetupGated,
 		dnsrecord.SetupGated,
 		accessapp.SetupGated,
 		accesspolicy.SetupGated,
 		servicetoken.SetupGated,
-	} {
-		if err := setup(mgr, o, conn); err != nil {
+	}
+	for i, setup := range setups {
+		if err := setup(mgr, o, conn, managedctrl.PollMoment(i, len(setups))); err != nil {
 			return err
 		}
 	}

@@ -25,9 +25,9 @@ import (
 
 // SetupGated adds the AccessApp controller once its kind is served, when
 // o.Gate is set, and at once otherwise. Its clients come from src.
-func SetupGated(mgr ctrl.Manager, o controller.Options, src managedctrl.ClientSource) error {
+func SetupGated(mgr ctrl.Manager, o controller.Options, src managedctrl.ClientSource, extra ...managed.ReconcilerOption) error {
 	return managedctrl.SetupGated(mgr, o, v1alpha1.AccessAppGroupVersionKind, managedctrl.Connector(src, newExternal),
-		managed.WithReferenceResolver(managed.NewAPISimpleReferenceResolver(mgr.GetClient())))
+		append([]managed.ReconcilerOption{managed.WithReferenceResolver(managed.NewAPISimpleReferenceResolver(mgr.GetClient()))}, extra...)...)
 }
 
 func newExternal(_ *v1alpha1.AccessApp, cf cloudflare.Client) managedctrl.ExternalClient[*v1alpha1.AccessApp] {

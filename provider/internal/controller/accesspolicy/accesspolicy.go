@@ -23,8 +23,8 @@ import (
 
 // SetupGated adds the AccessPolicy controller once its kind is served, when
 // o.Gate is set, and at once otherwise. Its clients come from src.
-func SetupGated(mgr ctrl.Manager, o controller.Options, src managedctrl.ClientSource) error {
-	return managedctrl.SetupGated(mgr, o, v1alpha1.AccessPolicyGroupVersionKind, managedctrl.Connector(src, newExternal))
+func SetupGated(mgr ctrl.Manager, o controller.Options, src managedctrl.ClientSource, extra ...managed.ReconcilerOption) error {
+	return managedctrl.SetupGated(mgr, o, v1alpha1.AccessPolicyGroupVersionKind, managedctrl.Connector(src, newExternal), extra...)
 }
 
 func newExternal(_ *v1alpha1.AccessPolicy, cf cloudflare.Client) managedctrl.ExternalClient[*v1alpha1.AccessPolicy] {

@@ -26,8 +26,8 @@ import (
 // o.Gate is set, and at once otherwise. Its clients come from src. A
 // DNSRecord's external name is the record ID, set by Create or by adopting
 // our own record.
-func SetupGated(mgr ctrl.Manager, o controller.Options, src managedctrl.ClientSource) error {
-	return managedctrl.SetupGated(mgr, o, v1alpha1.DNSRecordGroupVersionKind, managedctrl.Connector(src, newExternal))
+func SetupGated(mgr ctrl.Manager, o controller.Options, src managedctrl.ClientSource, extra ...managed.ReconcilerOption) error {
+	return managedctrl.SetupGated(mgr, o, v1alpha1.DNSRecordGroupVersionKind, managedctrl.Connector(src, newExternal), extra...)
 }
 
 // newExternal returns the external client of a DNSRecord, which names its

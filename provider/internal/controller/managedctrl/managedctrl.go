@@ -85,8 +85,9 @@ func options[T resource.Managed](mgr ctrl.Manager, o controller.Options, name st
 		managed.WithRecorder(event.NewAPIRecorder(mgr.GetEventRecorderFor(name))),
 		managed.WithPollInterval(o.PollInterval),
 		// One read of the kind's Cloudflare list a poll interval, not
-		// one a cache TTL: see alignedPolls.
-		managed.WithPollIntervalHook(alignedPolls(name, time.Now)),
+		// one a cache TTL: see alignedPolls. A kind's PollMoment in
+		// extra replaces this first moment.
+		managed.WithPollIntervalHook(alignedPolls(0, time.Now)),
 		// Every kind's spec has managementPolicies; without this a
 		// non-default one is refused rather than honoured.
 		managed.WithManagementPolicies(),

@@ -1,16 +1,22 @@
 package managedctrl
 
 import (
-	"hash/fnv"
 	"time"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 )
 
+// PollMoment is the reconciler option that has a kind's managed resources
+// polled at the i-th of n moments evenly spread over each poll interval;
+// see alignedPolls. A kind given none polls at the first.
+func PollMoment(i, n int) managed.ReconcilerOption {
+	return managed.WithPollIntervalHook(alignedPolls(float64(i)/float64(n), time.Now))
+}
+
 // alignedPolls returns the poll interval hook that has every managed
 // resource of one kind poll at the same moments: at multiples of the poll
-// interval, shifted by the kind's share of it.
+// interval, shifted by share of it.
 //
 // A poll reads its kind's Cloudflare list (the account's Access apps, a
 // zone's DNS records, a tunnel's rules) from the shared cache, which reads
@@ -29,10 +35,7 @@ import (
 // 1.1 intervals, and from then on once an interval: drift is still seen
 // within the interval plus the cache TTL for any TTL of at least a tenth of
 // the interval.
-func alignedPolls(kind string, now func() time.Time) managed.PollIntervalHook {
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(kind))
-	share := float64(h.Sum32()) / (1 << 32)
+func alignedPolls(share float64, now func() time.Time) managed.PollIntervalHook {
 	return func(_ resource.Managed, interval time.Duration) time.Duration {
 		if interval <= 0 {
 			return interval

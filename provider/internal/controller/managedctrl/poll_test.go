@@ -21,14 +21,15 @@ import (
 // the managed reconciler would: again after the wait the hook returns.
 // From its second poll on, every resource of a kind polls at the same
 // moments, once an interval; no wait is shorter than a tenth of an interval
-// or longer than 1.1 intervals; and two kinds poll at different moments.
+// or longer than 1.1 intervals; every poll is at its kind's share of the
+// interval; and two kinds poll at different moments.
 func TestAlignedPolls(t *testing.T) {
 	const interval = time.Minute
 	start := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
 	rng := rand.New(rand.NewPCG(1, 2))
-	moments := func(kind string) map[time.Time]int {
+	moments := func(kind string, share float64) map[time.Time]int {
 		var now time.Time
-		hook := alignedPolls(kind, func() time.Time { return now })
+		hook := alignedPolls(share, func() time.Time { return now })
 		seen := map[time.Time]int{}
 		for range 200 {
 			// First seen at any moment of ten minutes, and each poll
@@ -40,6 +41,9 @@ func TestAlignedPolls(t *testing.T) {
 					t.Fatalf("%s: at %s the next poll is in %s, want within [%s, %s]", kind, now, wait, interval/10, interval*11/10)
 				}
 				due := now.Add(wait)
+				if off := due.Sub(due.Truncate(interval)); off != time.Duration(share*float64(interval)) {
+					t.Fatalf("%s: polled at %s, %s into the minute; want its moment, %s into it", kind, due, off, time.Duration(share*float64(interval)))
+				}
 				if poll > 0 {
 					seen[due]++
 				}
@@ -48,7 +52,7 @@ func TestAlignedPolls(t *testing.T) {
 		}
 		return seen
 	}
-	apps := moments("managed/accessapp.cfzt.io")
+	apps := moments("accessapp", 0.4)
 	// 200 resources first seen in the first ten minutes, polled 19 times
 	// each after their first poll: from the eleventh minute to the
 	// nineteenth, all 200 poll at one moment a minute.
@@ -69,7 +73,7 @@ func TestAlignedPolls(t *testing.T) {
 	if together != 8 {
 		t.Errorf("accessapp: %d moments with polls from the eleventh minute to the nineteenth; want 8", together)
 	}
-	for due := range moments("managed/dnsrecord.cfzt.io") {
+	for due := range moments("dnsrecord", 0.2) {
 		if apps[due] > 0 {
 			t.Errorf("dnsrecord and accessapp both poll at %s; want each kind at its own moment", due)
 		}

@@ -27,7 +27,7 @@ import (
 
 // SetupGated adds the ServiceToken controller once its kind is served, when
 // o.Gate is set, and at once otherwise. Its clients come from src.
-func SetupGated(mgr ctrl.Manager, o controller.Options, src managedctrl.ClientSource) error {
+func SetupGated(mgr ctrl.Manager, o controller.Options, src managedctrl.ClientSource, extra ...managed.ReconcilerOption) error {
 	gauge, err := registeredExpiryGauge()
 	if err != nil {
 		return err
@@ -46,11 +46,14 @@ func SetupGated(mgr ctrl.Manager, o controller.Options, src managedctrl.ClientSo
 		managedctrl.Connector(src, func(_ *v1alpha1.ServiceToken, cf cloudflare.Client) managedctrl.ExternalClient[*v1alpha1.ServiceToken] {
 			return &external{cf: cf, secrets: secrets, kube: mgr.GetClient(), now: time.Now, expiry: gauge, routes: routes.warn}
 		}),
-		// crossplane-runtime's default grace period: a token created
-		// twice would be a second secret, so a token that seems missing
-		// just after its creation is not created again at once.
-		managed.WithCreationGracePeriod(30*time.Second),
-		managed.WithCriticalAnnotationUpdater(keepStatus{managed.NewRetryingCriticalAnnotationUpdater(mgr.GetClient())}))
+		append([]managed.ReconcilerOption{
+			// crossplane-runtime's default grace period: a token
+			// created twice would be a second secret, so a token that
+			// seems missing just after its creation is not created
+			// again at once.
+			managed.WithCreationGracePeriod(30 * time.Second),
+			managed.WithCriticalAnnotationUpdater(keepStatus{managed.NewRetryingCriticalAnnotationUpdater(mgr.GetClient())}),
+		}, extra...)...)
 }
 
 // Defaults of the rotation and refresh settings.
