@@ -440,11 +440,46 @@ func TestRunFunction(t *testing.T) {
 			"spec": {"writeConnectionSecretToRef": {"name": "cfzt-svctoken-app", "namespace": "web"}}}`,
 	}
 
-	cases := map[string]struct {
+	type testCase struct {
 		reason string
 		args   args
 		want   want
-	}{
+	}
+	// allowPolicyRoute is a route with an allow policy whose application
+	// and policy are observed with IDs, the application not yet Ready and
+	// carrying, after its external name, the JSON annotations appMarks;
+	// the response asked for has meta m.
+	allowPolicyRoute := func(appMarks string, m *fnv1.ResponseMeta) (args, want) {
+		a := args{req: routeRequest(map[string]string{
+			v1alpha1.AnnotationAccessEnabled:     "true",
+			v1alpha1.AnnotationAccessAllowGroups: "admins",
+			v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
+		}, withExtra(extraResources(nil)), withObserved(map[string]string{
+			"access-app":    `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessApp", "metadata": {"name": "app-x7k2p-a", "annotations": {"crossplane.io/external-name": "app-uuid"` + appMarks + `}}}`,
+			"access-policy": `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessPolicy", "metadata": {"name": "app-x7k2p-p", "annotations": {"crossplane.io/external-name": "policy-uuid"}}}`,
+		}))}
+		w := want{rsp: accepted("AccessApp, AccessPolicy, DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
+			Meta:         m,
+			Requirements: requirements("", false),
+			Desired: &fnv1.State{
+				Composite: status(`, "tunnelId": "` + tunnelID + `", "accessAppId": "app-uuid", "accessPolicyIds": ["policy-uuid"], "annotationHash": "` + hash(t, map[string]string{
+					v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessAllowGroups: "admins", v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
+				}, tunnelID, nil, nil) + `"`),
+				Resources: map[string]*fnv1.Resource{
+					"dns-record": cname(pcOp, tunnelID),
+					"access-app": {Resource: resource.MustStructJSON(managed("AccessApp", pcOp,
+						`{`+accessDefaults+`, "policyIds": ["policy-uuid"]}`))},
+					"access-policy": {Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,
+						`{"name": "cfzt-app.example.com-allow", "decision": "allow", "includeGroups": ["admins"], "includeEmails": ["alice@example.com"]}`))},
+					"state": stateConfigMap(stateData(hash(t, map[string]string{
+						v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessAllowGroups: "admins", v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
+					}, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID, "access_app_id": "app-uuid", "access_policy_ids": "policy-uuid"})),
+				},
+			},
+		})}
+		return a, w
+	}
+	cases := map[string]testCase{
 		"FirstCallRequestsExtraResources": {
 			reason: "Before Crossplane fetched anything the function asks for the tenant and templates and leaves the desired state alone.",
 			args: args{req: routeRequest(map[string]string{v1alpha1.AnnotationTemplate: "protected"},
@@ -737,98 +772,18 @@ func TestRunFunction(t *testing.T) {
 				},
 			})},
 		},
-		"AccessAllowPolicy": {
-			reason: "Allowed groups and emails compose the allow policy; once observed with an ID the application is attached to it, and the IDs are recorded. The tunnel rule still waits for the application to be Ready.",
-			args: args{req: routeRequest(map[string]string{
-				v1alpha1.AnnotationAccessEnabled:     "true",
-				v1alpha1.AnnotationAccessAllowGroups: "admins",
-				v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
-			}, withExtra(extraResources(nil)), withObserved(map[string]string{
-				"access-app":    `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessApp", "metadata": {"name": "app-x7k2p-a", "annotations": {"crossplane.io/external-name": "app-uuid"}}}`,
-				"access-policy": `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessPolicy", "metadata": {"name": "app-x7k2p-p", "annotations": {"crossplane.io/external-name": "policy-uuid"}}}`,
-			}))},
-			want: want{rsp: accepted("AccessApp, AccessPolicy, DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
-				Meta:         meta(),
-				Requirements: requirements("", false),
-				Desired: &fnv1.State{
-					Composite: status(`, "tunnelId": "` + tunnelID + `", "accessAppId": "app-uuid", "accessPolicyIds": ["policy-uuid"], "annotationHash": "` + hash(t, map[string]string{
-						v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessAllowGroups: "admins", v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
-					}, tunnelID, nil, nil) + `"`),
-					Resources: map[string]*fnv1.Resource{
-						"dns-record": cname(pcOp, tunnelID),
-						"access-app": {Resource: resource.MustStructJSON(managed("AccessApp", pcOp,
-							`{`+accessDefaults+`, "policyIds": ["policy-uuid"]}`))},
-						"access-policy": {Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,
-							`{"name": "cfzt-app.example.com-allow", "decision": "allow", "includeGroups": ["admins"], "includeEmails": ["alice@example.com"]}`))},
-						"state": stateConfigMap(stateData(hash(t, map[string]string{
-							v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessAllowGroups: "admins", v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
-						}, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID, "access_app_id": "app-uuid", "access_policy_ids": "policy-uuid"})),
-					},
-				},
-			})},
-		},
-		"TunnelRouteSoonAfterAppCreated": {
-			reason: "An application Cloudflare has just made, not yet observed Ready, holds the tunnel rule back for seconds: the function asks to be run again in FollowUpTTL rather than a minute, in case Crossplane drops the application's change.",
-
-			args: args{req: routeRequest(map[string]string{
-				v1alpha1.AnnotationAccessEnabled:     "true",
-				v1alpha1.AnnotationAccessAllowGroups: "admins",
-				v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
-			}, withExtra(extraResources(nil)), withObserved(map[string]string{
-				"access-app":    `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessApp", "metadata": {"name": "app-x7k2p-a", "annotations": {"crossplane.io/external-name": "app-uuid", "crossplane.io/external-create-pending": "2026-11-30T12:00:00Z", "crossplane.io/external-create-succeeded": "2026-11-30T12:00:01Z"}}}`,
-				"access-policy": `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessPolicy", "metadata": {"name": "app-x7k2p-p", "annotations": {"crossplane.io/external-name": "policy-uuid"}}}`,
-			}))},
-			want: want{rsp: accepted("AccessApp, AccessPolicy, DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
-				Meta:         followUp(),
-				Requirements: requirements("", false),
-				Desired: &fnv1.State{
-					Composite: status(`, "tunnelId": "` + tunnelID + `", "accessAppId": "app-uuid", "accessPolicyIds": ["policy-uuid"], "annotationHash": "` + hash(t, map[string]string{
-						v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessAllowGroups: "admins", v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
-					}, tunnelID, nil, nil) + `"`),
-					Resources: map[string]*fnv1.Resource{
-						"dns-record": cname(pcOp, tunnelID),
-						"access-app": {Resource: resource.MustStructJSON(managed("AccessApp", pcOp,
-							`{`+accessDefaults+`, "policyIds": ["policy-uuid"]}`))},
-						"access-policy": {Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,
-							`{"name": "cfzt-app.example.com-allow", "decision": "allow", "includeGroups": ["admins"], "includeEmails": ["alice@example.com"]}`))},
-						"state": stateConfigMap(stateData(hash(t, map[string]string{
-							v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessAllowGroups: "admins", v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
-						}, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID, "access_app_id": "app-uuid", "access_policy_ids": "policy-uuid"})),
-					},
-				},
-			})},
-		},
-		"TunnelRouteAfterAppCreateFailed": {
-			reason: "An application whose last create failed may wait for minutes: the function asks for no early run.",
-
-			args: args{req: routeRequest(map[string]string{
-				v1alpha1.AnnotationAccessEnabled:     "true",
-				v1alpha1.AnnotationAccessAllowGroups: "admins",
-				v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
-			}, withExtra(extraResources(nil)), withObserved(map[string]string{
-				"access-app":    `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessApp", "metadata": {"name": "app-x7k2p-a", "annotations": {"crossplane.io/external-name": "app-uuid", "crossplane.io/external-create-pending": "2026-11-30T12:00:00Z", "crossplane.io/external-create-failed": "2026-11-30T12:00:01Z"}}}`,
-				"access-policy": `{"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "AccessPolicy", "metadata": {"name": "app-x7k2p-p", "annotations": {"crossplane.io/external-name": "policy-uuid"}}}`,
-			}))},
-			want: want{rsp: accepted("AccessApp, AccessPolicy, DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
-				Meta:         meta(),
-				Requirements: requirements("", false),
-				Desired: &fnv1.State{
-					Composite: status(`, "tunnelId": "` + tunnelID + `", "accessAppId": "app-uuid", "accessPolicyIds": ["policy-uuid"], "annotationHash": "` + hash(t, map[string]string{
-						v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessAllowGroups: "admins", v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
-					}, tunnelID, nil, nil) + `"`),
-					Resources: map[string]*fnv1.Resource{
-						"dns-record": cname(pcOp, tunnelID),
-						"access-app": {Resource: resource.MustStructJSON(managed("AccessApp", pcOp,
-							`{`+accessDefaults+`, "policyIds": ["policy-uuid"]}`))},
-						"access-policy": {Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,
-							`{"name": "cfzt-app.example.com-allow", "decision": "allow", "includeGroups": ["admins"], "includeEmails": ["alice@example.com"]}`))},
-						"state": stateConfigMap(stateData(hash(t, map[string]string{
-							v1alpha1.AnnotationAccessEnabled: "true", v1alpha1.AnnotationAccessAllowGroups: "admins", v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
-						}, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID, "access_app_id": "app-uuid", "access_policy_ids": "policy-uuid"})),
-					},
-				},
-			})},
-		},
+		"AccessAllowPolicy": func() testCase {
+			a, w := allowPolicyRoute("", meta())
+			return testCase{reason: "Allowed groups and emails compose the allow policy; once observed with an ID the application is attached to it, and the IDs are recorded. The tunnel rule still waits for the application to be Ready.", args: a, want: w}
+		}(),
+		"TunnelRouteSoonAfterAppCreated": func() testCase {
+			a, w := allowPolicyRoute(`, "crossplane.io/external-create-pending": "2026-11-30T12:00:00Z", "crossplane.io/external-create-succeeded": "2026-11-30T12:00:01Z"`, followUp())
+			return testCase{reason: "An application Cloudflare has just made, not yet observed Ready, holds the tunnel rule back for seconds: the function asks to be run again in FollowUpTTL rather than a minute, in case Crossplane drops the application's change.", args: a, want: w}
+		}(),
+		"TunnelRouteAfterAppCreateFailed": func() testCase {
+			a, w := allowPolicyRoute(`, "crossplane.io/external-create-pending": "2026-11-30T12:00:00Z", "crossplane.io/external-create-failed": "2026-11-30T12:00:01Z"`, meta())
+			return testCase{reason: "An application whose last create failed may wait for minutes: the function asks for no early run.", args: a, want: w}
+		}(),
 		"AccessWaitsForZone": {
 			reason: "A route with Access composes only its DNS record until the record has found its zone, and says it waits for that record alone, as a route without Access does.",
 			args:   args{req: routeRequest(allowAnn, withExtra(extraResources(nil)))},
