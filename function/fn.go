@@ -309,7 +309,7 @@ func render(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionResponse, r merge
 	if err != nil {
 		return err
 	}
-	compose.WaitForZone(desired, observed, cmp.Or(in.tenant.Spec.ZoneID, seen.ZoneID))
+	compose.WaitForZone(desired, observed, cmp.Or(in.tenant.Spec.ZoneID, seen.ZoneID, compose.ListedZone(in.tenant.Status.Zones, s.Hostname)))
 	held := map[resource.Name]*resource.DesiredComposed{}
 	maps.Copy(held, compose.WaitForPolicies(desired, observed, ci))
 	maps.Copy(held, compose.WaitForAccess(desired, observed, ci))

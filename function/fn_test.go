@@ -145,6 +145,18 @@ func tenantJSON(ns, tunnel string) string {
 	}`
 }
 
+// listedTenantJSON is the operator namespace's Tenant whose last check
+// listed one zone of the account, called zone.
+func listedTenantJSON(zone string) string {
+	return `{
+		"apiVersion": "cfzt.cloudflare.com/v1alpha1",
+		"kind": "CloudflareZeroTrustTenant",
+		"metadata": {"name": "home", "namespace": "` + opNS + `"},
+		"spec": {"accountId": "` + accountID + `", "tunnelId": "` + tunnelID + `", "credentialRef": {"name": "cloudflare-token"}},
+		"status": {"zones": [{"name": "` + zone + `", "id": "` + zoneID + `"}]}
+	}`
+}
+
 // pinnedTenantJSON is the operator namespace's Tenant pinning zoneID.
 var pinnedTenantJSON = `{
 	"apiVersion": "cfzt.cloudflare.com/v1alpha1",
@@ -557,6 +569,41 @@ func TestRunFunction(t *testing.T) {
 						"dns-record": {Resource: resource.MustStructJSON(managed("DNSRecord", pcOp,
 							`{"name": "app.example.com", "type": "CNAME", "content": "`+tunnelID+`.cfargotunnel.com", "proxied": true, "ttl": 1, "owner": "web/app", "zoneId": "`+zoneID+`"}`))},
 						"state": stateConfigMap(stateData(pinnedHash(t), map[string]string{"tunnel_id": tunnelID})),
+					},
+				},
+			})},
+		},
+		"ZoneListed": {
+			reason: "A hostname in a zone the Tenant's status lists needs no lookup either: the route composes everything at once, and its record finds the zone itself.",
+			args: args{req: routeRequest(nil, withExtra(extraResources(map[string]*fnv1.Resources{
+				"tenant-operator-namespace": items(listedTenantJSON("example.com")),
+			})))},
+			want: want{rsp: accepted("DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + hash(t, tunnelAnn, tunnelID, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
+						"dns-record":   cname(pcOp, tunnelID),
+						"state":        stateConfigMap(stateData(hash(t, tunnelAnn, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
+					},
+				},
+			})},
+		},
+		"ZoneNotListed": {
+			reason: "A hostname in none of the zones the Tenant's status lists waits for its DNS record to find the zone, as without a list.",
+			args: args{req: routeRequest(nil, withExtra(extraResources(map[string]*fnv1.Resources{
+				"tenant-operator-namespace": items(listedTenantJSON("example.org")),
+			})))},
+			want: want{rsp: accepted("DNSRecord", &fnv1.RunFunctionResponse{
+				Meta:         meta(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + hash(t, tunnelAnn, tunnelID, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"dns-record": cname(pcOp, tunnelID),
+						"state":      stateConfigMap(stateData(hash(t, tunnelAnn, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
 					},
 				},
 			})},

@@ -58,7 +58,7 @@ type CLI struct {
 	APIWindow               time.Duration `help:"Cloudflare rate-limit window." default:"5m"`
 	APIReserve              float64       `help:"Percent of api-requests the provider leaves to the user's other clients: it sends at most the rest in any api-window, and nothing while Cloudflare reports no more than this share remaining, so that the dashboard, other tools and other tokens of the same user are not locked out." default:"20"`
 	CacheTTL                time.Duration `help:"How long one read of a Cloudflare list (a zone's records, a tunnel's rules, Access apps) serves every managed resource; a change made in the dashboard is repaired within poll-interval plus this." default:"15s" name:"cache-ttl"`
-	TenantCheckInterval     time.Duration `help:"How often each Tenant's API token and tunnel are checked." default:"5m"`
+	TenantCheckInterval     time.Duration `help:"How often each Tenant's API token and tunnel are checked and its account's zones listed in its status." default:"5m"`
 	SweepDelay              time.Duration `help:"Delay before the first sweep for orphaned claims and state." default:"60s"`
 	SweepInterval           time.Duration `help:"Time between sweeps for orphaned claims and state." default:"300s"`
 	MetricsAddress          string        `help:"Address of the Prometheus metrics endpoint." default:":8080" name:"metrics-bind-address"`

@@ -118,6 +118,24 @@ func (s TenantSpec) AllowsHostname(hostname string) bool {
 	return false
 }
 
+// ZoneFor returns the zone among zones that hostname is published in: the
+// one whose name, given by name, is the longest suffix of hostname on a
+// label boundary, so that a.b.example.com is in b.example.com before
+// example.com. ok is false when no zone's name is a suffix of it. The
+// provider places DNS records by it, and the composition function decides
+// by it whether a route's hostname has a zone.
+func ZoneFor[Z any](hostname string, zones []Z, name func(Z) string) (zone Z, ok bool) {
+	h := NormalizeHostname(hostname)
+	best := ""
+	for _, z := range zones {
+		n := NormalizeHostname(name(z))
+		if n != "" && (h == n || strings.HasSuffix(h, "."+n)) && len(n) > len(best) {
+			zone, best, ok = z, n, true
+		}
+	}
+	return zone, ok
+}
+
 // AllowsNamespace implements AllowedNamespaces: a route in namespace
 // routeNS may use the Tenant when the list names routeNS or, when the list is
 // empty, when the Tenant is in routeNS or in the operator namespace.

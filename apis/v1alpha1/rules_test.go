@@ -445,3 +445,36 @@ func TestProxiedTargetError(t *testing.T) {
 		})
 	}
 }
+
+func TestZoneFor(t *testing.T) {
+	zones := []TenantZone{
+		{Name: "example.com", ID: "z1"},
+		{Name: "b.example.com", ID: "z2"},
+		{Name: "Example.ORG.", ID: "z3"},
+		{Name: "xn--bcher-kva.example", ID: "z4"},
+	}
+	cases := map[string]struct {
+		reason   string
+		hostname string
+		want     string
+	}{
+		"Apex":          {reason: "A zone's own name is in it.", hostname: "example.com", want: "z1"},
+		"Under":         {reason: "A name under a zone is in it.", hostname: "app.example.com", want: "z1"},
+		"Longest":       {reason: "The longest matching zone wins, whatever the order of the list.", hostname: "a.b.example.com", want: "z2"},
+		"LabelBoundary": {reason: "A zone matches on a label boundary only.", hostname: "badexample.com", want: ""},
+		"Normalized":    {reason: "Case and a trailing dot do not matter, on either side.", hostname: "App.Example.Org.", want: "z3"},
+		"Unicode":       {reason: "A Unicode hostname is compared in Punycode, as Cloudflare names zones.", hostname: "www.bücher.example", want: "z4"},
+		"None":          {reason: "A hostname in no zone has none.", hostname: "app.example.net", want: ""},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			z, ok := ZoneFor(tc.hostname, zones, func(z TenantZone) string { return z.Name })
+			if ok != (tc.want != "") {
+				t.Errorf("%s\nZoneFor(%q): ok = %v, want %v", tc.reason, tc.hostname, ok, tc.want != "")
+			}
+			if diff := cmp.Diff(tc.want, z.ID); diff != "" {
+				t.Errorf("%s\nZoneFor(%q): -want, +got:\n%s", tc.reason, tc.hostname, diff)
+			}
+		})
+	}
+}

@@ -92,6 +92,22 @@ type TenantStatus struct {
 	// Summary counts the objects published through this Tenant.
 	// +optional
 	Summary TenantSummary `json:"summary,omitempty"`
+
+	// Zones are the DNS zones of the account, as last read by the check of
+	// the Tenant. A route whose hostname is in one of them publishes all
+	// of its objects at once; any other waits until its DNS record has
+	// found the hostname's zone.
+	// +optional
+	// +listType=atomic
+	Zones []TenantZone `json:"zones,omitempty"`
+}
+
+// A TenantZone is a DNS zone of the Tenant's account.
+type TenantZone struct {
+	// Name is the zone's name, such as example.com.
+	Name string `json:"name"`
+	// ID is the zone's Cloudflare ID.
+	ID string `json:"id"`
 }
 
 // +kubebuilder:object:root=true

@@ -2,13 +2,14 @@ package cloudflare
 
 import (
 	"context"
-	"strings"
 
 	cf "github.com/cloudflare/cloudflare-go/v4"
 	"github.com/cloudflare/cloudflare-go/v4/option"
 	"github.com/cloudflare/cloudflare-go/v4/zones"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+
+	"github.com/cfzt/cfzt/apis/v1alpha1"
 )
 
 // A Zone is a DNS zone of the account.
@@ -97,16 +98,9 @@ func (c *client) ZoneForHostname(ctx context.Context, hostname string) (Zone, er
 	if err != nil {
 		return Zone{}, err
 	}
-	host := normalizeName(hostname)
-	var best Zone
-	for _, z := range zs {
-		name := normalizeName(z.Name)
-		if (host == name || strings.HasSuffix(host, "."+name)) && len(name) > len(normalizeName(best.Name)) {
-			best = z
-		}
-	}
-	if best.ID == "" {
+	z, ok := v1alpha1.ZoneFor(hostname, zs, func(z Zone) string { return z.Name })
+	if !ok {
 		return Zone{}, &NotFoundError{Kind: "zone for hostname", Name: hostname}
 	}
-	return best, nil
+	return z, nil
 }

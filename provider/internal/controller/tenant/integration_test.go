@@ -9,6 +9,7 @@ import (
 
 	cfsdk "github.com/cloudflare/cloudflare-go/v4"
 	"github.com/go-logr/logr"
+	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -102,6 +103,16 @@ func TestIntegration(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitReady(t, kube, xpv2.Available().Reason)
+
+		// The CRD keeps the account's zones in the status, for the
+		// composition function.
+		got := &v1alpha1.CloudflareZeroTrustTenant{}
+		if err := kube.Get(t.Context(), types.NamespacedName{Namespace: ns, Name: "home"}, got); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(listedZones, got.Status.Zones); diff != "" {
+			t.Errorf("status.zones of the Ready Tenant: -want, +got:\n%s", diff)
+		}
 	})
 
 	t.Run("HostnameSuffixesValidated", func(t *testing.T) {

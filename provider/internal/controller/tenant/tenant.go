@@ -11,6 +11,7 @@ package tenant
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -122,9 +123,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 			"deprecated: %s; remove it from the Tenant", strings.Join(d, "; "))))
 	}
 
-	cond := r.check(ctx, t)
-	if !t.Status.GetCondition(xpv2.TypeReady).Equal(cond) || t.Status.ObservedGeneration != t.GetGeneration() {
+	cond, cl := r.check(ctx, t)
+	zones := t.Status.Zones
+	if cond.Status == corev1.ConditionTrue {
+		zones = accountZones(ctx, cl, zones)
+	}
+	if !t.Status.GetCondition(xpv2.TypeReady).Equal(cond) || t.Status.ObservedGeneration != t.GetGeneration() || !slices.Equal(zones, t.Status.Zones) {
 		t.Status.SetConditions(cond)
+		t.Status.Zones = zones
 		t.Status.ObservedGeneration = t.GetGeneration()
 		now := metav1.NewTime(r.now())
 		t.Status.LastSyncTime = &now
@@ -181,44 +187,64 @@ func (r *Reconciler) applyProviderConfig(ctx context.Context, t *v1alpha1.Cloudf
 	return errors.Wrapf(err, "cannot apply ProviderConfig %q of Tenant %s/%s", pc.GetName(), t.GetNamespace(), t.GetName())
 }
 
+// accountZones returns the zones of cl's account for the Tenant's status,
+// sorted by name, or was, the zones read before, when they cannot be read:
+// the composition function only publishes a route at once when its
+// hostname is in one of them, and otherwise waits for its DNS record to
+// find the zone, so a stale list costs time, not correctness. The list is
+// the client's shared cache of zones, which the DNS records read anyway.
+func accountZones(ctx context.Context, cl cloudflare.Client, was []v1alpha1.TenantZone) []v1alpha1.TenantZone {
+	zs, err := cl.ListZones(ctx)
+	if err != nil {
+		return was
+	}
+	out := make([]v1alpha1.TenantZone, len(zs))
+	for i, z := range zs {
+		out[i] = v1alpha1.TenantZone{Name: z.Name, ID: z.ID}
+	}
+	slices.SortFunc(out, func(a, b v1alpha1.TenantZone) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
 // check reads the Tenant's token and asks Cloudflare whether it works and
-// whether the tunnel exists. The message never contains the token.
-func (r *Reconciler) check(ctx context.Context, t *v1alpha1.CloudflareZeroTrustTenant) xpv2.Condition {
+// whether the tunnel exists, with the client it returns, nil when it could
+// make none. The message never contains the token.
+func (r *Reconciler) check(ctx context.Context, t *v1alpha1.CloudflareZeroTrustTenant) (xpv2.Condition, cloudflare.Client) {
 	ref := t.Spec.CredentialRef
 	s := &corev1.Secret{}
 	if err := r.kube.Get(ctx, types.NamespacedName{Namespace: t.GetNamespace(), Name: ref.Name}, s); err != nil {
-		return unavailable(ReasonSecretMissing, "cannot read Secret %s/%s named by spec.credentialRef: create it with the API token under key %q", t.GetNamespace(), ref.Name, tokenKey(t))
+		return unavailable(ReasonSecretMissing, "cannot read Secret %s/%s named by spec.credentialRef: create it with the API token under key %q", t.GetNamespace(), ref.Name, tokenKey(t)), nil
 	}
 	token := strings.TrimSpace(string(s.Data[tokenKey(t)]))
 	if token == "" {
-		return unavailable(ReasonSecretMissing, "Secret %s/%s has no API token under key %q: put the token there or set spec.credentialRef.key", t.GetNamespace(), ref.Name, tokenKey(t))
+		return unavailable(ReasonSecretMissing, "Secret %s/%s has no API token under key %q: put the token there or set spec.credentialRef.key", t.GetNamespace(), ref.Name, tokenKey(t)), nil
 	}
 	cl, err := r.clients(ctx, cloudflare.Config{BaseURL: r.baseURL, AccountID: t.Spec.AccountID, Token: token})
 	if err != nil {
-		return unavailable(ReasonUnreachable, "cannot make a Cloudflare client: %v", err)
+		return unavailable(ReasonUnreachable, "cannot make a Cloudflare client: %v", err), nil
 	}
 	st, err := cl.VerifyToken(ctx)
 	switch {
 	case cloudflare.IsAuth(err):
-		return unavailable(ReasonTokenRefused, "Cloudflare refused the API token in Secret %s/%s: create a token with the permissions listed in the README", t.GetNamespace(), ref.Name)
+		return unavailable(ReasonTokenRefused, "Cloudflare refused the API token in Secret %s/%s: create a token with the permissions listed in the README", t.GetNamespace(), ref.Name), cl
 	case err != nil:
-		return unavailable(ReasonUnreachable, "cannot verify the API token with Cloudflare: %v", err)
+		return unavailable(ReasonUnreachable, "cannot verify the API token with Cloudflare: %v", err), cl
 	case st.Status != cloudflare.TokenStatusActive:
-		return unavailable(ReasonTokenRefused, "the API token in Secret %s/%s is %s: replace it", t.GetNamespace(), ref.Name, st.Status)
+		return unavailable(ReasonTokenRefused, "the API token in Secret %s/%s is %s: replace it", t.GetNamespace(), ref.Name, st.Status), cl
 	}
 	if _, err := cl.GetTunnel(ctx, t.Spec.TunnelID); err != nil {
 		if cloudflare.IsNotFound(err) {
-			return unavailable(ReasonTunnelNotFound, "tunnel %s named by spec.tunnelId does not exist in account %s: create it or fix the ID", t.Spec.TunnelID, t.Spec.AccountID)
+			return unavailable(ReasonTunnelNotFound, "tunnel %s named by spec.tunnelId does not exist in account %s: create it or fix the ID", t.Spec.TunnelID, t.Spec.AccountID), cl
 		}
 		if p, ok := cloudflare.MissingPermission(err); ok {
-			return unavailable(ReasonMissingPermission, "the API token lacks %s (a read of tunnel %s was refused): add it to the token", p, t.Spec.TunnelID)
+			return unavailable(ReasonMissingPermission, "the API token lacks %s (a read of tunnel %s was refused): add it to the token", p, t.Spec.TunnelID), cl
 		}
 		if cloudflare.IsAuth(err) {
-			return unavailable(ReasonTokenRefused, "the API token cannot read tunnel %s: give it %s", t.Spec.TunnelID, cloudflare.PermissionTunnelEdit)
+			return unavailable(ReasonTokenRefused, "the API token cannot read tunnel %s: give it %s", t.Spec.TunnelID, cloudflare.PermissionTunnelEdit), cl
 		}
-		return unavailable(ReasonUnreachable, "cannot read tunnel %s: %v", t.Spec.TunnelID, err)
+		return unavailable(ReasonUnreachable, "cannot read tunnel %s: %v", t.Spec.TunnelID, err), cl
 	}
-	return r.checkPermissions(ctx, cl)
+	return r.checkPermissions(ctx, cl), cl
 }
 
 // checkPermissions tries a cheap read for each permission of the README's

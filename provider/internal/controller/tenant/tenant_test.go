@@ -63,7 +63,19 @@ func working() *cffake.MockClient {
 		MockGetTunnel: func(_ context.Context, id string) (cloudflare.Tunnel, error) {
 			return cloudflare.Tunnel{ID: id}, nil
 		},
+		MockListZones: func(context.Context) ([]cloudflare.Zone, error) {
+			return []cloudflare.Zone{{ID: "z2", Name: "example.org", Plan: "free"}, {ID: "z1", Name: "example.com", Plan: "pro"}}, nil
+		},
 	}
+}
+
+// listedZones are the zones of working(), as the Tenant's status lists them.
+var listedZones = []v1alpha1.TenantZone{{Name: "example.com", ID: "z1"}, {Name: "example.org", ID: "z2"}}
+
+// withZones gives the Tenant zones read by an earlier check.
+func withZones(t *v1alpha1.CloudflareZeroTrustTenant, zs ...v1alpha1.TenantZone) *v1alpha1.CloudflareZeroTrustTenant {
+	t.Status.Zones = zs
+	return t
 }
 
 func TestReconcile(t *testing.T) {
@@ -92,6 +104,7 @@ func TestReconcile(t *testing.T) {
 	type want struct {
 		pc     *v1alpha1.ProviderConfig
 		ready  xpv2.Condition
+		zones  []v1alpha1.TenantZone
 		result reconcile.Result
 		err    error
 		events []event.Event
@@ -103,17 +116,44 @@ func TestReconcile(t *testing.T) {
 		want    want
 	}{
 		"Working": {
-			reason:  "A Tenant whose token works and whose tunnel exists gets its ProviderConfig and is Ready.",
+			reason:  "A Tenant whose token works and whose tunnel exists gets its ProviderConfig, is Ready and lists the account's zones by name.",
 			objects: []client.Object{tenant(), secret(token + "\n")},
 			cf:      working(),
-			want:    want{pc: wantPC, ready: xpv2.Available(), result: reconcile.Result{RequeueAfter: time.Minute}},
+			want:    want{pc: wantPC, ready: xpv2.Available(), zones: listedZones, result: reconcile.Result{RequeueAfter: time.Minute}},
+		},
+		"ZonesChanged": {
+			reason:  "A zone added to or removed from the account since the last check shows in the status.",
+			objects: []client.Object{withZones(tenant(), v1alpha1.TenantZone{Name: "example.net", ID: "z9"}), secret(token)},
+			cf:      working(),
+			want:    want{pc: wantPC, ready: xpv2.Available(), zones: listedZones, result: reconcile.Result{RequeueAfter: time.Minute}},
+		},
+		"ZonesUnreadable": {
+			reason:  "Zones that cannot be read now are left as last read.",
+			objects: []client.Object{withZones(tenant(), listedZones...), secret(token)},
+			cf: func() *cffake.MockClient {
+				m := working()
+				m.MockListZones = func(context.Context) ([]cloudflare.Zone, error) { return nil, errBoom }
+				return m
+			}(),
+			want: want{pc: wantPC, ready: xpv2.Available(), zones: listedZones, result: reconcile.Result{RequeueAfter: time.Minute}},
+		},
+		"ZonesKeptWhileUnready": {
+			reason:  "A Tenant that does not work keeps the zones last read: it is not asked for them.",
+			objects: []client.Object{withZones(tenant(), listedZones...), secret(token)},
+			cf: &cffake.MockClient{MockVerifyToken: func(context.Context) (cloudflare.TokenStatus, error) {
+				return cloudflare.TokenStatus{}, &cfsdk.Error{StatusCode: http.StatusUnauthorized}
+			}},
+			want: want{
+				pc: wantPC, result: reconcile.Result{RequeueAfter: time.Minute}, zones: listedZones,
+				ready: unavailable(ReasonTokenRefused, "Cloudflare refused the API token in Secret cloudflare-zero-trust/cloudflare-api-token: create a token with the permissions listed in the README"),
+			},
 		},
 		"DeprecatedLogLevel": {
 			reason:  "A Tenant that sets logLevel, which has no effect, gets a Warning Event saying so.",
 			objects: []client.Object{withLogLevel(tenant(), 0), secret(token)},
 			cf:      working(),
 			want: want{
-				pc: wantPC, ready: xpv2.Available(), result: reconcile.Result{RequeueAfter: time.Minute},
+				pc: wantPC, ready: xpv2.Available(), zones: listedZones, result: reconcile.Result{RequeueAfter: time.Minute},
 				events: []event.Event{event.Warning(ReasonDeprecatedField, errors.New("deprecated: spec.logLevel has no effect: the provider's log level is set by its --debug flag; remove it from the Tenant"))},
 			},
 		},
@@ -121,7 +161,7 @@ func TestReconcile(t *testing.T) {
 			reason:  "The Warning is given once per change of the Tenant, not at every check.",
 			objects: []client.Object{withLogLevel(tenant(), 1), secret(token)},
 			cf:      working(),
-			want:    want{pc: wantPC, ready: xpv2.Available(), result: reconcile.Result{RequeueAfter: time.Minute}},
+			want:    want{pc: wantPC, ready: xpv2.Available(), zones: listedZones, result: reconcile.Result{RequeueAfter: time.Minute}},
 		},
 		"SecretMissing": {
 			reason:  "Without its Secret the Tenant still gets its ProviderConfig, and says which Secret to create.",
@@ -211,7 +251,7 @@ func TestReconcile(t *testing.T) {
 			reason:  "A token with every permission is Ready.",
 			objects: []client.Object{tenant(), secret(token)},
 			cf:      checking{MockClient: working()},
-			want:    want{pc: wantPC, ready: xpv2.Available(), result: reconcile.Result{RequeueAfter: time.Minute}},
+			want:    want{pc: wantPC, ready: xpv2.Available(), zones: listedZones, result: reconcile.Result{RequeueAfter: time.Minute}},
 		},
 		"Deleted": {
 			reason:  "A deleted Tenant's ProviderConfig is deleted.",
@@ -285,6 +325,9 @@ func TestReconcile(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want.ready, got.Status.GetCondition(xpv2.TypeReady), cmpopts.IgnoreFields(xpv2.Condition{}, "LastTransitionTime")); diff != "" {
 				t.Errorf("%s\nReady condition: -want, +got:\n%s", tc.reason, diff)
+			}
+			if diff := cmp.Diff(tc.want.zones, got.Status.Zones, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("%s\nstatus.zones: -want, +got:\n%s", tc.reason, diff)
 			}
 		})
 	}
