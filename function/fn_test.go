@@ -145,6 +145,42 @@ func tenantJSON(ns, tunnel string) string {
 	}`
 }
 
+// pcOp is the ProviderConfig of the operator namespace's Tenant home.
+const pcOp = "cloudflare-zero-trust.home"
+
+// zoneUnknown is the response to route web/app of the operator namespace's
+// Tenant while the hostname's zone is not known: only the DNS record, which
+// looks it up, and the state are composed.
+func zoneUnknown(t *testing.T) *fnv1.RunFunctionResponse {
+	t.Helper()
+	return zoneResponse(t, "DNSRecord", map[string]*fnv1.Resource{"dns-record": cname(pcOp, tunnelID)})
+}
+
+// zoneListed is the response to route web/app of the operator namespace's
+// Tenant once its zone is known from the Tenant's status, before the DNS
+// record reports it: everything is composed.
+func zoneListed(t *testing.T) *fnv1.RunFunctionResponse {
+	t.Helper()
+	return zoneResponse(t, "DNSRecord, TunnelRoute", map[string]*fnv1.Resource{
+		"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
+		"dns-record":   cname(pcOp, tunnelID),
+	})
+}
+
+func zoneResponse(t *testing.T, kinds string, composed map[string]*fnv1.Resource) *fnv1.RunFunctionResponse {
+	t.Helper()
+	h := hash(t, map[string]string{}, tunnelID, nil, nil)
+	composed["state"] = stateConfigMap(stateData(h, map[string]string{"tunnel_id": tunnelID}))
+	return accepted(kinds, &fnv1.RunFunctionResponse{
+		Meta:         meta(),
+		Requirements: requirements("", false),
+		Desired: &fnv1.State{
+			Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + h + `"`),
+			Resources: composed,
+		},
+	})
+}
+
 // listedTenantJSON is the operator namespace's Tenant whose last check
 // listed one zone of the account, called zone.
 func listedTenantJSON(zone string) string {
@@ -419,7 +455,6 @@ func TestRunFunction(t *testing.T) {
 	existing := &fnv1.State{Resources: map[string]*fnv1.Resource{
 		"dns-record": cname("cloudflare-zero-trust.home", tunnelID),
 	}}
-	pcOp := "cloudflare-zero-trust.home"
 	tunnelAnn := map[string]string{}
 	dnsTemplate := `{"dnsOnly": {"enabled": true, "proxied": false, "ttl": 120}}`
 	svcTemplate := `{"dnsOnly": {"enabled": true, "ingressServiceRef": {"name": "traefik", "namespace": "traefik"}}}`
@@ -542,17 +577,7 @@ func TestRunFunction(t *testing.T) {
 		"WaitsForZone": {
 			reason: "Until its DNS record has found the hostname's zone, a route composes only the record and its state: nothing account-wide is written for a hostname that may be in none of the account's zones.",
 			args:   args{req: routeRequest(nil, withExtra(extraResources(nil)))},
-			want: want{rsp: accepted("DNSRecord", &fnv1.RunFunctionResponse{
-				Meta:         meta(),
-				Requirements: requirements("", false),
-				Desired: &fnv1.State{
-					Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + hash(t, tunnelAnn, tunnelID, nil, nil) + `"`),
-					Resources: map[string]*fnv1.Resource{
-						"dns-record": cname(pcOp, tunnelID),
-						"state":      stateConfigMap(stateData(hash(t, tunnelAnn, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
-					},
-				},
-			})},
+			want:   want{rsp: zoneUnknown(t)},
 		},
 		"ZonePinned": {
 			reason: "A Tenant that pins the zone needs no lookup: the route composes everything at once, its record in that zone.",
@@ -578,35 +603,14 @@ func TestRunFunction(t *testing.T) {
 			args: args{req: routeRequest(nil, withExtra(extraResources(map[string]*fnv1.Resources{
 				"tenant-operator-namespace": items(listedTenantJSON("example.com")),
 			})))},
-			want: want{rsp: accepted("DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
-				Meta:         meta(),
-				Requirements: requirements("", false),
-				Desired: &fnv1.State{
-					Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + hash(t, tunnelAnn, tunnelID, nil, nil) + `"`),
-					Resources: map[string]*fnv1.Resource{
-						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
-						"dns-record":   cname(pcOp, tunnelID),
-						"state":        stateConfigMap(stateData(hash(t, tunnelAnn, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
-					},
-				},
-			})},
+			want: want{rsp: zoneListed(t)},
 		},
 		"ZoneNotListed": {
 			reason: "A hostname in none of the zones the Tenant's status lists waits for its DNS record to find the zone, as without a list.",
 			args: args{req: routeRequest(nil, withExtra(extraResources(map[string]*fnv1.Resources{
 				"tenant-operator-namespace": items(listedTenantJSON("example.org")),
 			})))},
-			want: want{rsp: accepted("DNSRecord", &fnv1.RunFunctionResponse{
-				Meta:         meta(),
-				Requirements: requirements("", false),
-				Desired: &fnv1.State{
-					Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + hash(t, tunnelAnn, tunnelID, nil, nil) + `"`),
-					Resources: map[string]*fnv1.Resource{
-						"dns-record": cname(pcOp, tunnelID),
-						"state":      stateConfigMap(stateData(hash(t, tunnelAnn, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
-					},
-				},
-			})},
+			want: want{rsp: zoneUnknown(t)},
 		},
 		"TenantInRouteNamespaceWins": {
 			reason: "A Tenant in the route's namespace wins: its tunnel and its ProviderConfig are used.",
