@@ -275,9 +275,11 @@ func serviceAddress(rsp *fnv1.RunFunctionResponse, got map[string]*fnv1.Resource
 }
 
 // render sets the desired composed resources and the composite's status.
-// Everything but the DNS record waits until the record has found the
-// hostname's zone (compose.WaitForZone), so that a hostname in none of the
-// account's zones gets nothing written for it. A new Access application
+// Everything but the DNS record waits until the hostname's zone is known,
+// so that a hostname in none of the account's zones gets nothing written for
+// it, and the Access application and tunnel rule until the route's own DNS
+// record exists, so that a hostname someone else's record holds gets no
+// Access or route (compose.WaitForZone). A new Access application
 // waits for the policies it is created with (compose.WaitForPolicies), and
 // the tunnel rule of a route with Access for the application to be Ready
 // (compose.WaitForAccess), so that the origin is never routed to unprotected.
@@ -309,8 +311,8 @@ func render(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionResponse, r merge
 	if err != nil {
 		return err
 	}
-	compose.WaitForZone(desired, observed, cmp.Or(in.tenant.Spec.ZoneID, seen.ZoneID, compose.ListedZone(in.tenant.Status.Zones, s.Hostname)))
-	held := map[resource.Name]*resource.DesiredComposed{}
+	forRecord := compose.WaitForZone(desired, observed, cmp.Or(in.tenant.Spec.ZoneID, seen.ZoneID, compose.ListedZone(in.tenant.Status.Zones, s.Hostname)), seen.ZoneID)
+	held := maps.Clone(forRecord)
 	maps.Copy(held, compose.WaitForPolicies(desired, observed, ci))
 	maps.Copy(held, compose.WaitForAccess(desired, observed, ci))
 
@@ -321,7 +323,7 @@ func render(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionResponse, r merge
 	desired[compose.NameState] = compose.StateConfigMap(r, operatorNS, rec.Data())
 	compose.MarkReady(desired, observed)
 	setPublished(rsp, compose.Publish(desired, held, observed))
-	if compose.AwaitsCreate(held, desired, observed) {
+	if compose.AwaitsCreate(held, desired, observed) || compose.AwaitsRecord(forRecord, desired, observed) {
 		rsp.GetMeta().Ttl = durationpb.New(compose.FollowUpTTL)
 	}
 

@@ -148,35 +148,28 @@ func tenantJSON(ns, tunnel string) string {
 // pcOp is the ProviderConfig of the operator namespace's Tenant home.
 const pcOp = "cloudflare-zero-trust.home"
 
+// tokenAccessAllowPolicy is the allow policy of the route with
+// tokenAccessAnn's annotations.
+func tokenAccessAllowPolicy() *fnv1.Resource {
+	return &fnv1.Resource{Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,
+		`{"name": "cfzt-app.example.com-allow", "decision": "allow", "includeGroups": ["admins"]}`))}
+}
+
 // zoneUnknown is the response to route web/app of the operator namespace's
 // Tenant while the hostname's zone is not known: only the DNS record, which
 // looks it up, and the state are composed.
 func zoneUnknown(t *testing.T) *fnv1.RunFunctionResponse {
 	t.Helper()
-	return zoneResponse(t, "DNSRecord", map[string]*fnv1.Resource{"dns-record": cname(pcOp, tunnelID)})
-}
-
-// zoneListed is the response to route web/app of the operator namespace's
-// Tenant once its zone is known from the Tenant's status, before the DNS
-// record reports it: everything is composed.
-func zoneListed(t *testing.T) *fnv1.RunFunctionResponse {
-	t.Helper()
-	return zoneResponse(t, "DNSRecord, TunnelRoute", map[string]*fnv1.Resource{
-		"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
-		"dns-record":   cname(pcOp, tunnelID),
-	})
-}
-
-func zoneResponse(t *testing.T, kinds string, composed map[string]*fnv1.Resource) *fnv1.RunFunctionResponse {
-	t.Helper()
 	h := hash(t, map[string]string{}, tunnelID, nil, nil)
-	composed["state"] = stateConfigMap(stateData(h, map[string]string{"tunnel_id": tunnelID}))
-	return accepted(kinds, &fnv1.RunFunctionResponse{
+	return accepted("DNSRecord", &fnv1.RunFunctionResponse{
 		Meta:         meta(),
 		Requirements: requirements("", false),
 		Desired: &fnv1.State{
 			Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + h + `"`),
-			Resources: composed,
+			Resources: map[string]*fnv1.Resource{
+				"dns-record": cname(pcOp, tunnelID),
+				"state":      stateConfigMap(stateData(h, map[string]string{"tunnel_id": tunnelID})),
+			},
 		},
 	})
 }
@@ -323,6 +316,19 @@ func accepted(waiting string, rsp *fnv1.RunFunctionResponse) *fnv1.RunFunctionRe
 	return rsp
 }
 
+// failing returns rsp, the response to a rendered route (see accepted),
+// with Published False: one of its managed resources fails, as msg says.
+func failing(msg string, rsp *fnv1.RunFunctionResponse) *fnv1.RunFunctionResponse {
+	rsp.Conditions[0].Status = fnv1.Status_STATUS_CONDITION_FALSE
+	rsp.Conditions[0].Reason = "ReconcileError"
+	rsp.Conditions[0].Message = &msg
+	return rsp
+}
+
+// recordTaken is the error of a DNSRecord whose hostname someone else's
+// record holds.
+const recordTaken = "cannot create DNS record CNAME app.example.com: a record of that name exists and is not managed by cfzt for web/app"
+
 const labels = `{
 	"app.kubernetes.io/managed-by": "cfzt-operator",
 	"cfzt.cloudflare.com/httproute-name": "app",
@@ -464,6 +470,27 @@ func TestRunFunction(t *testing.T) {
 		v1alpha1.AnnotationAccessExistingPolicyNames: "Allow Home Users",
 		v1alpha1.AnnotationServiceTokenEnabled:       "true",
 	}
+	// listedResponse is the response to the route of tokenAccessAnn whose
+	// hostname is in a zone the Tenant's status lists, before its DNS record
+	// exists: the policies, token and record composed, the application and
+	// tunnel rule held, and a run asked for soon as the policies are being
+	// created.
+	listedResponse := func() *fnv1.RunFunctionResponse {
+		h := hash(t, tokenAccessAnn, tunnelID, nil, nil)
+		return accepted("AccessApp, AccessPolicy, DNSRecord, ServiceToken, TunnelRoute", &fnv1.RunFunctionResponse{
+			Meta:         followUp(),
+			Requirements: requirements("", false),
+			Desired: &fnv1.State{
+				Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + h + `"`),
+				Resources: map[string]*fnv1.Resource{
+					"dns-record":    cname(pcOp, tunnelID),
+					"access-policy": tokenAccessAllowPolicy(),
+					"service-token": serviceToken(pcOp),
+					"state":         stateConfigMap(stateData(h, map[string]string{"tunnel_id": tunnelID})),
+				},
+			},
+		})
+	}
 	allowAnn := map[string]string{
 		v1alpha1.AnnotationAccessEnabled:     "true",
 		v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
@@ -575,22 +602,21 @@ func TestRunFunction(t *testing.T) {
 			})},
 		},
 		"WaitsForZone": {
-			reason: "Until its DNS record has found the hostname's zone, a route composes only the record and its state: nothing account-wide is written for a hostname that may be in none of the account's zones.",
+			reason: "Until its DNS record has found the hostname's zone, and with no zone of it pinned or listed by the Tenant, a route composes only the record and its state: nothing account-wide is written for a hostname that may be in none of the account's zones.",
 			args:   args{req: routeRequest(nil, withExtra(extraResources(nil)))},
 			want:   want{rsp: zoneUnknown(t)},
 		},
 		"ZonePinned": {
-			reason: "A Tenant that pins the zone needs no lookup: the route composes everything at once, its record in that zone.",
+			reason: "A Tenant that pins the zone needs no lookup: the record is made in that zone, and the tunnel rule waits for the record to exist, so that a hostname someone else's record holds is not routed; the route asks to be run again soon.",
 			args: args{req: routeRequest(nil, withExtra(extraResources(map[string]*fnv1.Resources{
 				"tenant-operator-namespace": items(pinnedTenantJSON),
 			})))},
 			want: want{rsp: accepted("DNSRecord, TunnelRoute", &fnv1.RunFunctionResponse{
-				Meta:         meta(),
+				Meta:         followUp(),
 				Requirements: requirements("", false),
 				Desired: &fnv1.State{
 					Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + pinnedHash(t) + `"`),
 					Resources: map[string]*fnv1.Resource{
-						"tunnel-route": tunnelRoute(pcOp, tunnelID, "http://app.web.svc.cluster.local:8080"),
 						"dns-record": {Resource: resource.MustStructJSON(managed("DNSRecord", pcOp,
 							`{"name": "app.example.com", "type": "CNAME", "content": "`+tunnelID+`.cfargotunnel.com", "proxied": true, "ttl": 1, "owner": "web/app", "zoneId": "`+zoneID+`"}`))},
 						"state": stateConfigMap(stateData(pinnedHash(t), map[string]string{"tunnel_id": tunnelID})),
@@ -599,11 +625,23 @@ func TestRunFunction(t *testing.T) {
 			})},
 		},
 		"ZoneListed": {
-			reason: "A hostname in a zone the Tenant's status lists needs no lookup either: the route composes everything at once, and its record finds the zone itself.",
-			args: args{req: routeRequest(nil, withExtra(extraResources(map[string]*fnv1.Resources{
+			reason: "A hostname in a zone the Tenant's status lists needs no lookup either: its policies and service token are composed with its DNS record; the Access application and the tunnel rule wait for the record to exist, and the route asks to be run again soon.",
+			args: args{req: routeRequest(tokenAccessAnn, withExtra(extraResources(map[string]*fnv1.Resources{
 				"tenant-operator-namespace": items(listedTenantJSON("example.com")),
 			})))},
-			want: want{rsp: zoneListed(t)},
+			want: want{rsp: listedResponse()},
+		},
+		"ZoneListedRecordRefused": {
+			reason: "A DNS record that cannot be made, such as one refused because someone else's record holds the hostname, keeps the tunnel rule back though the zone is listed: no route to a hostname that is not the route's. The route reports the record's error and asks for no early run.",
+			args: args{req: routeRequest(nil, withExtra(extraResources(map[string]*fnv1.Resources{
+				"tenant-operator-namespace": items(listedTenantJSON("example.com")),
+			})), withObserved(map[string]string{"dns-record": `{
+				"apiVersion": "cfzt.cloudflare.com/v1alpha1", "kind": "DNSRecord",
+				"metadata": {"name": "app-x7k2p-d"},
+				"spec": {"forProvider": {"type": "CNAME"}},
+				"status": {"conditions": [{"type": "Synced", "status": "False", "reason": "ReconcileError", "message": "` + recordTaken + `", "lastTransitionTime": "2026-11-30T00:00:00Z"}]}
+			}`}))},
+			want: want{rsp: failing("DNSRecord app-x7k2p-d: "+recordTaken, zoneUnknown(t))},
 		},
 		"ZoneNotListed": {
 			reason: "A hostname in none of the zones the Tenant's status lists waits for its DNS record to find the zone, as without a list.",

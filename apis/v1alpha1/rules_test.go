@@ -452,6 +452,8 @@ func TestZoneFor(t *testing.T) {
 		{Name: "b.example.com", ID: "z2"},
 		{Name: "Example.ORG.", ID: "z3"},
 		{Name: "xn--bcher-kva.example", ID: "z4"},
+		{Name: "c.example.com", ID: "z5"},
+		{Name: "example.com", ID: "z6"},
 	}
 	cases := map[string]struct {
 		reason   string
@@ -461,6 +463,7 @@ func TestZoneFor(t *testing.T) {
 		"Apex":          {reason: "A zone's own name is in it.", hostname: "example.com", want: "z1"},
 		"Under":         {reason: "A name under a zone is in it.", hostname: "app.example.com", want: "z1"},
 		"Longest":       {reason: "The longest matching zone wins, whatever the order of the list.", hostname: "a.b.example.com", want: "z2"},
+		"LongestFirst":  {reason: "A shorter zone listed after the longest does not win.", hostname: "a.c.example.com", want: "z5"},
 		"LabelBoundary": {reason: "A zone matches on a label boundary only.", hostname: "badexample.com", want: ""},
 		"Normalized":    {reason: "Case and a trailing dot do not matter, on either side.", hostname: "App.Example.Org.", want: "z3"},
 		"Unicode":       {reason: "A Unicode hostname is compared in Punycode, as Cloudflare names zones.", hostname: "www.bücher.example", want: "z4"},

@@ -93,10 +93,11 @@ type TenantStatus struct {
 	// +optional
 	Summary TenantSummary `json:"summary,omitempty"`
 
-	// Zones are the DNS zones of the account, as last read by the check of
-	// the Tenant. A route whose hostname is in one of them publishes all
-	// of its objects at once; any other waits until its DNS record has
-	// found the hostname's zone.
+	// Zones are the DNS zones of the account, read by each check of the
+	// Tenant while it is Ready (none above 500). A route whose hostname is
+	// in one of them needs no DNS lookup before its policies and service
+	// token are made; any other waits until its DNS record has found the
+	// hostname's zone.
 	// +optional
 	// +listType=atomic
 	Zones []TenantZone `json:"zones,omitempty"`

@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
@@ -329,4 +330,113 @@ func countApps(snap fakecloudflare.Seed, domain string) int {
 		}
 	}
 	return n
+}
+
+const foreignRecordRoute = `
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: e2e-taken
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: wiki
+  namespace: e2e-taken
+  annotations:
+    cfzt.cloudflare.com/enabled: "true"
+    cfzt.cloudflare.com/tenant: home
+    cfzt.cloudflare.com/hostname: wiki.example.com
+    cfzt.cloudflare.com/access.enabled: "true"
+    cfzt.cloudflare.com/serviceToken.enabled: "true"
+spec:
+  rules:
+    - backendRefs:
+        - name: wiki
+          port: 8080
+`
+
+// TestForeignDNSRecord: a hostname that someone else's DNS record holds (the
+// dashboard, external-dns) in a zone the Tenant lists is reported as a
+// conflict on the route's DNSRecord; the record is left exactly as it was,
+// and the route puts no Access application in front of that hostname and
+// routes no tunnel rule to it, though its zone is known at once.
+func TestForeignDNSRecord(t *testing.T) {
+	s := fullStack(t)
+	publishHomelab(t, s)
+	c := s.Client()
+	cf := s.Cloudflare()
+	const ns, name, host = "e2e-taken", "wiki", "wiki.example.com"
+	t.Cleanup(func() { unpublish(t, s, ns, name) })
+
+	eventually(t, s, "the Tenant to list the account's zones", func(ctx context.Context) error {
+		tn := &v1alpha1.CloudflareZeroTrustTenant{}
+		if err := c.Get(ctx, types.NamespacedName{Namespace: operatorNamespace, Name: "home"}, tn); err != nil {
+			return err
+		}
+		if z, _ := v1alpha1.ZoneFor(host, tn.Status.Zones, func(z v1alpha1.TenantZone) string { return z.Name }); z.ID != zoneExampleCom {
+			return errors.Errorf("status.zones does not list example.com: %v", tn.Status.Zones)
+		}
+		return nil
+	})
+
+	res, err := cf.Edit(http.MethodPost, "/zones/"+zoneExampleCom+"/dns_records", map[string]any{
+		"type": "CNAME", "name": host, "content": "wiki.hosting.example.net", "proxied": true, "ttl": 1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(res, &created); err != nil || created.ID == "" {
+		t.Fatalf("cannot read the foreign record's ID from %s: %v", res, err)
+	}
+	t.Cleanup(func() {
+		if _, err := cf.Edit(http.MethodDelete, "/zones/"+zoneExampleCom+"/dns_records/"+created.ID, nil); err != nil {
+			t.Error(err)
+		}
+	})
+	before := records(cf.Snapshot(), host)
+
+	if err := s.ApplyYAML(t.Context(), []byte(foreignRecordRoute)); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, s, "the route's DNSRecord to report the foreign record, and its token to be made", func(ctx context.Context) error {
+		mrs, err := managedOf(ctx, c, ns, name)
+		if err != nil {
+			return err
+		}
+		rec := mrs[v1alpha1.DNSRecordKind]
+		if rec == nil {
+			return errors.New("no DNSRecord yet")
+		}
+		if st, _, _ := condition(rec, "Synced"); st != "False" {
+			return errors.Errorf("want the DNSRecord Synced=False; conditions: %s", conditions(rec))
+		}
+		if tok := mrs[v1alpha1.ServiceTokenKind]; tok == nil || meta.GetExternalName(tok) == "" {
+			return errors.New("the route's service token, which acts on no hostname, is not made yet")
+		}
+		return nil
+	})
+	time.Sleep(2 * s.DriftWindow())
+	snap := cf.Snapshot()
+	if diff := cmp.Diff(before, records(snap, host)); diff != "" {
+		t.Errorf("the foreign record should be left as it was: -before, +after:\n%s", diff)
+	}
+	if n := countApps(snap, host); n != 0 {
+		t.Errorf("want no Access application on %s, whose DNS record is someone else's; got %d", host, n)
+	}
+	if rl := rule(snap, host); rl != nil {
+		t.Errorf("the tunnel should not route %s, whose DNS record is someone else's: %v", host, rl)
+	}
+	mrs, err := managedOf(t.Context(), c, ns, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{v1alpha1.AccessAppKind, v1alpha1.TunnelRouteKind} {
+		if mrs[k] != nil {
+			t.Errorf("want no %s composed for a hostname someone else's record holds, got %s", k, mrs[k].GetName())
+		}
+	}
 }

@@ -102,14 +102,29 @@ var prerequisites = map[resource.Name][]resource.Name{
 // nothing.
 func AwaitsCreate(held, desired map[resource.Name]*resource.DesiredComposed, observed map[resource.Name]resource.ObservedComposed) bool {
 	for name := range held {
-		for _, p := range prerequisites[name] {
-			if _, ok := desired[p]; !ok {
-				continue
-			}
-			o, ok := observed[p]
-			if !ok || o.Resource == nil || creating(o.Resource) {
-				return true
-			}
+		if anyCreating(prerequisites[name], desired, observed) {
+			return true
+		}
+	}
+	return false
+}
+
+// AwaitsRecord is AwaitsCreate for what WaitForZone holds back for the
+// route's DNS record: whether that record is being created.
+func AwaitsRecord(held, desired map[resource.Name]*resource.DesiredComposed, observed map[resource.Name]resource.ObservedComposed) bool {
+	return len(held) > 0 && anyCreating([]resource.Name{NameDNSRecord}, desired, observed)
+}
+
+// anyCreating reports whether one of names is desired and being created:
+// not observed yet, or observed with its create under way.
+func anyCreating(names []resource.Name, desired map[resource.Name]*resource.DesiredComposed, observed map[resource.Name]resource.ObservedComposed) bool {
+	for _, p := range names {
+		if _, ok := desired[p]; !ok {
+			continue
+		}
+		o, ok := observed[p]
+		if !ok || o.Resource == nil || creating(o.Resource) {
+			return true
 		}
 	}
 	return false

@@ -376,3 +376,34 @@ func TestAwaitsCreate(t *testing.T) {
 		})
 	}
 }
+
+func TestAwaitsRecord(t *testing.T) {
+	d := &resource.DesiredComposed{Resource: composed.New()}
+	held := map[resource.Name]*resource.DesiredComposed{NameAccessApp: d, NameTunnelRoute: d}
+	desired := map[resource.Name]*resource.DesiredComposed{NameDNSRecord: d}
+	pending := observedWith()
+	meta.SetExternalCreatePending(pending.Resource, time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC))
+
+	cases := map[string]struct {
+		reason   string
+		held     map[resource.Name]*resource.DesiredComposed
+		observed map[resource.Name]resource.ObservedComposed
+		want     bool
+	}{
+		"NothingHeld":    {reason: "Nothing held back for the record waits for it.", observed: map[resource.Name]resource.ObservedComposed{}},
+		"RecordComposed": {reason: "A record Crossplane creates in this reconcile is due within seconds.", held: held, observed: map[resource.Name]resource.ObservedComposed{}, want: true},
+		"RecordCreating": {reason: "A record whose create is under way is due within seconds.", held: held, observed: map[resource.Name]resource.ObservedComposed{NameDNSRecord: pending}, want: true},
+		"RecordRefused": {
+			reason:   "A record that fails, such as one someone else's record is in the way of, may take minutes: nothing is due.",
+			held:     held,
+			observed: map[resource.Name]resource.ObservedComposed{NameDNSRecord: observedWith(xpv2.ReconcileError(errors.New("taken")))},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := AwaitsRecord(tc.held, desired, tc.observed); got != tc.want {
+				t.Errorf("\n%s\nAwaitsRecord(...): want %t, got %t", tc.reason, tc.want, got)
+			}
+		})
+	}
+}

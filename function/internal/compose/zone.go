@@ -6,49 +6,79 @@ import (
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 )
 
-// zoneGated are the composed resources that wait for the route's zone: every
-// Cloudflare object of the route but its DNS record.
-var zoneGated = []resource.Name{NameTunnelRoute, NameAccessApp, NameAccessPolicy, NameTokenPolicy, NameServiceToken}
+// hostnameGated are the composed resources that act on the route's
+// hostname: the Access application, which puts Access in front of it, and
+// the tunnel rule, which routes it to the origin. They wait for the route's
+// own DNS record to exist.
+var hostnameGated = []resource.Name{NameTunnelRoute, NameAccessApp}
 
-// WaitForZone removes from desired the route's tunnel rule, Access
-// application and policies and service token until the hostname's zone is
-// known: zoneID is the zone the Tenant pins, the one the observed DNS record
-// reports or the one ListedZone finds, empty until one is known.
+// zoneGated are the route's other Cloudflare objects but its DNS record:
+// account-wide ones, named after the route, that act on no hostname. They
+// wait only for the hostname's zone to be known.
+var zoneGated = []resource.Name{NameAccessPolicy, NameTokenPolicy, NameServiceToken}
+
+// WaitForZone removes from desired what the route may not have yet.
 //
-// Only the DNS record looks the hostname up among the account's zones. The
-// other objects are account-wide and Cloudflare takes them for any
-// hostname, so without this a hostname in none of the account's zones
-// would still get a tunnel rule routing to the origin, an Access
-// application and a service token, while only its DNS record failed. The
-// record's own error ("cannot find a zone for hostname …") is what the
-// route reports meanwhile, as condition Published=False.
+// Until the hostname's zone is known, everything but the DNS record: zoneID
+// is the zone the Tenant pins, the one the Tenant's status lists for the
+// hostname (ListedZone) or the one the observed DNS record reports, empty
+// until one is known. Cloudflare takes account-wide objects for any
+// hostname, so without this a hostname in none of the account's zones would
+// still get them, while only its DNS record failed. The record's own error
+// ("cannot find a zone for hostname …") is what the route reports
+// meanwhile, as condition Published=False.
+//
+// Until the route's own DNS record exists, the Access application and the
+// tunnel rule: recordZoneID is the zone the observed record reports, which
+// it does once it has made the record or found its own. A record of someone
+// else's on the hostname (the dashboard, external-dns) is a conflict the
+// record reports, and the route must then not put Access in front of that
+// hostname nor route it to the origin. The policies and the service token
+// meanwhile are made, so that the Access application, which waits for them
+// too, is not delayed by them.
 //
 // A route that already has one of them is left as it is: the gate holds
 // back what a route has not published yet, and never tears down what it
 // has, such as when its DNS record is briefly unobserved or was composed
 // again after being deleted.
-func WaitForZone(desired map[resource.Name]*resource.DesiredComposed, observed map[resource.Name]resource.ObservedComposed, zoneID string) {
-	if zoneID != "" {
-		return
-	}
-	for _, n := range zoneGated {
-		if o, ok := observed[n]; ok && o.Resource != nil {
-			return
+//
+// It returns what it holds back for the DNS record alone, with the zone
+// known, for the route to name among what it waits for; what waits for the
+// zone is not named, as the record's error says why.
+func WaitForZone(desired map[resource.Name]*resource.DesiredComposed, observed map[resource.Name]resource.ObservedComposed, zoneID, recordZoneID string) map[resource.Name]*resource.DesiredComposed {
+	held := map[resource.Name]*resource.DesiredComposed{}
+	if recordZoneID == "" && !anyObserved(observed, hostnameGated) {
+		for _, n := range hostnameGated {
+			if d, ok := desired[n]; ok && zoneID != "" {
+				held[n] = d
+			}
+			delete(desired, n)
 		}
 	}
-	for _, n := range zoneGated {
-		delete(desired, n)
+	if zoneID == "" && !anyObserved(observed, hostnameGated) && !anyObserved(observed, zoneGated) {
+		for _, n := range zoneGated {
+			delete(desired, n)
+		}
 	}
+	return held
+}
+
+func anyObserved(observed map[resource.Name]resource.ObservedComposed, names []resource.Name) bool {
+	for _, n := range names {
+		if o, ok := observed[n]; ok && o.Resource != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // ListedZone returns the ID of the zone of hostname among zones, the
-// account's zones as the Tenant's last check listed them, and "" when none
-// is its zone. A route whose hostname is in a listed zone publishes
-// everything at once rather than a second or two after its DNS record has
-// looked the zone up; a zone added since the check is found by the record.
-// The list may be minutes old: a hostname whose zone was removed since then
-// gets its other objects, and its DNS record fails until the Tenant's next
-// check, as it would have without the gate.
+// account's zones as the Tenant's last successful check listed them, and ""
+// when none is its zone. A route whose hostname is in a listed zone makes its
+// policies and service token at once rather than after its DNS record has
+// looked the zone up, a Crossplane round trip later; a zone added since the
+// check is found by the record. A zone removed since the check can only get
+// a route those account-wide objects, which act on no hostname.
 func ListedZone(zones []v1alpha1.TenantZone, hostname string) string {
 	z, _ := v1alpha1.ZoneFor(hostname, zones, func(z v1alpha1.TenantZone) string { return z.Name })
 	return z.ID

@@ -1,10 +1,10 @@
 package compose
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
@@ -22,15 +22,20 @@ func TestWaitForZone(t *testing.T) {
 		return out
 	}
 
+	const zone = "023e105f4ecef8ad9ca31a8372d0c353"
+	accountWide := []resource.Name{NameAccessPolicy, NameDNSRecord, NameServiceToken, NameState, NameTokenPolicy}
+
 	cases := map[string]struct {
-		reason   string
-		desired  []resource.Name
-		observed map[resource.Name]resource.ObservedComposed
-		zoneID   string
-		want     []resource.Name
+		reason     string
+		desired    []resource.Name
+		observed   map[resource.Name]resource.ObservedComposed
+		zoneID     string
+		recordZone string
+		want       []resource.Name
+		wantHeld   []resource.Name
 	}{
 		"NoZoneYet": {
-			reason:  "Until the DNS record has found its zone, only the record and the state are composed: nothing account-wide is written for a hostname that may be in none of the account's zones.",
+			reason:  "Until the hostname's zone is known, only the record and the state are composed: nothing account-wide is written for a hostname that may be in none of the account's zones.",
 			desired: all,
 			want:    []resource.Name{NameDNSRecord, NameState},
 		},
@@ -40,23 +45,39 @@ func TestWaitForZone(t *testing.T) {
 			observed: observedOf(NameDNSRecord),
 			want:     []resource.Name{NameDNSRecord, NameState},
 		},
-		"ZoneFound": {
-			reason:   "Once the observed DNS record reports its zone, everything is composed.",
-			desired:  all,
-			observed: observedOf(NameDNSRecord),
-			zoneID:   "023e105f4ecef8ad9ca31a8372d0c353",
-			want:     all,
+		"RecordMade": {
+			reason:     "Once the observed DNS record reports its zone, it exists: everything is composed.",
+			desired:    all,
+			observed:   observedOf(NameDNSRecord),
+			zoneID:     zone,
+			recordZone: zone,
+			want:       all,
 		},
-		"ZonePinned": {
-			reason:  "A Tenant that pins the zone needs no lookup: everything is composed at once.",
-			desired: all,
-			zoneID:  "023e105f4ecef8ad9ca31a8372d0c353",
-			want:    all,
+		"ZoneKnownRecordNotYet": {
+			reason:   "With the zone pinned or listed, the account-wide objects are composed at once; the Access application and the tunnel rule, which act on the hostname, wait for the route's own DNS record, and are named as held.",
+			desired:  all,
+			zoneID:   zone,
+			want:     accountWide,
+			wantHeld: []resource.Name{NameAccessApp, NameTunnelRoute},
+		},
+		"ZoneKnownRecordRefused": {
+			reason:   "A DNS record observed without a zone of its own, such as one refused because someone else's record holds the hostname, keeps the Access application and the tunnel rule back though the zone is known.",
+			desired:  all,
+			observed: observedOf(NameDNSRecord, NameServiceToken),
+			zoneID:   zone,
+			want:     accountWide,
+			wantHeld: []resource.Name{NameAccessApp, NameTunnelRoute},
 		},
 		"AlreadyPublished": {
 			reason:   "A route that already has its tunnel rule keeps everything, so that the gate never tears down what was published.",
 			desired:  all,
 			observed: observedOf(NameTunnelRoute),
+			want:     all,
+		},
+		"AppAlreadyPublished": {
+			reason:   "A route that already has its Access application keeps it and gets its tunnel rule when its DNS record is unobserved, as after the record was deleted and composed again.",
+			desired:  all,
+			observed: observedOf(NameAccessApp),
 			want:     all,
 		},
 		"AccessAlreadyPublished": {
@@ -66,10 +87,10 @@ func TestWaitForZone(t *testing.T) {
 			want:     []resource.Name{NameDNSRecord, NameServiceToken, NameState},
 		},
 		"TokenPolicyAlreadyPublished": {
-			reason:   "The token policy counts as published too: a route whose token policy is observed keeps everything.",
+			reason:   "The token policy counts as published too: a route whose token policy is observed keeps its account-wide objects; what acts on the hostname still waits for the record.",
 			desired:  all,
 			observed: observedOf(NameTokenPolicy),
-			want:     all,
+			want:     accountWide,
 		},
 		"DNSOnly": {
 			reason:  "A DNS-only route without a zone is its record and state, as before.",
@@ -83,14 +104,12 @@ func TestWaitForZone(t *testing.T) {
 			for _, n := range tc.desired {
 				desired[n] = &resource.DesiredComposed{Resource: composed.New()}
 			}
-			WaitForZone(desired, tc.observed, tc.zoneID)
-			got := make([]resource.Name, 0, len(desired))
-			for n := range desired {
-				got = append(got, n)
-			}
-			slices.Sort(got)
-			if diff := cmp.Diff(tc.want, got); diff != "" {
+			held := WaitForZone(desired, tc.observed, tc.zoneID, tc.recordZone)
+			if diff := cmp.Diff(tc.want, names(desired)); diff != "" {
 				t.Errorf("\n%s\nWaitForZone(...): -want desired, +got desired:\n%s", tc.reason, diff)
+			}
+			if diff := cmp.Diff(tc.wantHeld, names(held), cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("\n%s\nWaitForZone(...): -want held, +got held:\n%s", tc.reason, diff)
 			}
 		})
 	}
@@ -104,8 +123,12 @@ func TestListedZone(t *testing.T) {
 		hostname string
 		want     string
 	}{
-		"Listed":    {reason: "A hostname under a listed zone is in it.", zones: zones, hostname: "app.example.com", want: "z1"},
-		"Longest":   {reason: "The longest listed zone wins, as the provider places records.", zones: zones, hostname: "nas.home.example.com", want: "z2"},
+		"Listed":  {reason: "A hostname under a listed zone is in it.", zones: zones, hostname: "app.example.com", want: "z1"},
+		"Longest": {reason: "The longest listed zone wins, as the provider places records.", zones: zones, hostname: "nas.home.example.com", want: "z2"},
+		"LongestFirst": {
+			reason: "The longest listed zone wins when it comes first too.", hostname: "nas.home.example.com", want: "z2",
+			zones: []v1alpha1.TenantZone{{Name: "home.example.com", ID: "z2"}, {Name: "example.com", ID: "z1"}},
+		},
 		"NotListed": {reason: "A hostname in no listed zone has none yet.", zones: zones, hostname: "app.example.org", want: ""},
 		"NoList":    {reason: "A Tenant not yet checked lists no zones.", hostname: "app.example.com", want: ""},
 	}

@@ -3,12 +3,14 @@
 // the name the composition function puts on every managed resource of the
 // Tenant's routes) that the controller keeps in step with the Tenant, and a
 // Ready condition saying whether its API token works, has the permissions
-// the README lists, and whether its tunnel exists.
+// the README lists, and whether its tunnel exists, and, while it does, the
+// account's zones in status.zones, for the composition function.
 // The condition is checked again when the Tenant or its token Secret
 // changes, and every interval.
 package tenant
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -124,9 +126,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	}
 
 	cond, cl := r.check(ctx, t)
-	zones := t.Status.Zones
+	var zones []v1alpha1.TenantZone
 	if cond.Status == corev1.ConditionTrue {
-		zones = accountZones(ctx, cl, zones)
+		zones = accountZones(ctx, cl, t)
 	}
 	if !t.Status.GetCondition(xpv2.TypeReady).Equal(cond) || t.Status.ObservedGeneration != t.GetGeneration() || !slices.Equal(zones, t.Status.Zones) {
 		t.Status.SetConditions(cond)
@@ -187,22 +189,41 @@ func (r *Reconciler) applyProviderConfig(ctx context.Context, t *v1alpha1.Cloudf
 	return errors.Wrapf(err, "cannot apply ProviderConfig %q of Tenant %s/%s", pc.GetName(), t.GetNamespace(), t.GetName())
 }
 
-// accountZones returns the zones of cl's account for the Tenant's status,
-// sorted by name, or was, the zones read before, when they cannot be read:
-// the composition function only publishes a route at once when its
-// hostname is in one of them, and otherwise waits for its DNS record to
-// find the zone, so a stale list costs time, not correctness. The list is
-// the client's shared cache of zones, which the DNS records read anyway.
-func accountZones(ctx context.Context, cl cloudflare.Client, was []v1alpha1.TenantZone) []v1alpha1.TenantZone {
+// maxListedZones is the most zones a Tenant's status lists. Every run of
+// the composition function for every route of the Tenant receives the
+// list; an account with more zones lists none, and its routes' DNS records
+// find their zones, a Crossplane round trip later.
+const maxListedZones = 500
+
+// accountZones returns the zones of cl's account for the status of Tenant
+// t, which works: sorted by name, none when there are more than
+// maxListedZones. Zones that cannot be read now are those read before, for
+// the same spec only, as a changed spec may name another account. The list
+// is the client's shared cache of zones, which the DNS records read anyway.
+//
+// The composition function makes a route's account-wide objects (policies,
+// service token) at once when its hostname is in a listed zone, and its
+// Access application and tunnel rule only once its DNS record exists, so a
+// list that still holds a zone since removed costs a route those
+// account-wide objects at most.
+func accountZones(ctx context.Context, cl cloudflare.Client, t *v1alpha1.CloudflareZeroTrustTenant) []v1alpha1.TenantZone {
 	zs, err := cl.ListZones(ctx)
 	if err != nil {
-		return was
+		if t.Status.ObservedGeneration == t.GetGeneration() {
+			return t.Status.Zones
+		}
+		return nil
+	}
+	if len(zs) > maxListedZones {
+		return nil
 	}
 	out := make([]v1alpha1.TenantZone, len(zs))
 	for i, z := range zs {
 		out[i] = v1alpha1.TenantZone{Name: z.Name, ID: z.ID}
 	}
-	slices.SortFunc(out, func(a, b v1alpha1.TenantZone) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b v1alpha1.TenantZone) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
+	})
 	return out
 }
 

@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -72,6 +73,14 @@ func working() *cffake.MockClient {
 // listedZones are the zones of working(), as the Tenant's status lists them.
 var listedZones = []v1alpha1.TenantZone{{Name: "example.com", ID: "z1"}, {Name: "example.org", ID: "z2"}}
 
+// checked marks the Tenant as checked before, Ready, at its generation: a
+// status the controller need not write unless what it reads changed.
+func checked(t *v1alpha1.CloudflareZeroTrustTenant) *v1alpha1.CloudflareZeroTrustTenant {
+	t.Status.SetConditions(xpv2.Available())
+	t.Status.ObservedGeneration = t.GetGeneration()
+	return t
+}
+
 // withZones gives the Tenant zones read by an earlier check.
 func withZones(t *v1alpha1.CloudflareZeroTrustTenant, zs ...v1alpha1.TenantZone) *v1alpha1.CloudflareZeroTrustTenant {
 	t.Status.Zones = zs
@@ -127,9 +136,41 @@ func TestReconcile(t *testing.T) {
 			cf:      working(),
 			want:    want{pc: wantPC, ready: xpv2.Available(), zones: listedZones, result: reconcile.Result{RequeueAfter: time.Minute}},
 		},
-		"ZonesUnreadable": {
-			reason:  "Zones that cannot be read now are left as last read.",
+		"ZonesRefreshed": {
+			reason:  "A Tenant whose condition and generation are unchanged still gets the zones read now, so that a zone added to or removed from the account shows.",
+			objects: []client.Object{withZones(checked(tenant()), v1alpha1.TenantZone{Name: "example.net", ID: "z9"}), secret(token)},
+			cf:      working(),
+			want:    want{pc: wantPC, ready: xpv2.Available(), zones: listedZones, result: reconcile.Result{RequeueAfter: time.Minute}},
+		},
+		"ZonesTooMany": {
+			reason:  "An account with more zones than a status should carry lists none: its routes' records find their zones.",
+			objects: []client.Object{withZones(checked(tenant()), listedZones...), secret(token)},
+			cf: func() *cffake.MockClient {
+				m := working()
+				m.MockListZones = func(context.Context) ([]cloudflare.Zone, error) {
+					zs := make([]cloudflare.Zone, maxListedZones+1)
+					for i := range zs {
+						zs[i] = cloudflare.Zone{ID: fmt.Sprintf("z%d", i), Name: fmt.Sprintf("example%d.com", i)}
+					}
+					return zs, nil
+				}
+				return m
+			}(),
+			want: want{pc: wantPC, ready: xpv2.Available(), result: reconcile.Result{RequeueAfter: time.Minute}},
+		},
+		"ZonesUnreadableChangedSpec": {
+			reason:  "Zones that cannot be read after a change of the spec, which may name another account, are listed no more.",
 			objects: []client.Object{withZones(tenant(), listedZones...), secret(token)},
+			cf: func() *cffake.MockClient {
+				m := working()
+				m.MockListZones = func(context.Context) ([]cloudflare.Zone, error) { return nil, errBoom }
+				return m
+			}(),
+			want: want{pc: wantPC, ready: xpv2.Available(), result: reconcile.Result{RequeueAfter: time.Minute}},
+		},
+		"ZonesUnreadable": {
+			reason:  "Zones that cannot be read now are left as last read for the same spec.",
+			objects: []client.Object{withZones(checked(tenant()), listedZones...), secret(token)},
 			cf: func() *cffake.MockClient {
 				m := working()
 				m.MockListZones = func(context.Context) ([]cloudflare.Zone, error) { return nil, errBoom }
@@ -137,14 +178,14 @@ func TestReconcile(t *testing.T) {
 			}(),
 			want: want{pc: wantPC, ready: xpv2.Available(), zones: listedZones, result: reconcile.Result{RequeueAfter: time.Minute}},
 		},
-		"ZonesKeptWhileUnready": {
-			reason:  "A Tenant that does not work keeps the zones last read: it is not asked for them.",
-			objects: []client.Object{withZones(tenant(), listedZones...), secret(token)},
+		"ZonesDroppedWhileUnready": {
+			reason:  "A Tenant that does not work lists no zones: its routes wait for their DNS records, as without a list.",
+			objects: []client.Object{withZones(checked(tenant()), listedZones...), secret(token)},
 			cf: &cffake.MockClient{MockVerifyToken: func(context.Context) (cloudflare.TokenStatus, error) {
 				return cloudflare.TokenStatus{}, &cfsdk.Error{StatusCode: http.StatusUnauthorized}
 			}},
 			want: want{
-				pc: wantPC, result: reconcile.Result{RequeueAfter: time.Minute}, zones: listedZones,
+				pc: wantPC, result: reconcile.Result{RequeueAfter: time.Minute},
 				ready: unavailable(ReasonTokenRefused, "Cloudflare refused the API token in Secret cloudflare-zero-trust/cloudflare-api-token: create a token with the permissions listed in the README"),
 			},
 		},
