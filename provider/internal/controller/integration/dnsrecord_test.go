@@ -94,14 +94,11 @@ func TestDNSRecordLifecycle(t *testing.T) {
 	// is deleted from example.com and made in example.org.
 	const moved = "dns-lifecycle.example.org"
 	t.Run("RenamedToAnotherZone", func(t *testing.T) {
-		if err := h.get(t, cr); err != nil {
-			t.Fatal(err)
-		}
-		was := cr.Status.AtProvider.ZoneID
-		cr.Spec.ForProvider.Name = moved
-		if err := h.kube.Update(t.Context(), cr); err != nil {
-			t.Fatal(err)
-		}
+		var was string
+		h.update(t, cr, func() {
+			was = cr.Status.AtProvider.ZoneID
+			cr.Spec.ForProvider.Name = moved
+		})
 		eventually(t, "the record's move to "+moved, func() (bool, error) {
 			if err := h.get(t, cr); err != nil {
 				return false, err

@@ -22,6 +22,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/wait"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/util/retry"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
@@ -233,6 +234,21 @@ func (h *harness) create(t *testing.T, mg resource.Managed) {
 func (h *harness) get(t *testing.T, mg resource.Managed) error {
 	t.Helper()
 	return h.kube.Get(t.Context(), client.ObjectKeyFromObject(mg), mg)
+}
+
+// update reads mg afresh, changes it with change and writes it, again after
+// a conflict: the controller writes the managed resource too, at any time.
+func (h *harness) update(t *testing.T, mg resource.Managed, change func()) {
+	t.Helper()
+	if err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		if err := h.get(t, mg); err != nil {
+			return err
+		}
+		change()
+		return h.kube.Update(t.Context(), mg)
+	}); err != nil {
+		t.Fatalf("cannot update %s: %v", mg.GetName(), err)
+	}
 }
 
 // waitFor waits until mg has a condition of type ct with status s and a

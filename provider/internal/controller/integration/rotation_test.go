@@ -8,7 +8,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/client-go/util/retry"
 
 	"github.com/cfzt/cfzt/apis/v1alpha1"
 	"github.com/cfzt/cfzt/provider/internal/controller/servicetoken"
@@ -62,15 +61,7 @@ func TestServiceTokenRotate(t *testing.T) {
 	}
 
 	rotatedAt := time.Now()
-	if err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
-		if err := h.get(t, st); err != nil {
-			return err
-		}
-		st.Spec.ForProvider.Rotate = "2026-01-01"
-		return h.kube.Update(t.Context(), st)
-	}); err != nil {
-		t.Fatal(err)
-	}
+	h.update(t, st, func() { st.Spec.ForProvider.Rotate = "2026-01-01" })
 	var tok fakecloudflare.ServiceToken
 	eventually(t, "the rotated secret in the connection Secret", func() (bool, error) {
 		ts := h.tokensNamed(name)

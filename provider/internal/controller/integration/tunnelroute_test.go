@@ -177,14 +177,10 @@ func (h *harness) ingressJSON(t *testing.T) string {
 // the composition function does when a route's hostname annotation changes.
 func (h *harness) rename(t *testing.T, cr *v1alpha1.TunnelRoute, hostname string) {
 	t.Helper()
-	if err := h.get(t, cr); err != nil {
-		t.Fatal(err)
-	}
-	cr.Spec.ForProvider.Hostname = hostname
-	meta.SetExternalName(cr, hostname)
-	if err := h.kube.Update(t.Context(), cr); err != nil {
-		t.Fatalf("cannot rename TunnelRoute %s to %s: %v", cr.GetName(), hostname, err)
-	}
+	h.update(t, cr, func() {
+		cr.Spec.ForProvider.Hostname = hostname
+		meta.SetExternalName(cr, hostname)
+	})
 }
 
 // TestTunnelRouteRename changes a TunnelRoute's hostname: its rule moves to
