@@ -311,7 +311,7 @@ func render(req *fnv1.RunFunctionRequest, rsp *fnv1.RunFunctionResponse, r merge
 	if err != nil {
 		return err
 	}
-	forRecord := compose.WaitForZone(desired, observed, cmp.Or(in.tenant.Spec.ZoneID, seen.ZoneID, compose.ListedZone(in.tenant.Status.Zones, s.Hostname)), seen.ZoneID)
+	forRecord := compose.WaitForZone(desired, observed, cmp.Or(in.tenant.Spec.ZoneID, seen.ZoneID, in.tenant.Status.ListedZoneID(s.Hostname)), seen.ZoneID)
 	held := maps.Clone(forRecord)
 	maps.Copy(held, compose.WaitForPolicies(desired, observed, ci))
 	maps.Copy(held, compose.WaitForAccess(desired, observed, ci))

@@ -137,11 +137,16 @@ func items(objects ...string) *fnv1.Resources {
 }
 
 func tenantJSON(ns, tunnel string) string {
+	return tenantWith(ns, tunnel, "")
+}
+
+// tenantWith is tenantJSON with more top-level fields, such as a status.
+func tenantWith(ns, tunnel, more string) string {
 	return `{
 		"apiVersion": "cfzt.cloudflare.com/v1alpha1",
 		"kind": "CloudflareZeroTrustTenant",
 		"metadata": {"name": "home", "namespace": "` + ns + `"},
-		"spec": {"accountId": "` + accountID + `", "tunnelId": "` + tunnel + `", "credentialRef": {"name": "cloudflare-token"}}
+		"spec": {"accountId": "` + accountID + `", "tunnelId": "` + tunnel + `", "credentialRef": {"name": "cloudflare-token"}}` + more + `
 	}`
 }
 
@@ -177,13 +182,7 @@ func zoneUnknown(t *testing.T) *fnv1.RunFunctionResponse {
 // listedTenantJSON is the operator namespace's Tenant whose last check
 // listed one zone of the account, called zone.
 func listedTenantJSON(zone string) string {
-	return `{
-		"apiVersion": "cfzt.cloudflare.com/v1alpha1",
-		"kind": "CloudflareZeroTrustTenant",
-		"metadata": {"name": "home", "namespace": "` + opNS + `"},
-		"spec": {"accountId": "` + accountID + `", "tunnelId": "` + tunnelID + `", "credentialRef": {"name": "cloudflare-token"}},
-		"status": {"zones": [{"name": "` + zone + `", "id": "` + zoneID + `"}]}
-	}`
+	return tenantWith(opNS, tunnelID, `, "status": {"zones": [{"name": "`+zone+`", "id": "`+zoneID+`"}]}`)
 }
 
 // pinnedTenantJSON is the operator namespace's Tenant pinning zoneID.
@@ -470,27 +469,6 @@ func TestRunFunction(t *testing.T) {
 		v1alpha1.AnnotationAccessExistingPolicyNames: "Allow Home Users",
 		v1alpha1.AnnotationServiceTokenEnabled:       "true",
 	}
-	// listedResponse is the response to the route of tokenAccessAnn whose
-	// hostname is in a zone the Tenant's status lists, before its DNS record
-	// exists: the policies, token and record composed, the application and
-	// tunnel rule held, and a run asked for soon as the policies are being
-	// created.
-	listedResponse := func() *fnv1.RunFunctionResponse {
-		h := hash(t, tokenAccessAnn, tunnelID, nil, nil)
-		return accepted("AccessApp, AccessPolicy, DNSRecord, ServiceToken, TunnelRoute", &fnv1.RunFunctionResponse{
-			Meta:         followUp(),
-			Requirements: requirements("", false),
-			Desired: &fnv1.State{
-				Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + h + `"`),
-				Resources: map[string]*fnv1.Resource{
-					"dns-record":    cname(pcOp, tunnelID),
-					"access-policy": tokenAccessAllowPolicy(),
-					"service-token": serviceToken(pcOp),
-					"state":         stateConfigMap(stateData(h, map[string]string{"tunnel_id": tunnelID})),
-				},
-			},
-		})
-	}
 	allowAnn := map[string]string{
 		v1alpha1.AnnotationAccessEnabled:     "true",
 		v1alpha1.AnnotationAccessAllowEmails: "alice@example.com",
@@ -629,7 +607,19 @@ func TestRunFunction(t *testing.T) {
 			args: args{req: routeRequest(tokenAccessAnn, withExtra(extraResources(map[string]*fnv1.Resources{
 				"tenant-operator-namespace": items(listedTenantJSON("example.com")),
 			})))},
-			want: want{rsp: listedResponse()},
+			want: want{rsp: accepted("AccessApp, AccessPolicy, DNSRecord, ServiceToken, TunnelRoute", &fnv1.RunFunctionResponse{
+				Meta:         followUp(),
+				Requirements: requirements("", false),
+				Desired: &fnv1.State{
+					Composite: status(`, "tunnelId": "` + tunnelID + `", "annotationHash": "` + hash(t, tokenAccessAnn, tunnelID, nil, nil) + `"`),
+					Resources: map[string]*fnv1.Resource{
+						"dns-record":    cname(pcOp, tunnelID),
+						"access-policy": tokenAccessAllowPolicy(),
+						"service-token": serviceToken(pcOp),
+						"state":         stateConfigMap(stateData(hash(t, tokenAccessAnn, tunnelID, nil, nil), map[string]string{"tunnel_id": tunnelID})),
+					},
+				},
+			})},
 		},
 		"ZoneListedRecordRefused": {
 			reason: "A DNS record that cannot be made, such as one refused because someone else's record holds the hostname, keeps the tunnel rule back though the zone is listed: no route to a hostname that is not the route's. The route reports the record's error and asks for no early run.",
@@ -1009,9 +999,8 @@ func TestRunFunction(t *testing.T) {
 				Desired: &fnv1.State{
 					Composite: status(`, "tunnelId": "` + tunnelID + `", "zoneId": "` + zoneID + `", "annotationHash": "` + hash(t, tokenAccessAnn, tunnelID, nil, nil) + `"`),
 					Resources: map[string]*fnv1.Resource{
-						"dns-record": cname(pcOp, tunnelID),
-						"access-policy": {Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,
-							`{"name": "cfzt-app.example.com-allow", "decision": "allow", "includeGroups": ["admins"]}`))},
+						"dns-record":    cname(pcOp, tunnelID),
+						"access-policy": tokenAccessAllowPolicy(),
 						"service-token": serviceToken(pcOp),
 						"state": stateConfigMap(stateData(hash(t, tokenAccessAnn, tunnelID, nil, nil),
 							map[string]string{"tunnel_id": tunnelID, "zone_id": zoneID})),
@@ -1032,8 +1021,7 @@ func TestRunFunction(t *testing.T) {
 						"dns-record": readyCNAME(pcOp, tunnelID),
 						"access-app": {Resource: resource.MustStructJSON(managed("AccessApp", pcOp,
 							`{`+accessDefaults+`, "existingPolicyNames": ["Allow Home Users"], "policyIds": ["policy-uuid", "token-policy-uuid"]}`))},
-						"access-policy": {Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,
-							`{"name": "cfzt-app.example.com-allow", "decision": "allow", "includeGroups": ["admins"]}`))},
+						"access-policy": tokenAccessAllowPolicy(),
 						"token-policy": {Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,
 							`{"name": "cfzt-app.example.com-token", "decision": "non_identity", "includeServiceTokenIds": ["token-uuid"]}`))},
 						"service-token": serviceToken(pcOp),
@@ -1059,8 +1047,7 @@ func TestRunFunction(t *testing.T) {
 						"dns-record": readyCNAME(pcOp, tunnelID),
 						"access-app": {Resource: resource.MustStructJSON(managed("AccessApp", pcOp,
 							`{`+accessDefaults+`, "existingPolicyNames": ["Allow Home Users"], "policyIds": ["policy-uuid"]}`))},
-						"access-policy": {Resource: resource.MustStructJSON(managed("AccessPolicy", pcOp,
-							`{"name": "cfzt-app.example.com-allow", "decision": "allow", "includeGroups": ["admins"]}`))},
+						"access-policy": tokenAccessAllowPolicy(),
 						"service-token": serviceToken(pcOp),
 						"state": stateConfigMap(stateData(hash(t, notAttachedAnn, tunnelID, nil, nil), map[string]string{
 							"tunnel_id": tunnelID, "zone_id": zoneID, "cname_record_id": "372e67954025e0ba6aaa6d586b9e0b59",

@@ -136,6 +136,18 @@ func ZoneFor[Z any](hostname string, zones []Z, name func(Z) string) (zone Z, ok
 	return zone, ok
 }
 
+// ListedZoneID returns the ID of the zone of hostname among the zones the
+// Tenant's last successful check listed (ZoneFor), "" when none is its zone.
+// A route whose hostname is in a listed zone makes its policies and service
+// token at once rather than after its DNS record has looked the zone up, a
+// Crossplane round trip later; a zone added since the check is found by the
+// record. A zone removed since the check can only get a route those
+// account-wide objects, which act on no hostname.
+func (s TenantStatus) ListedZoneID(hostname string) string {
+	z, _ := ZoneFor(hostname, s.Zones, func(z TenantZone) string { return z.Name })
+	return z.ID
+}
+
 // AllowsNamespace implements AllowedNamespaces: a route in namespace
 // routeNS may use the Tenant when the list names routeNS or, when the list is
 // empty, when the Tenant is in routeNS or in the operator namespace.

@@ -481,3 +481,29 @@ func TestZoneFor(t *testing.T) {
 		})
 	}
 }
+
+func TestListedZoneID(t *testing.T) {
+	zones := []TenantZone{{Name: "example.com", ID: "z1"}, {Name: "home.example.com", ID: "z2"}}
+	cases := map[string]struct {
+		reason   string
+		zones    []TenantZone
+		hostname string
+		want     string
+	}{
+		"Listed":  {reason: "A hostname under a listed zone is in it.", zones: zones, hostname: "app.example.com", want: "z1"},
+		"Longest": {reason: "The longest listed zone wins, as the provider places records.", zones: zones, hostname: "nas.home.example.com", want: "z2"},
+		"LongestFirst": {
+			reason: "The longest listed zone wins when it comes first too.", hostname: "nas.home.example.com", want: "z2",
+			zones: []TenantZone{{Name: "home.example.com", ID: "z2"}, {Name: "example.com", ID: "z1"}},
+		},
+		"NotListed": {reason: "A hostname in no listed zone has none yet.", zones: zones, hostname: "app.example.org", want: ""},
+		"NoList":    {reason: "A Tenant not yet checked lists no zones.", hostname: "app.example.com", want: ""},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := (TenantStatus{Zones: tc.zones}).ListedZoneID(tc.hostname); got != tc.want {
+				t.Errorf("%s\nListedZoneID(%q) = %q, want %q", tc.reason, tc.hostname, got, tc.want)
+			}
+		})
+	}
+}

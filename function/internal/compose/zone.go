@@ -2,8 +2,6 @@ package compose
 
 import (
 	"github.com/crossplane/function-sdk-go/resource"
-
-	"github.com/cfzt/cfzt/apis/v1alpha1"
 )
 
 // hostnameGated are the composed resources that act on the route's
@@ -21,7 +19,7 @@ var zoneGated = []resource.Name{NameAccessPolicy, NameTokenPolicy, NameServiceTo
 //
 // Until the hostname's zone is known, everything but the DNS record: zoneID
 // is the zone the Tenant pins, the one the Tenant's status lists for the
-// hostname (ListedZone) or the one the observed DNS record reports, empty
+// hostname (v1alpha1.TenantStatus.ListedZoneID) or the one the observed DNS record reports, empty
 // until one is known. Cloudflare takes account-wide objects for any
 // hostname, so without this a hostname in none of the account's zones would
 // still get them, while only its DNS record failed. The record's own error
@@ -47,7 +45,8 @@ var zoneGated = []resource.Name{NameAccessPolicy, NameTokenPolicy, NameServiceTo
 // zone is not named, as the record's error says why.
 func WaitForZone(desired map[resource.Name]*resource.DesiredComposed, observed map[resource.Name]resource.ObservedComposed, zoneID, recordZoneID string) map[resource.Name]*resource.DesiredComposed {
 	held := map[resource.Name]*resource.DesiredComposed{}
-	if recordZoneID == "" && !anyObserved(observed, hostnameGated) {
+	onHostname := anyObserved(observed, hostnameGated)
+	if recordZoneID == "" && !onHostname {
 		for _, n := range hostnameGated {
 			if d, ok := desired[n]; ok && zoneID != "" {
 				held[n] = d
@@ -55,7 +54,7 @@ func WaitForZone(desired map[resource.Name]*resource.DesiredComposed, observed m
 			delete(desired, n)
 		}
 	}
-	if zoneID == "" && !anyObserved(observed, hostnameGated) && !anyObserved(observed, zoneGated) {
+	if zoneID == "" && !onHostname && !anyObserved(observed, zoneGated) {
 		for _, n := range zoneGated {
 			delete(desired, n)
 		}
@@ -70,16 +69,4 @@ func anyObserved(observed map[resource.Name]resource.ObservedComposed, names []r
 		}
 	}
 	return false
-}
-
-// ListedZone returns the ID of the zone of hostname among zones, the
-// account's zones as the Tenant's last successful check listed them, and ""
-// when none is its zone. A route whose hostname is in a listed zone makes its
-// policies and service token at once rather than after its DNS record has
-// looked the zone up, a Crossplane round trip later; a zone added since the
-// check is found by the record. A zone removed since the check can only get
-// a route those account-wide objects, which act on no hostname.
-func ListedZone(zones []v1alpha1.TenantZone, hostname string) string {
-	z, _ := v1alpha1.ZoneFor(hostname, zones, func(z v1alpha1.TenantZone) string { return z.Name })
-	return z.ID
 }

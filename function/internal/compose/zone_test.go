@@ -8,8 +8,6 @@ import (
 
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
-
-	"github.com/cfzt/cfzt/apis/v1alpha1"
 )
 
 func TestWaitForZone(t *testing.T) {
@@ -110,32 +108,6 @@ func TestWaitForZone(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.wantHeld, names(held), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\n%s\nWaitForZone(...): -want held, +got held:\n%s", tc.reason, diff)
-			}
-		})
-	}
-}
-
-func TestListedZone(t *testing.T) {
-	zones := []v1alpha1.TenantZone{{Name: "example.com", ID: "z1"}, {Name: "home.example.com", ID: "z2"}}
-	cases := map[string]struct {
-		reason   string
-		zones    []v1alpha1.TenantZone
-		hostname string
-		want     string
-	}{
-		"Listed":  {reason: "A hostname under a listed zone is in it.", zones: zones, hostname: "app.example.com", want: "z1"},
-		"Longest": {reason: "The longest listed zone wins, as the provider places records.", zones: zones, hostname: "nas.home.example.com", want: "z2"},
-		"LongestFirst": {
-			reason: "The longest listed zone wins when it comes first too.", hostname: "nas.home.example.com", want: "z2",
-			zones: []v1alpha1.TenantZone{{Name: "home.example.com", ID: "z2"}, {Name: "example.com", ID: "z1"}},
-		},
-		"NotListed": {reason: "A hostname in no listed zone has none yet.", zones: zones, hostname: "app.example.org", want: ""},
-		"NoList":    {reason: "A Tenant not yet checked lists no zones.", hostname: "app.example.com", want: ""},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			if got := ListedZone(tc.zones, tc.hostname); got != tc.want {
-				t.Errorf("%s\nListedZone(%q) = %q, want %q", tc.reason, tc.hostname, got, tc.want)
 			}
 		})
 	}
