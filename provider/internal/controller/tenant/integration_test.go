@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -66,12 +67,15 @@ func TestIntegration(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := xpcontroller.Options{Logger: logging.NewNopLogger(), GlobalRateLimiter: ratelimiter.NewGlobal(10), MaxConcurrentReconciles: 1}
+	// checks counts the looks at a Tenant with the good token.
+	var checks atomic.Int32
 	clients := func(_ context.Context, cfg cloudflare.Config) (cloudflare.Client, error) {
 		if cfg.Token != "good" {
 			return &cffake.MockClient{MockVerifyToken: func(context.Context) (cloudflare.TokenStatus, error) {
 				return cloudflare.TokenStatus{}, &cfsdk.Error{StatusCode: http.StatusUnauthorized}
 			}}, nil
 		}
+		checks.Add(1)
 		return working(), nil
 	}
 	// An interval far longer than the test: only the watches can make the
@@ -103,6 +107,14 @@ func TestIntegration(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitReady(t, kube, xpv2.Available().Reason)
+
+		// The Secret's change made the controller look once. Its own write
+		// of the status does not make it look again: each look costs
+		// Cloudflare calls.
+		time.Sleep(2 * time.Second)
+		if n := checks.Load(); n != 1 {
+			t.Errorf("looks at the Tenant with the good token within 2s of it being Ready: want 1, got %d", n)
+		}
 
 		// The CRD keeps the account's zones in the status, for the
 		// composition function.

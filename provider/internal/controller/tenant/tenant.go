@@ -22,9 +22,11 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	xpcontroller "github.com/crossplane/crossplane-runtime/v2/pkg/controller"
@@ -89,11 +91,13 @@ func Setup(mgr ctrl.Manager, o xpcontroller.Options, clients ClientFor, baseURL 
 		now:    time.Now,
 	}
 	// The controller reads Secrets through the manager's cache already, so
-	// watching them costs no memory of its own.
+	// watching them costs no memory of its own. A change of a Tenant's
+	// status alone is not a reason to look again: each look costs a handful
+	// of Cloudflare calls, and most status writes are the controller's own.
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("tenant").
 		WithOptions(o.ForControllerRuntime()).
-		For(&v1alpha1.CloudflareZeroTrustTenant{}).
+		For(&v1alpha1.CloudflareZeroTrustTenant{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.secretTenants)).
 		Complete(r)
 }
