@@ -9,6 +9,8 @@ import (
 
 	cf "github.com/cloudflare/cloudflare-go/v4"
 	"github.com/cloudflare/cloudflare-go/v4/zero_trust"
+
+	"github.com/cfzt/cfzt/apis/v1alpha1"
 )
 
 // An AccessApp is a self-hosted Access application. When writing, a nil
@@ -219,9 +221,9 @@ func hostKey(d string) string {
 	}
 	host, path, _ := strings.Cut(d, "/")
 	if path = strings.TrimSuffix(path, "/"); path == "" {
-		return normalizeName(host)
+		return v1alpha1.NormalizeHostname(host)
 	}
-	return normalizeName(host) + "/" + path
+	return v1alpha1.NormalizeHostname(host) + "/" + path
 }
 
 // sameHost reports whether a and b name the same hostname and path.

@@ -67,7 +67,6 @@ import (
 
 	cf "github.com/cloudflare/cloudflare-go/v4"
 	"github.com/cloudflare/cloudflare-go/v4/option"
-	"golang.org/x/net/idna"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 )
@@ -365,16 +364,4 @@ func (k *keyedMutex) lock(ctx context.Context, key string) (func(), error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-}
-
-// normalizeName returns a DNS name the way Cloudflare returns it: lower case,
-// Punycode, no trailing dot.
-func normalizeName(s string) string {
-	s = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".")
-	if a, err := idna.Lookup.ToASCII(s); err == nil {
-		return a
-	}
-	// Names such as _acme-challenge.example.com are not valid IDNA but are
-	// valid DNS names.
-	return s
 }

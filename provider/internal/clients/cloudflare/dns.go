@@ -125,7 +125,7 @@ type recordSet struct {
 func newRecordSet(rs []DNSRecord) *recordSet {
 	s := &recordSet{records: rs, byName: make(map[string][]DNSRecord, len(rs)), byID: make(map[string]DNSRecord, len(rs))}
 	for _, r := range rs {
-		n := normalizeName(r.Name)
+		n := v1alpha1.NormalizeHostname(r.Name)
 		s.byName[n] = append(s.byName[n], r)
 		s.byID[r.ID] = r
 	}
@@ -164,7 +164,7 @@ func (c *client) listDNSRecordsByName(ctx context.Context, zoneID, name string) 
 	if err != nil {
 		return nil, err
 	}
-	return slices.Clone(rs.byName[normalizeName(name)]), nil
+	return slices.Clone(rs.byName[v1alpha1.NormalizeHostname(name)]), nil
 }
 
 func (c *client) FindDNSRecord(ctx context.Context, zoneID, name, recordType, owner string) (DNSRecord, error) {

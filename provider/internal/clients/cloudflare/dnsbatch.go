@@ -13,6 +13,8 @@ import (
 	"github.com/cloudflare/cloudflare-go/v4/option"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+
+	"github.com/cfzt/cfzt/apis/v1alpha1"
 )
 
 // defaultDNSLinger is how long the first DNS write of a zone waits for
@@ -375,7 +377,7 @@ func matchCreates(zoneID string, creates []*dnsWrite, posts []dnsRecordJSON) (ma
 // type, its name (Cloudflare returns it within the zone and in Punycode)
 // and its ownership comment.
 func answers(want, got DNSRecord) bool {
-	name, gotName := normalizeName(want.Name), normalizeName(got.Name)
+	name, gotName := v1alpha1.NormalizeHostname(want.Name), v1alpha1.NormalizeHostname(got.Name)
 	return strings.EqualFold(want.Type, got.Type) && (gotName == name || strings.HasPrefix(gotName, name+".")) &&
 		got.Comment == OwnershipComment(want.Owner)
 }
@@ -397,7 +399,7 @@ func (c *client) finishDNS(q *dnsQueue, w *dnsWrite, r DNSRecord, err error) {
 // name and type for one owner, whatever its content, or a delete of one
 // record for one owner.
 func createKey(r DNSRecord) string {
-	return "create\x00" + normalizeName(r.Name) + "\x00" + strings.ToUpper(r.Type) + "\x00" + r.Owner
+	return "create\x00" + v1alpha1.NormalizeHostname(r.Name) + "\x00" + strings.ToUpper(r.Type) + "\x00" + r.Owner
 }
 
 func deleteKey(recordID, owner string) string {
