@@ -318,7 +318,8 @@ func measure(ctx context.Context, o Options, res *Result, cf *fakecloudflare.Ser
 	res.Latencies = p.latencies(hosts)
 	if v == Full {
 		created, present := p.times()
-		res.Steps = routeSteps(hosts, created, present, res.provisioned)
+		res.created, res.present = created, present
+		res.Steps = routeSteps(fullSteps, hosts, created, present, firstWrites(res.provisioned))
 	}
 	o.progressf("%d of %d routes present after %s, %d calls", res.Present, len(hosts), res.Wall.Round(time.Second), res.Provision.Total)
 	defer func() {

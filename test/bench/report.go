@@ -461,7 +461,7 @@ func (rp Report) steps(b *strings.Builder) {
 		return
 	}
 	fmt.Fprintf(b, "## Where the time goes in the full stack\n\n")
-	fmt.Fprintf(b, "Per route, from its HTTPRoute create to the first successful Cloudflare write of each of its objects (a DNS record in a DNS batch, a tunnel rule in a write of the tunnel's configuration), and to the bench seeing all of them present; and from the last step each one waits for. p50 and p99 over the routes.\n\n")
+	fmt.Fprintf(b, "Per route, from its HTTPRoute create to the API server creating its claim, its composite and its DNSRecord (their creationTimestamp, to the second), to the first successful Cloudflare write of each of its objects (a DNS record in a DNS batch, a tunnel rule in a write of the tunnel's configuration), and to the bench seeing all of them present; and from the last step each one waits for. p50 and p99 over the routes.\n\n")
 	fmt.Fprintf(b, "| Step | Waits for |")
 	for _, r := range cols {
 		fmt.Fprintf(b, " %s: p50 | p99 | after what it waits for: p50 | p99 |", r.Scenario)

@@ -324,7 +324,7 @@ func TestRouteSteps(t *testing.T) {
 		{Name: StepTunnelRule, After: []string{StepApp}, Since: s(12, 29), Wait: s(3)},
 		{Name: StepPresent, After: []string{StepTunnelRule, StepDNSRecord}, Since: s(13), Wait: s(1), Missing: 1},
 	}
-	got := routeSteps([]string{a, b, c}, created, present, log)
+	got := routeSteps(fullSteps, []string{a, b, c}, created, present, firstWrites(log))
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("routeSteps(...): -want, +got:\n%s", diff)
 	}

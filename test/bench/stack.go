@@ -3,6 +3,8 @@ package bench
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -136,6 +138,9 @@ func RunStack(ctx context.Context, o Options, so StackOptions) ([]Result, error)
 			}()
 			return nil
 		})
+		if err == nil && res.Steps != nil {
+			err = addKubeSteps(ctx, s.Client(), &res, ph.routes)
+		}
 		if mem, merr := peakMemory(); merr == nil {
 			res.RSS = mem
 		}
@@ -224,4 +229,16 @@ func createHTTPRoutes(ctx context.Context, kube client.Client, routes []route, p
 		p.create(r.hostname)
 		return errors.Wrapf(kube.Create(ctx, r.httpRoute()), "cannot create HTTPRoute %s/%s", routeNamespace, r.name)
 	})
+}
+
+// addKubeSteps puts the steps of the routes in Kubernetes before res's
+// Cloudflare steps.
+func addKubeSteps(ctx context.Context, kube client.Client, res *Result, routes []route) error {
+	first, err := kubeCreated(ctx, kube, routes)
+	if err != nil {
+		return err
+	}
+	maps.Copy(first, firstWrites(res.provisioned))
+	res.Steps = routeSteps(append(slices.Clone(kubeSteps), fullSteps...), hostnames(routes), res.created, res.present, first)
+	return nil
 }

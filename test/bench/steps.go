@@ -86,13 +86,13 @@ func firstWrites(log []fakecloudflare.RequestRecord) map[string]time.Time {
 	return first
 }
 
-// routeSteps returns the steps of full routes: created and present are each
-// route's create and when the bench saw it present, by hostname, and log the
-// requests the fake answered meanwhile. Routes not created are left out.
-func routeSteps(hostnames []string, created, present map[string]time.Time, log []fakecloudflare.RequestRecord) []Step {
-	first := firstWrites(log)
-	out := make([]Step, len(fullSteps))
-	for i, d := range fullSteps {
+// routeSteps returns the steps defs of full routes: created and present are
+// each route's create and when the bench saw it present, by hostname, and
+// first when each step's key happened (firstWrites, kubeCreated). Routes not
+// created are left out.
+func routeSteps(defs []stepDef, hostnames []string, created, present, first map[string]time.Time) []Step {
+	out := make([]Step, len(defs))
+	for i, d := range defs {
 		out[i] = Step{Name: d.name, After: d.after}
 	}
 	for _, h := range hostnames {
@@ -101,7 +101,7 @@ func routeSteps(hostnames []string, created, present map[string]time.Time, log [
 			continue
 		}
 		at := map[string]time.Time{}
-		for i, d := range fullSteps {
+		for i, d := range defs {
 			var t time.Time
 			if d.key == nil {
 				t, ok = present[h]
