@@ -101,6 +101,10 @@ func TestIntegration(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitReady(t, kube, ReasonTokenRefused)
+		// The controller's cache must have its own status write before
+		// the Secret changes: else its next status write conflicts, and
+		// the retry is a second look.
+		waitReady(t, mgr.GetClient(), ReasonTokenRefused)
 
 		sec := secret("good")
 		if err := kube.Update(t.Context(), sec); err != nil {

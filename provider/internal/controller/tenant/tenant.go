@@ -144,8 +144,18 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 			return reconcile.Result{}, errors.Wrapf(err, "cannot update the status of Tenant %s", req.NamespacedName)
 		}
 	}
+	if cond.Reason == ReasonUnreachable {
+		// Most likely a passing failure: look again soon rather than
+		// leave the Tenant not Ready for a whole interval.
+		return reconcile.Result{RequeueAfter: min(r.interval, unreachableRetry)}, nil
+	}
 	return reconcile.Result{RequeueAfter: r.interval}, nil
 }
+
+// unreachableRetry is how soon a Tenant Cloudflare could not be asked about
+// is checked again. Its status write does not make the controller look
+// again: only a spec change does.
+const unreachableRetry = 30 * time.Second
 
 // secretTenants maps a Secret to the Tenants of its namespace whose
 // spec.credentialRef names it.

@@ -280,11 +280,12 @@ func TestReconcile(t *testing.T) {
 			},
 		},
 		"PermissionCheckFailed": {
-			reason:  "A permission check that fails for another reason says Cloudflare could not be asked.",
+			reason:  "A permission check that fails for another reason says Cloudflare could not be asked, and the Tenant is checked again within 30s.",
 			objects: []client.Object{tenant(), secret(token)},
 			cf:      checking{MockClient: working(), err: errBoom},
 			want: want{
-				pc: wantPC, result: reconcile.Result{RequeueAfter: time.Minute},
+				// Checked again soon, not after the interval.
+				pc: wantPC, result: reconcile.Result{RequeueAfter: unreachableRetry},
 				ready: unavailable(ReasonUnreachable, "cannot check the API token's permissions: boom"),
 			},
 		},
