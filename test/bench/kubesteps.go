@@ -30,15 +30,15 @@ const (
 // kubeSteps are the steps of a route in Kubernetes. Each is found by
 // kubeKey and the object's creationTimestamp, which is to the second.
 var kubeSteps = []stepDef{
-	{name: StepClaim, key: func(h string) string { return kubeKey(v1alpha1.ClaimKind, h) }},
-	{name: StepComposite, after: []string{StepClaim}, key: func(h string) string { return kubeKey(v1alpha1.CompositeKind, h) }},
-	{name: StepComposed, after: []string{StepComposite}, key: func(h string) string { return kubeKey(v1alpha1.DNSRecordKind, h) }},
+	{name: StepClaim, toSecond: true, key: func(h string) string { return kubeKey(v1alpha1.ClaimKind, h) }},
+	{name: StepComposite, toSecond: true, after: []string{StepClaim}, key: func(h string) string { return kubeKey(v1alpha1.CompositeKind, h) }},
+	{name: StepComposed, toSecond: true, after: []string{StepComposite}, key: func(h string) string { return kubeKey(v1alpha1.DNSRecordKind, h) }},
 }
 
 func kubeKey(kind, hostname string) string { return "kube " + kind + " " + hostname }
 
 // kubeCreated returns when the API server created each route's claim,
-// composite and DNSRecord, by kubeKey. The claim is named after its route;
+// composite and DNSRecord, the first of each, by kubeKey. The claim is named after its route;
 // the other two carry the claim's name in a label.
 func kubeCreated(ctx context.Context, kube client.Client, routes []route) (map[string]time.Time, error) {
 	byName := make(map[string]string, len(routes))
@@ -64,8 +64,14 @@ func kubeCreated(ctx context.Context, kube client.Client, routes []route) (map[s
 		for i := range kind.list.Items {
 			u := &kind.list.Items[i]
 			ns, name := kind.route(u)
-			if h, ok := byName[name]; ok && ns == routeNamespace {
-				out[kubeKey(kind.name, h)] = u.GetCreationTimestamp().Time
+			h, ok := byName[name]
+			if !ok || ns != routeNamespace {
+				continue
+			}
+			// The first, should a route have had two.
+			k, at := kubeKey(kind.name, h), u.GetCreationTimestamp().Time
+			if first, seen := out[k]; !seen || at.Before(first) {
+				out[k] = at
 			}
 		}
 	}

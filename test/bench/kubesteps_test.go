@@ -33,6 +33,9 @@ func TestKubeCreated(t *testing.T) {
 		obj(v1alpha1.ClaimKind, routeNamespace, "a", nil, time.Second),
 		obj(v1alpha1.CompositeKind, "", "a-x1", claimOf("a"), 2*time.Second),
 		obj(v1alpha1.DNSRecordKind, "", "a-x1-dns", claimOf("a"), 3*time.Second),
+		// A second DNSRecord of route a, later: the first counts.
+		obj(v1alpha1.DNSRecordKind, "", "a-x1-dns2", claimOf("a"), 9*time.Second),
+		obj(v1alpha1.DNSRecordKind, "", "a-x1-dns0", claimOf("a"), 8*time.Second),
 		// Route b has only its claim so far.
 		obj(v1alpha1.ClaimKind, routeNamespace, "b", nil, 4*time.Second),
 		// Not a route of the run: another namespace's claim and a
@@ -53,5 +56,24 @@ func TestKubeCreated(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("kubeCreated: -want, +got:\n%s", diff)
+	}
+}
+
+func TestRouteStepsToSecond(t *testing.T) {
+	h := "a.example.com"
+	created := time.Date(2026, 11, 30, 12, 0, 0, 700*int(time.Millisecond), time.UTC)
+	first := map[string]time.Time{
+		// Made 0.2 s after the create, in the same second: its
+		// creationTimestamp is the second before the create.
+		kubeKey(v1alpha1.ClaimKind, h):     created.Truncate(time.Second),
+		kubeKey(v1alpha1.CompositeKind, h): created.Truncate(time.Second).Add(2 * time.Second),
+	}
+	got := routeSteps(kubeSteps[:2], []string{h}, map[string]time.Time{h: created}, nil, first)
+	want := []Step{
+		{Name: StepClaim, Since: []time.Duration{0}, Wait: []time.Duration{0}},
+		{Name: StepComposite, After: []string{StepClaim}, Since: []time.Duration{2 * time.Second}, Wait: []time.Duration{2 * time.Second}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("routeSteps of steps to the second: -want, +got:\n%s", diff)
 	}
 }

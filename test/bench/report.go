@@ -461,20 +461,24 @@ func (rp Report) steps(b *strings.Builder) {
 		return
 	}
 	fmt.Fprintf(b, "## Where the time goes in the full stack\n\n")
-	fmt.Fprintf(b, "Per route, from its HTTPRoute create to the API server creating its claim, its composite and its DNSRecord (their creationTimestamp, to the second), to the first successful Cloudflare write of each of its objects (a DNS record in a DNS batch, a tunnel rule in a write of the tunnel's configuration), and to the bench seeing all of them present; and from the last step each one waits for. p50 and p99 over the routes.\n\n")
+	fmt.Fprintf(b, "Per route, from its HTTPRoute create to the API server creating its claim, its composite and its DNSRecord (their creationTimestamp, which is to the second, so these three are measured from the second of the create), to the first successful Cloudflare write of each of its objects (a DNS record in a DNS batch, a tunnel rule in a write of the tunnel's configuration), and to the bench seeing all of them present; and from the last step each one waits for. p50 and p99 over the routes.\n\n")
 	fmt.Fprintf(b, "| Step | Waits for |")
 	for _, r := range cols {
 		fmt.Fprintf(b, " %s: p50 | p99 | after what it waits for: p50 | p99 |", r.Scenario)
 	}
 	fmt.Fprintf(b, "\n|---|---|%s\n", strings.Repeat("--:|", 4*len(cols)))
-	for i, s := range cols[0].Steps {
+	// Rows in the order of the result with the most steps; a result
+	// without a step shows a dash.
+	rows := slices.MaxFunc(cols, func(a, b Result) int { return len(a.Steps) - len(b.Steps) }).Steps
+	for _, s := range rows {
 		after := "the create"
 		if len(s.After) > 0 {
 			after = strings.Join(s.After, ", ")
 		}
 		fmt.Fprintf(b, "| %s | %s |", s.Name, after)
 		for _, r := range cols {
-			if i >= len(r.Steps) || r.Steps[i].Name != s.Name {
+			i := slices.IndexFunc(r.Steps, func(st Step) bool { return st.Name == s.Name })
+			if i < 0 {
 				fmt.Fprintf(b, " — | — | — | — |")
 				continue
 			}

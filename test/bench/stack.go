@@ -139,7 +139,10 @@ func RunStack(ctx context.Context, o Options, so StackOptions) ([]Result, error)
 			return nil
 		})
 		if err == nil && res.Steps != nil {
-			err = addKubeSteps(ctx, s.Client(), &res, ph.routes)
+			// The Cloudflare steps stand without these.
+			if kerr := addKubeSteps(ctx, s.Client(), &res, ph.routes); kerr != nil {
+				o.progressf("%s: no Kubernetes steps: %v", ph.name, kerr)
+			}
 		}
 		if mem, merr := peakMemory(); merr == nil {
 			res.RSS = mem

@@ -27,6 +27,9 @@ type stepDef struct {
 	// key names the write of a route's object: an operation and an
 	// object name, as writeKey makes it; empty for StepPresent.
 	key func(hostname string) string
+	// toSecond: the step's time is to the second only, so it is measured
+	// from the second of the route's create, never before the create.
+	toSecond bool
 }
 
 // fullSteps are the steps of a full route. The function composes the
@@ -112,9 +115,13 @@ func routeSteps(defs []stepDef, hostnames []string, created, present, first map[
 				out[i].Missing++
 				continue
 			}
+			base := c
+			if d.toSecond {
+				base = c.Truncate(time.Second)
+			}
 			at[d.name] = t
-			out[i].Since = append(out[i].Since, t.Sub(c))
-			last, all := c, true
+			out[i].Since = append(out[i].Since, t.Sub(base))
+			last, all := base, true
 			for _, a := range d.after {
 				ta, ok := at[a]
 				all = all && ok
