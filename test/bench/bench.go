@@ -203,9 +203,8 @@ type Result struct {
 	// state at the end, for the bench's own test.
 	provisioned []fakecloudflare.RequestRecord
 	final       fakecloudflare.Seed
-	// created and present are when each route was created and seen
-	// present, by hostname, for the steps.
-	created, present map[string]time.Time
+	// created is when each route was created, by hostname, for the steps.
+	created map[string]time.Time
 }
 
 // A Drift is one change made in the dashboard and how long its repair took.

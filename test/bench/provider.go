@@ -318,7 +318,7 @@ func measure(ctx context.Context, o Options, res *Result, cf *fakecloudflare.Ser
 	res.Latencies = p.latencies(hosts)
 	if v == Full {
 		created, present := p.times()
-		res.created, res.present = created, present
+		res.created = created
 		res.Steps = routeSteps(fullSteps, hosts, created, present, firstWrites(res.provisioned))
 	}
 	o.progressf("%d of %d routes present after %s, %d calls", res.Present, len(hosts), res.Wall.Round(time.Second), res.Provision.Total)

@@ -3,8 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"maps"
-	"slices"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -235,13 +233,12 @@ func createHTTPRoutes(ctx context.Context, kube client.Client, routes []route, p
 }
 
 // addKubeSteps puts the steps of the routes in Kubernetes before res's
-// Cloudflare steps.
+// Cloudflare steps, which wait for none of them.
 func addKubeSteps(ctx context.Context, kube client.Client, res *Result, routes []route) error {
-	first, err := kubeCreated(ctx, kube, routes)
+	at, err := kubeCreated(ctx, kube, routes)
 	if err != nil {
 		return err
 	}
-	maps.Copy(first, firstWrites(res.provisioned))
-	res.Steps = routeSteps(append(slices.Clone(kubeSteps), fullSteps...), hostnames(routes), res.created, res.present, first)
+	res.Steps = append(routeSteps(kubeSteps, hostnames(routes), res.created, nil, at), res.Steps...)
 	return nil
 }

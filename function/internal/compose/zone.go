@@ -19,8 +19,8 @@ var zoneGated = []resource.Name{NameAccessPolicy, NameTokenPolicy, NameServiceTo
 //
 // Until the hostname's zone is known, everything but the DNS record: zoneID
 // is the zone the Tenant pins, the one the Tenant's status lists for the
-// hostname (v1alpha1.TenantStatus.ListedZoneID) or the one the observed DNS record reports, empty
-// until one is known. Cloudflare takes account-wide objects for any
+// hostname (v1alpha1.TenantStatus.ListedZoneID) or the one the observed DNS
+// record reports, empty until one is known. Cloudflare takes account-wide objects for any
 // hostname, so without this a hostname in none of the account's zones would
 // still get them, while only its DNS record failed. The record's own error
 // ("cannot find a zone for hostname …") is what the route reports
